@@ -1,0 +1,117 @@
+"""YAML/JSON loading that keeps each value's line, so errors can point at it.
+
+JSON is read by :mod:`json` first (its errors name the line), then by ruamel.yaml,
+which accepts JSON and records positions the same way as for YAML files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from ..errors import InputError, Location
+
+#: a path into nested data: keys as the user wrote them, list indices as ints
+KeyPath = tuple[str | int, ...]
+DATA_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class SourceData:
+    """Plain data (dicts, lists, scalars) plus the location of every key and item."""
+
+    data: Any
+    file: str | None = None
+    locations: dict[KeyPath, Location] = field(default_factory=dict)
+
+    def where(self, path: KeyPath) -> Location:
+        """The location of ``path``, or of its closest located ancestor."""
+        while path:
+            if path in self.locations:
+                return self.locations[path]
+            path = path[:-1]
+        return self.locations.get((), Location(self.file))
+
+
+def load_text(path: Path) -> str:
+    """Read a UTF-8 text file; a missing file or bad encoding is an InputError."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("file not found", location=Location(str(path)),
+                         hint="check the path; relative paths start at the data file's folder"
+                         ) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"is not UTF-8 text (byte {exc.start})", location=Location(str(path)),
+                         hint="save the file as UTF-8") from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", location=Location(str(path))) from None
+
+
+def load_data(path: str | Path) -> SourceData:
+    """Load a YAML or JSON mapping from ``path``."""
+    path = Path(path)
+    name = str(path)
+    if path.suffix.lower() not in DATA_SUFFIXES:
+        raise InputError(f"unsupported file type {path.suffix or '(none)'}",
+                         location=Location(name), hint="use a .yaml, .yml or .json file")
+    text = load_text(path)
+    if path.suffix.lower() == ".json":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"malformed JSON: {exc.msg}",
+                             location=Location(name, exc.lineno, exc.colno),
+                             hint="check quotes, commas and brackets near this line") from None
+    yaml = YAML(typ="rt")
+    try:
+        raw = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = (exc.problem or exc.context or "syntax error").strip()
+        raise InputError(f"malformed YAML: {problem}", location=Location(name, line),
+                         hint="check indentation and quote values that contain ':' or '#'"
+                         ) from None
+    except YAMLError as exc:
+        raise InputError(f"malformed YAML: {exc}", location=Location(name)) from None
+    if not isinstance(raw, CommentedMap):
+        raise InputError("expected a mapping of field: value at the top level",
+                         location=Location(name, 1), hint="start the file with 'kind: …'")
+    source = SourceData(data=None, file=name)
+    source.locations[()] = Location(name, 1)
+    source.data = _plain(raw, (), source)
+    return source
+
+
+def _plain(node: Any, path: KeyPath, source: SourceData) -> Any:
+    """Convert ruamel's commented containers to plain ones, recording locations."""
+    if isinstance(node, CommentedMap):
+        result: dict[str, Any] = {}
+        for key, value in node.items():
+            line, column = node.lc.key(key)
+            key_text = str(key)
+            child_path = (*path, key_text)
+            source.locations[child_path] = Location(source.file, line + 1, column + 1)
+            result[key_text] = _plain(value, child_path, source)
+        return result
+    if isinstance(node, CommentedSeq):
+        items = []
+        for index, value in enumerate(node):
+            line, column = node.lc.item(index)
+            child_path = (*path, index)
+            source.locations[child_path] = Location(source.file, line + 1, column + 1)
+            items.append(_plain(value, child_path, source))
+        return items
+    if hasattr(node, "__str__") and type(node).__module__.startswith("ruamel"):
+        # ScalarString, ScalarFloat, … → the plain Python value
+        for plain in (bool, int, float, str):
+            if isinstance(node, plain):
+                return plain(node)
+    return node

@@ -1,0 +1,209 @@
+"""Layout rules that depend on the data, written into docxtpl sub-documents.
+
+The template fixes styles; this module decides which style each piece of text takes
+and the geometry the standard ties to the text itself: the 附件说明's hanging indent,
+署名 and 成文日期 aligned to each other, the 版记 rules at the bottom of the last page.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Twips
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph as DocxParagraph
+from docxtpl import DocxTemplate
+from docxtpl.subdoc import Subdoc
+
+from . import standard
+from .builder.base import chars_to_twips
+from .ooxml import border, child
+from .text import Block, Heading, ListItem, Paragraph, Table, format_date
+
+HEADING_STYLES = {1: "GwHeading1", 2: "GwHeading2", 3: "GwHeading3", 4: "GwHeading4"}
+FULL_WIDTH_COLON = "："
+
+
+def text_cells(text: str) -> float:
+    """Width of ``text`` in character cells: CJK and full-width 1, others ½."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+
+
+def styled(sub: Subdoc, text: str, style_id: str) -> DocxParagraph:
+    """Append a paragraph in style ``style_id`` (the template's id, not its name)."""
+    paragraph = sub.add_paragraph(text)
+    child(paragraph._p.get_or_add_pPr(), "w:pStyle", val=style_id)
+    return paragraph
+
+
+def blank(sub: Subdoc, lines: int = 1) -> None:
+    for _ in range(lines):
+        styled(sub, "", "GwBody")
+
+
+def body(tpl: DocxTemplate, blocks: Sequence[Block]) -> Subdoc:
+    """The 正文: headings numbered by the text layer, paragraphs, lists, tables."""
+    sub = tpl.new_subdoc()
+    for block in blocks:
+        if isinstance(block, Heading):
+            styled(sub, block.full_text, HEADING_STYLES[block.level])
+        elif isinstance(block, Paragraph):
+            styled(sub, block.text, "GwBody")
+        elif isinstance(block, ListItem):
+            marker = f"{block.number}." if block.ordered and block.number else ""
+            styled(sub, marker + block.text, "GwListItem")
+        elif isinstance(block, Table):
+            table(sub, block.header, block.rows)
+    return sub
+
+
+def table(sub: Subdoc, header: Sequence[str], rows: Sequence[Sequence[str]]) -> DocxTable:
+    """A full-width ruled table; its header row repeats on every page it spans."""
+    columns = max(len(header), *(len(r) for r in rows)) if rows else len(header)
+    docx_table = sub.add_table(rows=1 + len(rows), cols=columns)
+    _rule_all(docx_table)
+    width = standard.mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM)
+    for row_index, values in enumerate([list(header), *map(list, rows)]):
+        row = docx_table.rows[row_index]
+        if row_index == 0:
+            child(row._tr.get_or_add_trPr(), "w:tblHeader")
+        child(row._tr.get_or_add_trPr(), "w:cantSplit")
+        for col, cell in enumerate(row.cells):
+            cell.width = Twips(width // columns)
+            paragraph = cell.paragraphs[0]
+            paragraph.text = values[col] if col < len(values) else ""
+            child(paragraph._p.get_or_add_pPr(), "w:pStyle", val="GwTable")
+            if row_index == 0:
+                for run in paragraph.runs:
+                    run.bold = True
+    return docx_table
+
+
+def _rule_all(docx_table: DocxTable, width_mm: float = standard.END_RULE_THIN_MM) -> None:
+    tbl_pr = docx_table._tbl.tblPr
+    child(tbl_pr, "w:tblW", w=standard.mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM), type="dxa")
+    child(tbl_pr, "w:jc", val="center")
+    borders = child(tbl_pr, "w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        border(borders, side, width_pt=standard.mm_to_pt(width_mm), color=standard.BLACK)
+
+
+def closing(
+    tpl: DocxTemplate,
+    *,
+    attachments: Sequence[str],
+    signature: str | None,
+    date: object | None,
+    note: str | None,
+) -> Subdoc:
+    """附件说明, 署名, 成文日期 and 附注, each a blank line apart as the standard says."""
+    sub = tpl.new_subdoc()
+    if attachments:
+        blank(sub)
+        _attachment_note(sub, attachments)
+    if signature or date:
+        blank(sub, standard.SIGNATURE_LINES_BELOW_BODY)
+        _signature(sub, signature or "", format_date(date) if date else "")
+    if note:
+        text = note if note.startswith("（") else f"（{note}）"
+        styled(sub, text, "GwNote")
+    return sub
+
+
+def _attachment_note(sub: Subdoc, names: Sequence[str]) -> None:
+    """「附件：」 + name, or numbered names aligned under the first one."""
+    label = "附件" + FULL_WIDTH_COLON
+    if len(names) == 1:
+        styled(sub, label + names[0].rstrip("。．.，,；;"), "GwAttachments")
+        return
+    for index, name in enumerate(names, start=1):
+        clean = name.rstrip("。．.，,；;")
+        paragraph = styled(sub, f"{label if index == 1 else ''}{index}. {clean}", "GwAttachments")
+        if index > 1:  # later items start where the first item's number starts
+            ind = child(paragraph._p.get_or_add_pPr(), "w:ind")
+            ind.set(qn("w:hanging"), "0")
+            ind.set(qn("w:firstLine"), "0")
+
+
+def _signature(sub: Subdoc, name: str, date_text: str) -> None:
+    """No seal: name right-aligned 2 cells in; the date starts 2 cells right of it.
+
+    When the date is the longer one, it keeps the 2 cells and the name moves left.
+    """
+    indent = standard.SIGNATURE_RIGHT_INDENT_CHARS
+    name_right = float(indent)
+    date_right = name_right + text_cells(name) - standard.DATE_OFFSET_CHARS - text_cells(date_text)
+    if date_right < indent:
+        name_right += indent - date_right
+        date_right = float(indent)
+    if name:
+        _right_indent(styled(sub, name, "GwSignature"), name_right)
+    if date_text:
+        _right_indent(styled(sub, date_text, "GwDate"), date_right)
+
+
+def _right_indent(paragraph: DocxParagraph, cells: float) -> None:
+    child(paragraph._p.get_or_add_pPr(), "w:ind", right=chars_to_twips(cells))
+
+
+def end_block(
+    tpl: DocxTemplate, *, cc: Sequence[str], printer: str | None, print_date: object | None
+) -> Subdoc:
+    """版记: 抄送 and 印发 between thick rules, thin rules between, at the page bottom."""
+    sub = tpl.new_subdoc()
+    rows: list[tuple[str, str]] = []
+    if cc:
+        rows.append(("抄送" + FULL_WIDTH_COLON + "，".join(cc) + "。", ""))
+    if printer or print_date:
+        when = f"{format_date(print_date)}印发" if print_date else ""
+        rows.append((printer or "", when))
+    if not rows:
+        return sub
+    docx_table = sub.add_table(rows=len(rows), cols=2)
+    _float_to_page_bottom(docx_table)
+    thick = standard.mm_to_pt(standard.END_RULE_THICK_MM)
+    thin = standard.mm_to_pt(standard.END_RULE_THIN_MM)
+    borders = child(docx_table._tbl.tblPr, "w:tblBorders")
+    border(borders, "top", width_pt=thick, color=standard.BLACK)
+    border(borders, "bottom", width_pt=thick, color=standard.BLACK)
+    border(borders, "insideH", width_pt=thin, color=standard.BLACK)
+    for side in ("left", "right", "insideV"):
+        child(borders, f"w:{side}", val="nil")
+    half = standard.mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM) // 2
+    for row, (left, right) in zip(docx_table.rows, rows, strict=True):
+        child(row._tr.get_or_add_trPr(), "w:cantSplit")
+        left_cell, right_cell = row.cells
+        if not right:  # 抄送 spans the whole row
+            left_cell = left_cell.merge(right_cell)
+        left_cell.paragraphs[0].text = left
+        child(left_cell.paragraphs[0]._p.get_or_add_pPr(), "w:pStyle", val="GwEndBlock")
+        if right:
+            left_cell.width = right_cell.width = Twips(half)
+            paragraph = right_cell.paragraphs[0]
+            paragraph.text = right
+            ppr = paragraph._p.get_or_add_pPr()
+            child(ppr, "w:pStyle", val="GwEndBlock")
+            child(ppr, "w:jc", val="right")
+    return sub
+
+
+def _float_to_page_bottom(docx_table: DocxTable) -> None:
+    """Anchor the table to the bottom of the text block, full width, centred."""
+    tbl_pr = docx_table._tbl.tblPr
+    position = OxmlElement("w:tblpPr")
+    for name, value in (("leftFromText", 0), ("rightFromText", 0), ("vertAnchor", "margin"),
+                        ("horzAnchor", "margin"), ("tblpXSpec", "center"),
+                        ("tblpYSpec", "bottom")):
+        position.set(qn(f"w:{name}"), str(value))
+    tbl_pr.insert(0, position)
+    child(tbl_pr, "w:tblW", w=standard.mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM), type="dxa")
+    margins = child(tbl_pr, "w:tblCellMar")
+    for side in ("left", "right"):
+        child(margins, f"w:{side}", w=0, type="dxa")
+
+
+def lines_of(items: Iterable[str]) -> list[str]:
+    return [item for item in items if item]

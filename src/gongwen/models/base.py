@@ -1,0 +1,163 @@
+"""What every document model shares: bilingual field names, value types, and the
+translation of pydantic's errors into one-line :class:`InputError`\\ s with a place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
+
+from ..errors import InputError
+from ..inputs.loader import SourceData
+from ..text import parse_date, parse_doc_number
+
+M = TypeVar("M", bound="GongwenModel")
+
+
+class GongwenModel(BaseModel):
+    """A strict model: unknown fields are errors, every field has a Chinese name too."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+    @classmethod
+    def field_names(cls) -> dict[str, str]:
+        """Every accepted spelling of each field → the field's Python name."""
+        names: dict[str, str] = {}
+        for name, info in cls.model_fields.items():
+            names[name] = name
+            alias = info.validation_alias
+            if isinstance(alias, AliasChoices):
+                for choice in alias.choices:
+                    names[str(choice)] = name
+        return names
+
+
+def zh(chinese: str, *more: str, **kwargs: Any) -> Any:
+    """A field accepted under its Python name and its Chinese name(s).
+
+    The Python name is filled in by pydantic: AliasChoices lists the extra spellings,
+    and ``populate_by_name`` keeps the attribute name valid.
+    """
+    return Field(validation_alias=AliasChoices(chinese, *more), **kwargs)
+
+
+def _as_date(value: Any) -> Any:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return parse_date(value)
+    except InputError as exc:
+        raise PydanticCustomError("gongwen", exc.message, {"hint": exc.hint or ""}) from None
+
+
+def _as_doc_number(value: Any) -> Any:
+    if value is None or isinstance(value, dict):
+        return value
+    try:
+        agency, year, serial = parse_doc_number(str(value))
+    except InputError as exc:
+        raise PydanticCustomError("gongwen", exc.message, {"hint": exc.hint or ""}) from None
+    return {"agency": agency, "year": year, "serial": serial}
+
+
+def _as_list(value: Any) -> Any:
+    """One item may be written without a list; 「、」 or 「，」 separate items in a string."""
+    if isinstance(value, str):
+        for separator in ("、", "，", ","):
+            if separator in value:
+                return [part.strip() for part in value.split(separator) if part.strip()]
+        return [value]
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_as_date)]
+DocNumberInput = BeforeValidator(_as_doc_number)
+StrList = Annotated[list[str], BeforeValidator(_as_list)]
+
+_HINTS = {
+    "missing": "add it to the file",
+    "string_type": "write it as text (quote it if it looks like a number or date)",
+    "int_parsing": "write a whole number",
+    "bool_parsing": "write true or false",
+    "list_type": "write a list: one '- item' per line",
+    "dict_type": "write a mapping of field: value lines under it",
+}
+
+
+def validate(model: type[M], source: SourceData, *, context: dict[str, Any] | None = None) -> M:
+    """Validate ``source`` into ``model``; the first error becomes an InputError."""
+    try:
+        return model.model_validate(source.data, context=context)
+    except ValidationError as exc:
+        raise _input_error(model, source, exc) from None
+
+
+def _input_error(model: type[GongwenModel], source: SourceData, exc: ValidationError) -> InputError:
+    errors = exc.errors(include_url=False)
+    # report unknown fields last: a missing field is usually the same typo seen twice
+    errors.sort(key=lambda e: e["type"] == "extra_forbidden")
+    error = errors[0]
+    loc = tuple(error["loc"])
+    field = ".".join(str(part) for part in loc) or None
+    location = source.where(loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        owner = _model_at(model, loc[:-1])
+        known = list(owner.field_names()) if owner else []
+        guess = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.5)
+        hint = f"did you mean {guess[0]!r}?" if guess else _known_fields_hint(known)
+        return InputError("unknown field", location=location, field=field, hint=hint)
+    if kind == "missing":
+        owner = _model_at(model, loc[:-1])
+        spelled = _chinese_name(owner, str(loc[-1])) if owner else None
+        if spelled:
+            field = ".".join([*map(str, loc[:-1]), f"{spelled} ({loc[-1]})"])
+        return InputError("is required but missing", location=location, field=field,
+                          hint=_HINTS["missing"])
+    message = error["msg"]
+    hint = (error.get("ctx") or {}).get("hint") or _HINTS.get(kind)
+    if kind != "gongwen" and "input" in error and not isinstance(error["input"], dict | list):
+        message = f"{error['input']!r}: {message[0].lower()}{message[1:]}"
+    return InputError(message, location=location, field=field, hint=hint or None)
+
+
+def _known_fields_hint(known: list[str]) -> str:
+    ascii_names = [name for name in known if name.isascii()]
+    return "known fields: " + ", ".join(ascii_names)
+
+
+def _chinese_name(model: type[GongwenModel], name: str) -> str | None:
+    info = model.model_fields.get(name)
+    alias = info.validation_alias if info else None
+    if isinstance(alias, AliasChoices) and alias.choices:
+        return str(alias.choices[0])
+    return None
+
+
+def _model_at(model: type[GongwenModel], loc: tuple[Any, ...]) -> type[GongwenModel] | None:
+    """The nested model class that the error path ``loc`` points into."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        names = current.field_names()
+        info = current.model_fields.get(names.get(str(part), ""))
+        if info is None:
+            return None
+        current = _model_type(info.annotation)
+        if current is None:
+            return None
+    return current
+
+
+def _model_type(annotation: Any) -> type[GongwenModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, GongwenModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_type(arg)
+        if found:
+            return found
+    return None

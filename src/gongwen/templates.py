@@ -1,0 +1,50 @@
+"""Built-in templates: where they are, what they are for, how to get their bytes.
+
+The committed ``templates/<name>.docx`` files are the strict profile's templates; a
+user opens one in Word or WPS, edits it, and passes it back with ``--template``.
+Other profiles are built in memory from :mod:`gongwen.standard`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .builder import BUILDERS, build_template
+from .standard import STRICT, Profile
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    name: str
+    kind: str
+    description: str
+    path: Path | None
+
+
+DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "plan": ("plan", "实施方案: GB/T 9704 文件格式, optional red 版头, 版记"),
+}
+
+
+def template_dir() -> Path:
+    """The folder holding the committed templates (the repository's ``templates/``)."""
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def builtin_template(name: str, profile: Profile = STRICT) -> bytes:
+    """Bytes of built-in template ``name``: the committed file for the strict profile
+    (so a checkout's edits to it take effect), built in memory otherwise."""
+    path = template_dir() / f"{name}.docx"
+    if profile is STRICT and path.is_file():
+        return path.read_bytes()
+    return build_template(name, profile)
+
+
+def list_templates() -> list[TemplateInfo]:
+    infos = []
+    for name in BUILDERS:
+        kind, description = DESCRIPTIONS.get(name, (name, ""))
+        path = template_dir() / f"{name}.docx"
+        infos.append(TemplateInfo(name, kind, description, path if path.is_file() else None))
+    return infos
