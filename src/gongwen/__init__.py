@@ -1,6 +1,6 @@
 """gongwen: Chinese official documents (公文) from structured data, to GB/T 9704-2012."""
 
-from .documents import Document, render
+from .documents import Document, render, render_all
 from .errors import BundleError, ConversionError, GongwenError, InputError, Location, TemplateError
 from .models import Plan
 from .standard import PROFILES, Profile, get_profile
@@ -20,4 +20,5 @@ __all__ = [
     "TemplateError",
     "get_profile",
     "render",
+    "render_all",
 ]

@@ -7,6 +7,8 @@ and the geometry the standard ties to the text itself: the 附件说明's hangin
 
 from __future__ import annotations
 
+import math
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -15,7 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Twips
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
-from docxtpl import DocxTemplate
+from docxtpl import DocxTemplate, RichText
 from docxtpl.subdoc import Subdoc
 
 from . import standard
@@ -23,6 +25,13 @@ from .builder.base import chars_to_twips
 from .ooxml import border, child
 from .text import Block, Heading, ListItem, Paragraph, Table, format_date
 
+#: the title's 二号 characters that fit one line of the text block
+TITLE_CELLS_PER_LINE = math.floor(
+    standard.mm_to_pt(standard.TEXT_BLOCK_WIDTH_MM) / standard.ERHAO
+)
+#: a title line may break after these characters (never inside a word we can't see)
+_TITLE_BREAK_AFTER = "的与和及、》”"
+_TITLE_BREAK_BEFORE = re.compile(r"(?<=.)关于")
 HEADING_STYLES = {1: "GwHeading1", 2: "GwHeading2", 3: "GwHeading3", 4: "GwHeading4"}
 FULL_WIDTH_COLON = "："
 
@@ -203,6 +212,36 @@ def _float_to_page_bottom(docx_table: DocxTable) -> None:
     margins = child(tbl_pr, "w:tblCellMar")
     for side in ("left", "right"):
         child(margins, f"w:{side}", w=0, type="dxa")
+
+
+def title_lines(title: str) -> list[str]:
+    """Break a long title into balanced lines at likely word boundaries.
+
+    Explicit line breaks in the data win; otherwise lines are kept within the text
+    block and as even as the break points allow (a trapezoid, longest line first).
+    """
+    if "\n" in title:
+        return [line.strip() for line in title.splitlines() if line.strip()]
+    cells = text_cells(title)
+    if cells <= TITLE_CELLS_PER_LINE:
+        return [title]
+    count = math.ceil(cells / TITLE_CELLS_PER_LINE)
+    target = len(title) / count
+    candidates = [i + 1 for i, ch in enumerate(title[:-1]) if ch in _TITLE_BREAK_AFTER]
+    candidates += [match.start() for match in _TITLE_BREAK_BEFORE.finditer(title)]
+    fitting = [i for i in candidates
+               if text_cells(title[:i]) <= TITLE_CELLS_PER_LINE
+               and text_cells(title[i:]) <= TITLE_CELLS_PER_LINE * (count - 1)]
+    cut = (min(fitting, key=lambda i: (abs(i - target), -i)) if fitting
+           else min(len(title) - 1, math.ceil(target)))
+    return [title[:cut], *title_lines(title[cut:])]
+
+
+def mark_text(tpl: DocxTemplate, text: str) -> RichText:
+    """The 发文机关标志 at the common size, shrunk so a long name stays on one line."""
+    width_pt = standard.mm_to_pt(standard.TEXT_BLOCK_WIDTH_MM) * standard.MARK_MAX_WIDTH_SHARE
+    size = min(standard.MARK_SIZE, width_pt / max(text_cells(text), 1))
+    return RichText(text, size=round(size * 2))
 
 
 def lines_of(items: Iterable[str]) -> list[str]:

@@ -265,7 +265,10 @@ class Merger:
                 self._explicit_style_numbering(body)
                 self._restart_lists(body)
                 for el in body.iter(w("bookmarkStart"), w("bookmarkEnd")):
-                    el.set(w("id"), str(int(el.get(w("id"), "0")) + number * BOOKMARK_ID_STRIDE))
+                    old_id = el.get(w("id"), "0")
+                    if not old_id.isdigit():
+                        raise NotCombinable(f"bookmark id {old_id!r} is not a number")
+                    el.set(w("id"), str(int(old_id) + number * BOOKMARK_ID_STRIDE))
             self._sections(body, number)
         except NotCombinable:
             self._restore(saved)

@@ -11,7 +11,7 @@ from .. import standard
 from ..text import format_doc_number
 from .base import Date, DocNumberInput, GongwenModel, StrList, zh
 
-_COPY_NUMBER = re.compile(r"^\d{1,%d}$" % standard.COPY_NUMBER_DIGITS)
+_COPY_NUMBER = re.compile(rf"^\d{{1,{standard.COPY_NUMBER_DIGITS}}}$")
 
 
 class DocNumber(GongwenModel):

@@ -1,0 +1,188 @@
+"""``gongwen``: the command line, a thin layer over the library.
+
+Exit codes: 0 success; 1 some documents failed (batch); 2 bad input or template;
+3 conversion or bundling failed.  Errors print one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import GongwenError
+
+FORMATS = ("docx", "pdf", "both")
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a GongwenError into its one-line message and exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except GongwenError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="gongwen")
+def main() -> None:
+    """Make Chinese official documents (公文) from data, laid out to GB/T 9704-2012.
+
+    \b
+    Typical use:
+      gongwen render plan.yaml -o out/                 # 实施方案 → out/<标题>.docx
+      gongwen render plan.yaml --format both -o out/   # … and its PDF
+      gongwen render pledge.yaml --roster members.xlsx -o out/   # one per member
+      gongwen bundle out/*.pdf -o 汇编.pdf --title "创先争优活动材料汇编"
+      gongwen templates                                # built-in templates
+      gongwen doctor                                   # LibreOffice and fonts
+
+    Exit codes: 0 ok, 1 some documents failed, 2 bad input/template, 3 conversion failed.
+    """
+
+
+@main.command()
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("."),
+              show_default=True, help="Folder to write into (or a .docx/.pdf file name).")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="docx",
+              show_default=True, help="Write DOCX, PDF, or both.")
+@click.option("-t", "--template", type=click.Path(path_type=Path),
+              help="Your own .docx template (e.g. a built-in one edited in Word/WPS).")
+@click.option("--profile", help="Layout profile: strict (GB/T 9704) or a named house style.")
+@click.option("--roster", type=click.Path(path_type=Path),
+              help="Members (CSV/XLSX) for pledges and evaluation records.")
+@click.option("--tallies", type=click.Path(path_type=Path),
+              help="Evaluation ballots or tallies (CSV/XLSX/YAML).")
+@click.option("--member", "members", multiple=True, help="Only this member (repeatable).")
+@reports_errors
+def render(data: Path, output: Path, fmt: str, template: Path | None, profile: str | None,
+           roster: Path | None, tallies: Path | None, members: tuple[str, ...]) -> None:
+    """Render DATA (a YAML or JSON file) into documents.
+
+    \b
+    The file's `kind:` (类型) says what it is: plan (实施方案), briefing (简报),
+    pledge (承诺书) or evaluation (民主评议).  Field names may be English or
+    Chinese (title/标题, date/成文日期, …).  Output files are named after the
+    title (or the member) and written atomically: a failed run leaves nothing.
+    """
+    from .documents import render_all
+
+    documents = render_all(data, template=template, profile=profile, roster=roster,
+                           tallies=tallies, members=members)
+    single_file = len(documents) == 1 and output.suffix.lower() in (".docx", ".pdf")
+    for document in documents:
+        for warning in document.warnings:
+            click.secho(f"warning: {warning}", fg="yellow", err=True)
+    if fmt in ("docx", "both"):
+        for document in documents:
+            target = output.with_suffix(".docx") if single_file else output / document.filename
+            click.echo(document.save(target))
+    if fmt in ("pdf", "both"):
+        for path in _write_pdfs(documents, output, single_file):
+            click.echo(path)
+
+
+def _write_pdfs(documents: list[Any], output: Path, single_file: bool) -> list[Path]:
+    from .convert import convert_many
+    from .fileio import write_atomic
+
+    names = [Path(d.filename).stem for d in documents]
+    if single_file:
+        pdf = documents[0].to_pdf()
+        return [write_atomic(output.with_suffix(".pdf"), pdf)]
+    output.mkdir(parents=True, exist_ok=True)
+    result = convert_many([d.docx for d in documents], output, names=names,
+                          titles=[d.title for d in documents], keep_combined=False)
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    return result.pdfs
+
+
+@main.command()
+@click.option("--fields", is_flag=True, help="Also list the data fields each kind accepts.")
+def templates(fields: bool) -> None:
+    """List the built-in templates (copy one, edit it in Word, pass it with --template)."""
+    from .models import KINDS
+    from .templates import list_templates
+
+    for info in list_templates():
+        where = str(info.path) if info.path else "(built in memory)"
+        click.echo(f"{info.name:12} {info.description}\n{'':12} {where}")
+        if fields and info.kind in KINDS:
+            for name, python_name in KINDS[info.kind].field_names().items():
+                if name != python_name:
+                    click.echo(f"{'':14}{python_name:14} {name}")
+
+
+@main.command()
+@reports_errors
+def doctor() -> None:
+    """Check LibreOffice and the open fonts that stand in for the official ones."""
+    from .convert import doctor_report
+
+    report = doctor_report()
+    click.echo(f"LibreOffice: {report.soffice or 'not found'} {report.version_text}")
+    click.echo(f"Fandol fonts: {report.font_dir or 'not found'}")
+    click.echo(f"fontconfig:   {report.font_config or '-'}")
+    for face in report.faces:
+        mark = "ok " if face.ok else "!! "
+        click.echo(f"  {mark}{face.official:12} → {face.family} {face.style} ({face.file})")
+    for missing in report.missing:
+        click.secho(f"  missing: {missing}", fg="red")
+    for warning in report.warnings:
+        click.secho(f"warning: {warning}", fg="yellow")
+    if report.missing or report.soffice is None:
+        sys.exit(3)
+
+
+@main.command("bundle")
+@click.argument("pdfs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The bundle PDF to write.")
+@click.option("--title", required=True, help="Bundle title, on the cover and in the metadata.")
+@click.option("--author", help="Issuing organ, on the cover and in the metadata.")
+@click.option("--subject", help="PDF subject metadata.")
+@click.option("--date", "date_text", help="Cover date (2024-09-01 or 2024年9月1日); default today.")
+@click.option("--no-cover", is_flag=True, help="No cover page.")
+@click.option("--no-toc", is_flag=True, help="No 目录 pages.")
+@click.option("--duplex", is_flag=True, help="Start every document on a right-hand page.")
+@click.option("--numbering", type=click.Choice(["body", "physical"]), default="body",
+              show_default=True,
+              help="body: cover/目录 i, ii…, documents from 1; physical: every page from 1.")
+@click.option("--group-by-dir", is_flag=True,
+              help="Nest each PDF under its folder's name (承诺书/张三.pdf → 承诺书 › 张三).")
+@reports_errors
+def bundle_command(pdfs: tuple[Path, ...], output: Path, title: str, author: str | None,
+                   subject: str | None, date_text: str | None, no_cover: bool, no_toc: bool,
+                   duplex: bool, numbering: str, group_by_dir: bool) -> None:
+    """Merge PDFS, in order, into one bundle with a cover, 目录, bookmarks and page labels.
+
+    Each document is listed under its file name without ".pdf".
+    """
+    from .bundle import BundleEntry, build_bundle
+    from .text import parse_date
+
+    date = parse_date(date_text, field="--date") if date_text else None
+    entries = [BundleEntry(p, p.stem, (p.parent.name or None) if group_by_dir else None)
+               for p in pdfs]
+    result = build_bundle(entries, output, title=title, author=author, subject=subject,
+                          date=date, cover=not no_cover, toc=not no_toc, duplex=duplex,
+                          numbering=numbering)
+    click.echo(f"{result.out_path}: {result.page_count} pages, {len(result.entries)} documents, "
+               f"{result.size_bytes / 1024:.0f} KiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+"""One renderer per document kind: model + options → documents.
+
+A renderer turns a validated model into the template context of its kind; the
+template, the Jinja environment and the file handling are shared in
+:mod:`gongwen.documents` and :mod:`gongwen.templating`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..documents import Document, RenderOptions
+from ..models import GongwenModel, Plan
+from .plan import render_plan
+
+Renderer = Callable[..., list[Document]]
+
+#: model class → renderer
+RENDERERS: dict[type[GongwenModel], Renderer] = {
+    Plan: render_plan,
+}
+
+__all__ = ["RENDERERS", "RenderOptions", "Renderer"]
