@@ -127,24 +127,24 @@ def templates(fields: bool) -> None:
 
 
 @main.command()
-@reports_errors
-def doctor() -> None:
-    """Check LibreOffice and the open fonts that stand in for the official ones."""
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def doctor(as_json: bool) -> None:
+    """Check LibreOffice and the open fonts that stand in for the official ones.
+
+    Exits 1 when something PDF output needs is missing.
+    """
+    import json
+
     from .convert import doctor_report
 
     report = doctor_report()
-    click.echo(f"LibreOffice: {report.soffice or 'not found'} {report.version_text}")
-    click.echo(f"Fandol fonts: {report.font_dir or 'not found'}")
-    click.echo(f"fontconfig:   {report.font_config or '-'}")
-    for face in report.faces:
-        mark = "ok " if face.ok else "!! "
-        click.echo(f"  {mark}{face.official:12} → {face.family} {face.style} ({face.file})")
-    for missing in report.missing:
-        click.secho(f"  missing: {missing}", fg="red")
-    for warning in report.warnings:
-        click.secho(f"warning: {warning}", fg="yellow")
-    if report.missing or report.soffice is None:
-        sys.exit(3)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for line in report.lines():
+            click.echo(line)
+    if not report.ok:
+        sys.exit(1)
 
 
 @main.command("bundle")
