@@ -17,7 +17,7 @@ export DEBIAN_FRONTEND=noninteractive
 MIN_LO_MAJOR=24
 FANDOL_FACES=(FandolFang-Regular FandolKai-Regular FandolSong-Regular FandolSong-Bold
   FandolHei-Regular FandolHei-Bold)
-base_pkgs=(poppler-utils fontconfig fonts-noto-cjk fonts-noto-cjk-extra fonts-liberation2)
+base_pkgs=(poppler-utils fontconfig fonts-noto-cjk fonts-noto-cjk-extra fonts-liberation2 python3-venv)
 
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
 backports="${codename}-backports"

@@ -70,6 +70,8 @@ def load_data(path: str | Path) -> SourceData:
                              location=Location(name, exc.lineno, exc.colno),
                              hint="check quotes, commas and brackets near this line") from None
     yaml = YAML(typ="rt")
+    # dates stay text: gongwen parses them itself, with messages that name the field
+    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
     try:
         raw = yaml.load(text)
     except MarkedYAMLError as exc:
@@ -88,6 +90,10 @@ def load_data(path: str | Path) -> SourceData:
     source.locations[()] = Location(name, 1)
     source.data = _plain(raw, (), source)
     return source
+
+
+def _timestamp_as_text(constructor: Any, node: Any) -> str:
+    return str(constructor.construct_scalar(node))
 
 
 def _plain(node: Any, path: KeyPath, source: SourceData) -> Any:

@@ -97,8 +97,8 @@ def validate(model: type[M], source: SourceData, *, context: dict[str, Any] | No
 
 def _input_error(model: type[GongwenModel], source: SourceData, exc: ValidationError) -> InputError:
     errors = exc.errors(include_url=False)
-    # report unknown fields last: a missing field is usually the same typo seen twice
-    errors.sort(key=lambda e: e["type"] == "extra_forbidden")
+    # report unknown fields first: a "missing" field is usually the same typo seen twice
+    errors.sort(key=lambda e: e["type"] != "extra_forbidden")
     error = errors[0]
     loc = tuple(error["loc"])
     field = ".".join(str(part) for part in loc) or None
@@ -112,12 +112,13 @@ def _input_error(model: type[GongwenModel], source: SourceData, exc: ValidationE
         return InputError("unknown field", location=location, field=field, hint=hint)
     if kind == "missing":
         owner = _model_at(model, loc[:-1])
-        spelled = _chinese_name(owner, str(loc[-1])) if owner else None
+        python_name = owner.field_names().get(str(loc[-1]), str(loc[-1])) if owner else None
+        spelled = _chinese_name(owner, python_name) if owner and python_name else None
         if spelled:
-            field = ".".join([*map(str, loc[:-1]), f"{spelled} ({loc[-1]})"])
+            field = ".".join([*map(str, loc[:-1]), f"{spelled} ({python_name})"])
         return InputError("is required but missing", location=location, field=field,
                           hint=_HINTS["missing"])
-    message = error["msg"]
+    message = error["msg"].removeprefix("Value error, ")
     hint = (error.get("ctx") or {}).get("hint") or _HINTS.get(kind)
     if kind != "gongwen" and "input" in error and not isinstance(error["input"], dict | list):
         message = f"{error['input']!r}: {message[0].lower()}{message[1:]}"
