@@ -117,9 +117,9 @@ def render(
     """
     documents = render_all(data, template=template, profile=profile, **kwargs)
     if len(documents) != 1:
+        where = Location(documents[0].source) if documents else Location()
         raise InputError(f"this data makes {len(documents)} documents, not one",
-                         location=documents[0].model and Location(documents[0].source),
-                         hint="use gongwen.render_all() to get all of them")
+                         location=where, hint="use gongwen.render_all() to get all of them")
     return documents[0]
 
 
