@@ -23,7 +23,7 @@ from typing import Literal
 from pypdf import PdfReader, PdfWriter
 
 from ..errors import ConversionError
-from .atomic import write_atomic
+from ..fileio import write_atomic
 from .libreoffice import (
     RUN_TIMEOUT_BASE_S,
     RUN_TIMEOUT_PER_FILE_S,

@@ -31,7 +31,7 @@ from pypdf.generic import DictionaryObject, IndirectObject
 
 from .. import standard
 from ..errors import ConversionError
-from .atomic import write_atomic
+from ..fileio import write_atomic
 
 #: environment variable naming the directory that holds the Fandol OTF files
 FONT_DIR_ENV = "GONGWEN_FONT_DIR"
