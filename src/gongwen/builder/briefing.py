@@ -1,0 +1,131 @@
+"""The 简报 (briefing) template: a red 报头, articles with photos, and the 报尾.
+
+The 报头, the 按语, the 目录 and each article's title, author, photos and captions are
+template paragraphs a user can restyle or move in Word; the article bodies (blocks
+parsed from the data) and the 报尾 (a table floated to the page bottom) are
+sub-documents because their shape depends on the data.
+"""
+
+from __future__ import annotations
+
+from docx.document import Document as DocxDocument
+from docx.text.paragraph import Paragraph
+
+from .. import standard
+from ..ooxml import child, set_fonts
+from ..standard import Profile, mm_to_twips
+from .base import (
+    SINGLE_SPACING,
+    _add_style,
+    add_paragraph,
+    new_document,
+    rule_paragraph_border,
+    set_style_spacing,
+    to_bytes,
+)
+
+
+def _tag(doc: DocxDocument, tag: str) -> None:
+    """A paragraph that holds only a docxtpl ``{%p … %}`` tag (removed on render)."""
+    add_paragraph(doc, tag, "GwBody")
+
+
+def _blank(doc: DocxDocument) -> None:
+    add_paragraph(doc, "", "GwBody")
+
+
+def add_masthead(doc: DocxDocument) -> None:
+    """报头: optional 内部资料 mark, the red name, 「第X期（总第Y期）」, 编印单位 left
+    and date right on one line over a red rule as wide as the text block."""
+    _tag(doc, "{%p if secrecy %}")
+    add_paragraph(doc, "{{ secrecy }}", "GwSecret")
+    _tag(doc, "{%p endif %}")
+    add_paragraph(doc, "{{r name }}", "GwBriefingName")
+    issue = add_paragraph(doc, "{{ issue }}", "GwBriefingIssue")
+    issue.add_run("{{ total_issue }}")
+    meta = add_paragraph(doc, "{{ editor }}", "GwBriefingMeta")
+    child(meta.add_run()._r, "w:tab")
+    meta.add_run("{{ date }}")
+    rule_paragraph_border(  # w:pBdr before w:tabs, as the schema orders them
+        meta,
+        side="bottom",
+        width_mm=standard.pt_to_mm(standard.RED_RULE_WIDTH_PT),
+        color=standard.RED,
+        space_mm=standard.BRIEFING_RULE_BELOW_META_MM,
+    )
+    _right_tab_stop(meta)
+
+
+def briefing_styles(doc: DocxDocument, profile: Profile) -> None:
+    """Add the briefing's styles; the 报头's air and the photo line's height live in
+    them, so a Word user sees and edits them there."""
+    for element in standard.BRIEFING_STYLES.values():
+        _add_style(doc, element, profile)
+    for style_id, mm in (("GwBriefingName", standard.BRIEFING_NAME_SPACE_BEFORE_MM),
+                         ("GwBriefingIssue", standard.BRIEFING_ISSUE_SPACE_BEFORE_MM),
+                         ("GwBriefingMeta", standard.BRIEFING_META_SPACE_BEFORE_MM)):
+        set_style_spacing(doc, style_id, before=mm_to_twips(mm))
+    # a photo sets its own line's height; an exact line would clip it
+    set_style_spacing(doc, "GwBriefingPicture", line=SINGLE_SPACING, rule="auto")
+
+
+def _right_tab_stop(paragraph: Paragraph) -> None:
+    """A right-aligned tab at the text block's right edge: the date ends flush right."""
+    tabs = child(paragraph._p.get_or_add_pPr(), "w:tabs")
+    child(tabs, "w:tab", val="right", pos=mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM))
+
+
+def add_note(doc: DocxDocument) -> None:
+    """按语: 「编者按：」 in 黑体, then the note in 楷体; further paragraphs follow it."""
+    _tag(doc, "{%p if note %}")
+    _blank(doc)
+    paragraph = add_paragraph(doc, "", "GwBriefingNote")
+    label = paragraph.add_run(standard.BRIEFING_NOTE_LABEL)
+    set_fonts(label._r.get_or_add_rPr(), standard.HEITI)
+    paragraph.add_run("{{ note }}")
+    _tag(doc, "{%p for text in note_more %}")
+    add_paragraph(doc, "{{ text }}", "GwBriefingNote")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
+
+
+def add_contents(doc: DocxDocument) -> None:
+    """目录: the articles' titles, when the issue has several."""
+    _tag(doc, "{%p if toc %}")
+    _blank(doc)
+    add_paragraph(doc, standard.BRIEFING_TOC_LABEL, "GwBriefingTocLabel")
+    _tag(doc, "{%p for title in toc %}")
+    add_paragraph(doc, "{{ title }}", "GwBriefingTocItem")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
+
+
+def add_articles(doc: DocxDocument) -> None:
+    """Each article: a blank line, title, author, body, then its photos with captions."""
+    _tag(doc, "{%p for article in articles %}")
+    _blank(doc)
+    _tag(doc, "{%p for line in article.title_lines %}")
+    add_paragraph(doc, "{{ line }}", "GwBriefingTitle")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p if article.author %}")
+    add_paragraph(doc, "{{ article.author }}", "GwBriefingAuthor")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{{p article.body }}")
+    _tag(doc, "{%p for picture in article.pictures %}")
+    add_paragraph(doc, "{{ picture.image }}", "GwBriefingPicture")
+    _tag(doc, "{%p if picture.caption %}")
+    add_paragraph(doc, "{{ picture.caption }}", "GwBriefingCaption")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endfor %}")
+
+
+def build_briefing(profile: Profile) -> bytes:
+    doc = new_document(profile)
+    briefing_styles(doc, profile)
+    add_masthead(doc)
+    add_note(doc)
+    add_contents(doc)
+    add_articles(doc)
+    _tag(doc, "{{p tail }}")
+    return to_bytes(doc)
