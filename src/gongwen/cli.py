@@ -66,12 +66,18 @@ def main() -> None:
 @click.option("--tallies", type=click.Path(path_type=Path),
               help="Evaluation ballots or tallies (CSV/XLSX/YAML).")
 @click.option("--member", "members", multiple=True, help="Only this member (repeatable).")
+@click.option("--bundle", "bundle_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also merge all the PDFs into this one file (e.g. 承诺书汇编.pdf).")
 @reports_errors
 def render(data: Path, output: Path, fmt: str, template: Path | None, profile: str | None,
-           roster: Path | None, tallies: Path | None, members: tuple[str, ...]) -> None:
+           roster: Path | None, tallies: Path | None, members: tuple[str, ...],
+           bundle_path: Path | None) -> None:
     """Render DATA (a YAML or JSON file) into documents.
 
     \b
+    With --bundle the PDFs are also merged into one file with a cover and 目录
+    (PDFs are made even when --format is docx).
+
     The file's `kind:` (类型) says what it is: plan (实施方案), briefing (简报),
     pledge (承诺书) or evaluation (民主评议).  Field names may be English or
     Chinese (title/标题, date/成文日期, …).  Output files are named after the
@@ -89,9 +95,26 @@ def render(data: Path, output: Path, fmt: str, template: Path | None, profile: s
         for document in documents:
             target = output.with_suffix(".docx") if single_file else output / document.filename
             click.echo(document.save(target))
-    if fmt in ("pdf", "both"):
-        for path in _write_pdfs(documents, output, single_file):
+    if fmt in ("pdf", "both") or bundle_path:
+        pdfs = _write_pdfs(documents, output, single_file)
+        for path in pdfs:
             click.echo(path)
+        if bundle_path:
+            _bundle(documents, pdfs, bundle_path)
+
+
+def _bundle(documents: list[Any], pdfs: list[Path], target: Path) -> None:
+    """One PDF of all the rendered documents, titled after what they share."""
+    import os
+
+    from .bundle import BundleEntry, build_bundle
+
+    titles = [d.title for d in documents]
+    common = os.path.commonprefix(titles).rstrip("（(") if len(titles) > 1 else titles[0]
+    entries = [BundleEntry(p, t) for p, t in zip(pdfs, titles, strict=True)]
+    result = build_bundle(entries, target, title=f"{common or '材料'}汇编",
+                          author=getattr(documents[0].model, "organ", None))
+    click.echo(f"{result.out_path}: {result.page_count} pages, {len(entries)} documents")
 
 
 def _write_pdfs(documents: list[Any], output: Path, single_file: bool) -> list[Path]:

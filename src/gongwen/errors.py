@@ -23,7 +23,7 @@ class Location:
 
     file: str | None = None
     line: int | None = None
-    column: int | None = None
+    column: int | str | None = None  # a number, or a spreadsheet column letter
     row: int | None = None
 
     def __str__(self) -> str:

@@ -11,13 +11,22 @@ from collections.abc import Callable
 
 from ..documents import Document, RenderOptions
 from ..models import GongwenModel, Plan
+from ..models.briefing import Briefing
+from ..models.evaluation import Evaluation
+from ..models.pledge import Pledge
+from .briefing import render_briefing
+from .evaluation import render_evaluation
 from .plan import render_plan
+from .pledge import render_pledge
 
 Renderer = Callable[..., list[Document]]
 
 #: model class → renderer
 RENDERERS: dict[type[GongwenModel], Renderer] = {
     Plan: render_plan,
+    Briefing: render_briefing,
+    Pledge: render_pledge,
+    Evaluation: render_evaluation,
 }
 
 __all__ = ["RENDERERS", "RenderOptions", "Renderer"]

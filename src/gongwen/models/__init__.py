@@ -1,9 +1,17 @@
 """Validated document models, one module per kind."""
 
 from .base import GongwenModel, validate
+from .briefing import Article, Briefing, Picture
+from .evaluation import Evaluation
+from .member import Member
 from .plan import DocNumber, Header, Plan
+from .pledge import Pledge
 
 #: ``kind:`` value → model class
 KINDS: dict[str, type[GongwenModel]] = {"plan": Plan, "实施方案": Plan}
+KINDS.update({"briefing": Briefing, "简报": Briefing})
+KINDS.update({"pledge": Pledge, "承诺书": Pledge, "党员承诺书": Pledge,
+              "evaluation": Evaluation, "民主评议": Evaluation})
 
-__all__ = ["KINDS", "DocNumber", "GongwenModel", "Header", "Plan", "validate"]
+__all__ = ["KINDS", "Article", "Briefing", "Picture", "DocNumber", "GongwenModel", "Header", "Plan", "validate"]
+__all__ += ["Evaluation", "Member", "Pledge"]

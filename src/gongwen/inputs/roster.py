@@ -1,0 +1,263 @@
+"""Rosters (花名册): members from a CSV or XLSX sheet with the headers offices use.
+
+Columns are found by header, in any order, under any of their usual names (职务, 岗位,
+职务/岗位 …); columns gongwen does not know are kept as the member's extra data.  Each
+row is checked as it is read and the first problem is reported with the file, the
+row number and column letter the user sees, and the header of the column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError, Location
+from ..models.member import GENDERS, Member, YearMonth
+from ..text import parse_year_month
+from .sheets import Sheet, column_letter, normalize_header, read_sheet, split_sheet_spec
+
+#: field → the headers it is found under (compared after :func:`normalize_header`)
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "名字", "党员姓名", "name"),
+    "gender": ("性别", "gender", "sex"),
+    "birth": ("出生年月", "出生日期", "出生年月日", "出生时间", "生日", "birth"),
+    "joined": ("入党时间", "入党日期", "入党年月", "入党年月日", "joined"),
+    "position": ("职务/岗位", "职务", "岗位", "职务岗位", "职务(岗位)", "岗位(职务)",
+                 "现任职务", "工作岗位", "position"),
+    "branch": ("所在支部", "支部", "所在党支部", "党支部", "所在党组织", "branch"),
+    "ethnicity": ("民族", "ethnicity"),
+    "education": ("学历", "文化程度", "education"),
+    "id": ("编号", "工号", "党员编号", "人员编号", "职工号", "id"),
+    "note": ("备注", "note"),
+}
+#: columns that only number the rows: neither a field nor extra data
+IGNORED_HEADERS = ("序号", "no", "no.")
+#: the header users see in messages for each field
+FIELD_HEADERS = {name: aliases[0] for name, aliases in HEADER_ALIASES.items()}
+_ALIAS_TO_FIELD = {normalize_header(a): f for f, aliases in HEADER_ALIASES.items() for a in aliases}
+#: the youngest age at which one can join the Party (党章 第一条)
+MIN_JOINING_AGE = 18
+#: spaces that pad a two-character name to three cells (「王　芳」) are not part of it
+_PADDING = re.compile(r"(?<=[^\x00-\x7f])[\s\u3000]+(?=[^\x00-\x7f])")
+_NOT_IN_NAMES = re.compile(r"[0-9０-９:：;；,，、/\\()（）【】\[\]]")
+_REFERENCE = re.compile(r"^(?P<name>.+?)\s*(?:[（(](?P<id>[^）)]+)[）)]|#(?P<hid>.+))$")
+
+
+@dataclass
+class Roster:
+    """The members of a roster in sheet order, and where each was read from."""
+
+    members: list[Member]
+    file: str | None = None
+    #: where each member was read (its row and 姓名 cell), in the order of ``members``
+    locations: list[Location] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Member]:
+        return iter(self.members)
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def shared_names(self) -> set[str]:
+        """Names two or more members have (each told apart by its 编号)."""
+        counts = Counter(m.name for m in self.members)
+        return {name for name, count in counts.items() if count > 1}
+
+    def label(self, member: Member) -> str:
+        """The name, with the 编号 added when another member has the same name."""
+        if member.id and member.name in self.shared_names():
+            return f"{member.name}（{member.id}）"
+        return member.name
+
+    def where(self, member: Member) -> Location:
+        for known, location in zip(self.members, self.locations, strict=False):
+            if known is member:
+                return location
+        return Location(self.file)
+
+    def find(self, reference: str) -> list[Member]:
+        """Members ``reference`` names: a name, an 编号, 「张伟（0107）」 or 「张伟#0107」."""
+        text = clean_name(reference)
+        by_id = [m for m in self.members if m.id and m.id == text]
+        by_name = [m for m in self.members if m.name == text]
+        if by_name or by_id:
+            return by_name or by_id
+        match = _REFERENCE.match(text)
+        if match:
+            name, ident = match.group("name"), match.group("id") or match.group("hid")
+            return [m for m in self.members if m.name == name and m.id == ident.strip()]
+        return []
+
+    def resolve(self, reference: str, *, location: Location | None = None,
+                field: str | None = None) -> Member:
+        """The one member ``reference`` names, or an InputError saying why not."""
+        found = self.find(reference)
+        if len(found) == 1:
+            return found[0]
+        where = location or Location(self.file)
+        if found:
+            labels = "、".join(self.label(m) for m in found)
+            raise InputError(f"{reference!r} names {len(found)} members: {labels}",
+                             location=where, field=field,
+                             hint=f"write the name with its 编号, e.g. {self.label(found[0])}")
+        guess = difflib.get_close_matches(clean_name(reference),
+                                          [self.label(m) for m in self.members], n=1, cutoff=0.3)
+        hint = f"did you mean {guess[0]}?" if guess else "check the name against the roster"
+        roster = f" ({self.file})" if self.file else ""
+        raise InputError(f"{reference!r} is not in the roster{roster}", location=where,
+                         field=field, hint=hint)
+
+    def select(self, references: Sequence[str], *, field: str = "--member") -> list[Member]:
+        """The members named (in roster order), or all of them when none are."""
+        if not references:
+            return list(self.members)
+        chosen = {id(self.resolve(r, field=field)) for r in references}
+        return [m for m in self.members if id(m) in chosen]
+
+
+def clean_name(text: str) -> str:
+    """A name as compared: trimmed, padding between Chinese characters removed."""
+    return _PADDING.sub("", str(text).strip())
+
+
+def load_roster(spec: str | Path) -> Roster:
+    """Read a roster from ``spec``: a CSV/XLSX path, optionally ``file.xlsx#sheet``."""
+    path, sheet_name = split_sheet_spec(spec)
+    return roster_from_sheet(read_sheet(path, sheet_name))
+
+
+def header_field(text: str) -> str | None:
+    """The member field a header names, or None for a column kept as extra data."""
+    return _ALIAS_TO_FIELD.get(normalize_header(text))
+
+
+def roster_from_sheet(sheet: Sheet) -> Roster:
+    """Members from ``sheet``: header row located, columns mapped, rows checked."""
+    index, headers = sheet.header(lambda texts: any(header_field(t) == "name" for t in texts))
+    if index < 0:
+        first = sheet.rows[0] if sheet.rows else None
+        seen = "、".join(t for t in first.texts() if t) if first else ""
+        raise InputError("no 姓名 column", location=sheet.where(first.number if first else None),
+                         field="姓名 (name)",
+                         hint=f"the header row must name a 姓名 column; found: {seen or 'nothing'}")
+    header_row = sheet.rows[index]
+    columns = _map_columns(sheet, header_row.number, headers)
+    reader = _RowReader(sheet, headers, columns)
+    members: list[Member] = []
+    roster = Roster(members, sheet.file)
+    for row in sheet.rows[index + 1:]:
+        member = reader.member(row)
+        members.append(member)
+        roster.locations.append(sheet.where(row.number, columns["name"]))
+        _check_unique(roster, member, row.number, sheet, columns)
+    if not members:
+        raise InputError("has no members below its header row",
+                         location=sheet.where(header_row.number), hint="add one row per member")
+    return roster
+
+
+def _map_columns(sheet: Sheet, row: int, headers: list[str]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for column, text in enumerate(headers):
+        name = header_field(text) if text else None
+        if name is None:
+            continue
+        if name in columns:
+            first = columns[name]
+            raise InputError(
+                f"two columns are {FIELD_HEADERS[name]}: {column_letter(first + 1)} "
+                f"({headers[first]}) and {column_letter(column + 1)} ({text})",
+                location=sheet.where(row, column), field=text,
+                hint="delete or rename one of them")
+        columns[name] = column
+    return columns
+
+
+class _RowReader:
+    """Turns one sheet row into a Member, checking each cell."""
+
+    def __init__(self, sheet: Sheet, headers: list[str], columns: dict[str, int]) -> None:
+        self.sheet = sheet
+        self.headers = headers
+        self.columns = columns
+        mapped = set(columns.values())
+        self.extra = [(c, h) for c, h in enumerate(headers)
+                      if h and c not in mapped and normalize_header(h) not in IGNORED_HEADERS]
+
+    def _field(self, name: str) -> str:
+        return f"{self.headers[self.columns[name]]} ({name})"
+
+    def _error(self, row: int, name: str, message: str, hint: str | None = None) -> InputError:
+        return InputError(message, location=self.sheet.where(row, self.columns[name]),
+                          field=self._field(name), hint=hint)
+
+    def member(self, row) -> Member:
+        cells = {name: row.values[c] if c < len(row.values) else None
+                 for name, c in self.columns.items()}
+        texts = {name: row.text(c) for name, c in self.columns.items()}
+        name = clean_name(texts["name"])
+        if not name:
+            raise self._error(row.number, "name", "is empty",
+                              "fill in the member's name, or delete the row")
+        if _NOT_IN_NAMES.search(name) or len(name) > 30:
+            raise self._error(row.number, "name", f"{name!r} does not look like a name",
+                              "keep notes (填表人, 合计 …) out of the table, or in 备注")
+        gender = texts.get("gender") or None
+        if gender is not None:
+            if gender.lower() not in GENDERS:
+                raise self._error(row.number, "gender", f"{gender!r} is not 男 or 女")
+            gender = GENDERS[gender.lower()]
+        birth = self._year_month(row.number, "birth", cells.get("birth"), texts)
+        joined = self._year_month(row.number, "joined", cells.get("joined"), texts)
+        if birth and joined and (joined.year - birth.year, joined.month - birth.month) < (
+                MIN_JOINING_AGE, 0):
+            raise self._error(
+                row.number, "joined",
+                f"{joined.format()} is before the member turned {MIN_JOINING_AGE} "
+                f"(出生年月 {birth.format()})",
+                "check that 出生年月 and 入党时间 are not swapped")
+        extra = {header: row.text(c) for c, header in self.extra if row.text(c)}
+        return Member(
+            name=name, gender=gender, birth=birth, joined=joined,
+            **{key: texts.get(key) or None
+               for key in ("position", "branch", "ethnicity", "education", "id", "note")},
+            extra=extra,
+        )
+
+    def _year_month(self, row: int, name: str, value: object,
+                    texts: dict[str, str]) -> YearMonth | None:
+        if name not in self.columns or not texts.get(name):
+            return None
+        try:
+            year, month = parse_year_month(value)
+        except InputError as exc:
+            raise self._error(row, name, exc.message, exc.hint) from None
+        today = dt.date.today()
+        if (year, month) > (today.year, today.month):
+            raise self._error(row, name, f"{year}.{month:02d} is in the future",
+                              "check the year")
+        return YearMonth(year, month)
+
+
+def _check_unique(roster: Roster, member: Member, row: int, sheet: Sheet,
+                  columns: dict[str, int]) -> None:
+    """Two rows for one name need two different 编号; an 编号 is never shared."""
+    for other in roster.members[:-1]:
+        other_row = roster.where(other).row
+        if member.id and other.id == member.id:
+            raise InputError(f"编号 {member.id} is also on row {other_row}",
+                             location=sheet.where(row, columns["id"]),
+                             field=f"{FIELD_HEADERS['id']} (id)",
+                             hint="every member needs a different 编号")
+        if other.name == member.name and not (member.id and other.id):
+            has_id = "id" in columns
+            hint = (f"fill in a different 编号 for each {member.name}" if has_id else
+                    f"add a 编号 (or 工号) column and give each {member.name} a different one")
+            raise InputError(f"{member.name} is also on row {other_row}",
+                             location=sheet.where(row, columns["name"]),
+                             field="姓名 (name)", hint=hint)

@@ -1,0 +1,107 @@
+"""党员承诺书: one form per roster member.
+
+The form is one table, so that a long pledge flows onto a second page inside it: the
+member's data (three rows, repeated at the top of every page), 「我郑重承诺：」, a row
+per category of pledges (its name left, its items numbered when there are several; a
+long row breaks across pages), the closing line with the 承诺人 signature and date
+(blank for handwriting without a date), and the branch's 审核意见 box.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from docxtpl import DocxTemplate
+from docxtpl.subdoc import Subdoc
+
+from .. import formtables as ft
+from .. import layout, standard
+from ..documents import Document, RenderOptions, properties, render_with
+from ..models.member import Member
+from ..models.pledge import Category, Pledge
+from ..text import format_date
+from .members import by_label, roster_for
+
+REVIEW_LABEL = "党支部审核意见"
+SIGNER_LABEL = "承诺人（签名）："
+REVIEWER_LABEL = "党支部（盖章）"
+#: blank lines left in the 审核意见 box for the branch's handwriting when no text is given
+REVIEW_BLANK_LINES = 3
+
+
+def render_pledge(pledge: Pledge, options: RenderOptions) -> list[Document]:
+    """One document per member of the roster (or of ``options.members``)."""
+    roster = roster_for(options, pledge.roster)
+    own = by_label(options, pledge.members, roster)
+    profile = options.profile or pledge.profile
+    documents = []
+    for member in roster.select(options.members):
+        label = roster.label(member)
+        if not member.branch and pledge.branch:
+            member = member.model_copy(update={"branch": pledge.branch})
+        categories = pledge.pledges_with(own.get(label))
+
+        def build_context(tpl: DocxTemplate, member: Member = member, label: str = label,
+                          categories: list[Category] = categories) -> dict[str, Any]:
+            return {"title": pledge.title, "title_lines": layout.title_lines(pledge.title),
+                    "member": label,
+                    "form": _form(tpl, pledge, member, label, categories)}
+
+        title = f"{pledge.title}（{label}）"
+        author = member.branch or pledge.branch or ""
+        docx = render_with("pledge", build_context, template=options.template, profile=profile,
+                           properties=properties(title, author, pledge.date or dt.date.today()))
+        documents.append(Document("pledge", title, docx, pledge, options.source.file))
+    return documents
+
+
+def _form(tpl: DocxTemplate, pledge: Pledge, member: Member, label: str,
+          categories: list[Category]) -> Subdoc:
+    sub = tpl.new_subdoc()
+    widths = ft.member_grid(standard.TEXT_BLOCK_WIDTH_MM)
+    last_column = ft.MEMBER_GRID_COLUMNS - 1
+    rows = len(ft.MEMBER_ROWS) + 1 + len(categories) + 2
+    table = ft.form_table(sub, widths, rows)
+    row = ft.member_rows(table, 0, member, name=label,
+                         year_month_style=pledge.year_month_style)
+    for header in table.rows[:row]:
+        ft.repeat_header(header)
+
+    opening = ft.merge(table, row, 0, last_column)
+    ft.valign(opening, "top")
+    ft.keep_whole(table.rows[row])
+    for text in ft.paragraphs(pledge.intro):
+        ft.write(opening, text, "GwFormText")
+    ft.write(opening, pledge.opening, "GwFormItem")
+    for index, category in enumerate(categories, start=row + 1):
+        ft.write(ft.cell(table, index, 0), category.name, "GwFormCell")
+        cell = ft.merge(table, index, 1, last_column)
+        ft.valign(cell, "top")
+        ft.min_height(table.rows[index], standard.FORM_ROW_MIN_HEIGHT_MM)
+        numbered = len(category.items) > 1
+        for number, item in enumerate(category.items, start=1):
+            ft.write(cell, f"{number}.{item}" if numbered else item, "GwFormText")
+
+    closing_row = row + 1 + len(categories)
+    closing = ft.merge(table, closing_row, 0, last_column)
+    ft.keep_whole(table.rows[closing_row])
+    for text in ft.paragraphs(pledge.closing):
+        ft.write(closing, text, "GwFormText")
+    sign = ft.write(closing, SIGNER_LABEL, "GwFormSign")
+    ft.underline_blank(sign, standard.FORM_SIGNATURE_BLANK_CHARS)
+    ft.write(closing, format_date(pledge.date) if pledge.date else standard.FORM_BLANK_DATE,
+             "GwFormSign")
+
+    review_row = closing_row + 1
+    ft.write(ft.cell(table, review_row, 0), REVIEW_LABEL)
+    review = ft.merge(table, review_row, 1, last_column)
+    ft.valign(review, "top")
+    ft.keep_whole(table.rows[review_row])
+    ft.min_height(table.rows[review_row], standard.FORM_BOX_MIN_HEIGHT_MM)
+    for text in ft.paragraphs(pledge.review) or [""] * REVIEW_BLANK_LINES:
+        ft.write(review, text, "GwFormText")
+    ft.write(review, REVIEWER_LABEL, "GwFormSign")
+    ft.write(review, format_date(pledge.review_date) if pledge.review_date
+             else standard.FORM_BLANK_DATE, "GwFormSign")
+    return sub
