@@ -21,6 +21,8 @@ import datetime
 import hashlib
 import io
 import itertools
+import os
+import re
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
@@ -55,6 +57,8 @@ MIN_PDF_HEADER = "%PDF-1.4"
 PDF_TIME_OF_DAY = "000000+08'00'"
 #: passes of identical-object merging; each shares one more level of references
 MAX_SHARING_PASSES = 8
+#: the named destinations gongwen.convert's combined PDFs mark documents with
+_DOCUMENT_MARK = re.compile(r"GwDoc\d+$")
 BLANK_PAGE_SIZE_PT = (standard.mm_to_pt(standard.PAGE_WIDTH_MM),
                       standard.mm_to_pt(standard.PAGE_HEIGHT_MM))
 
@@ -67,6 +71,11 @@ class BundleEntry:
     pdf: Path | bytes
     title: str
     group: str | None = None
+    #: the 0-based pages of ``pdf`` that are this entry (default: all of them).  Many
+    #: entries can share one PDF, e.g. the combined PDF of a conversion
+    #: (:attr:`gongwen.convert.ConversionResult.page_sources`): it is read once and its
+    #: fonts go into the bundle once
+    pages: range | None = None
 
 
 @dataclass(frozen=True)
@@ -140,8 +149,8 @@ def build_bundle(
         raise ValueError(f"numbering must be 'body' or 'physical', not {numbering!r}")
     entries = [_normalized(entry) for entry in entries]
     _check_entries(entries, title)
-    readers = [_open_entry(entry, i) for i, entry in enumerate(entries, 1)]
-    counts = [len(r.pages) for r in readers]
+    readers = _open_entries(entries)
+    counts = [len(_pages_of(e, r)) for e, r in zip(entries, readers, strict=True)]
 
     front: PdfReader | None = None
     if cover or toc:
@@ -213,6 +222,29 @@ def _where(entry: BundleEntry, index: int) -> str:
     return f"{_source_name(entry)} (entry {index} {entry.title!r}{group})"
 
 
+def _open_entries(entries: Sequence[BundleEntry]) -> list[PdfReader]:
+    """One reader per entry, shared by entries that name the same file (or bytes)."""
+    readers: dict[object, PdfReader] = {}
+    result = []
+    for index, entry in enumerate(entries, 1):
+        key = (id(entry.pdf) if isinstance(entry.pdf, bytes)
+               else os.path.abspath(entry.pdf))
+        reader = readers.get(key)
+        if reader is None:
+            reader = readers[key] = _open_entry(entry, index)
+        pages = entry.pages
+        if pages is not None and (not pages or pages.step != 1 or pages.start < 0
+                                  or pages.stop > len(reader.pages)):
+            raise BundleError(f"{_where(entry, index)}: pages {pages.start + 1}–{pages.stop} "
+                              f"are not a run of the PDF's {len(reader.pages)} pages")
+        result.append(reader)
+    return result
+
+
+def _pages_of(entry: BundleEntry, reader: PdfReader) -> range:
+    return entry.pages if entry.pages is not None else range(len(reader.pages))
+
+
 def _open_entry(entry: BundleEntry, index: int) -> PdfReader:
     """Read an input PDF fully, so that every problem shows before anything is written."""
     where = _where(entry, index)
@@ -261,7 +293,7 @@ def _assemble(
         toc_pages = range(plan.cover_pages, plan.cover_pages + plan.toc_pages)
         parts.append((front, toc_pages, TOC_BOOKMARK))
     for i, (reader, entry) in enumerate(zip(readers, entries, strict=True), 1):
-        parts.append((reader, range(len(reader.pages)), _where(entry, i)))
+        parts.append((reader, _pages_of(entry, reader), _where(entry, i)))
     for reader, pages, where in parts:
         while len(writer.pages) in plan.blanks:
             writer.add_blank_page(*BLANK_PAGE_SIZE_PT)
@@ -271,7 +303,23 @@ def _assemble(
             raise BundleError(f"{where}: could not copy its pages: {exc}") from exc
     if len(writer.pages) != plan.total:  # pragma: no cover - a planning bug, not a user error
         raise BundleError(f"assembled {len(writer.pages)} pages, planned {plan.total}")
+    _drop_document_marks(writer)
     return writer
+
+
+def _drop_document_marks(writer: PdfWriter) -> None:
+    """Drop the combined conversions' document marks (``_GwDoc0001``…): every chunk
+    brings its own, and in a bundle they would point at the wrong documents."""
+    names = writer.root_object.get("/Names")
+    dests = names.get_object().get("/Dests") if names is not None else None
+    array = dests.get_object().get("/Names") if dests is not None else None
+    if array is None:
+        return
+    kept = ArrayObject()
+    for key, value in zip(array[::2], array[1::2], strict=False):
+        if not _DOCUMENT_MARK.search(str(key)):
+            kept.extend([key, value])
+    dests.get_object()[NameObject("/Names")] = kept
 
 
 def _add_outline(

@@ -7,6 +7,7 @@ and the geometry the standard ties to the text itself: the 附件说明's hangin
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import unicodedata
@@ -14,10 +15,10 @@ from collections.abc import Iterable, Sequence
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Twips
+from docx.shared import Mm, Twips
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
-from docxtpl import DocxTemplate, RichText
+from docxtpl import DocxTemplate, InlineImage, RichText
 from docxtpl.subdoc import Subdoc
 
 from . import standard
@@ -246,3 +247,105 @@ def mark_text(tpl: DocxTemplate, text: str) -> RichText:
 
 def lines_of(items: Iterable[str]) -> list[str]:
     return [item for item in items if item]
+
+
+# --- 简报 (briefing) ---------------------------------------------------------------
+
+
+def fitted_text(text: str, size: float, share: float) -> RichText:
+    """``text`` at ``size`` pt, shrunk so that it stays on one line within ``share`` of
+    the text block (a 报头 name is never wrapped)."""
+    width_pt = standard.mm_to_pt(standard.TEXT_BLOCK_WIDTH_MM) * share
+    fitted = min(size, width_pt / max(text_cells(text), 1))
+    return RichText(text, size=round(fitted * 2))
+
+
+def picture_size(px_width: int, px_height: int, width_mm: float | None = None
+                 ) -> tuple[float, float]:
+    """A photo's printed (width, height) in mm: the requested width (the text block's by
+    default), never wider than the text block nor taller than the briefing's limit,
+    with the pixels' aspect ratio kept."""
+    if px_width <= 0 or px_height <= 0:
+        raise ValueError("a picture needs a positive size in pixels")
+    aspect = px_height / px_width
+    width = min(width_mm or standard.TEXT_BLOCK_WIDTH_MM, standard.TEXT_BLOCK_WIDTH_MM)
+    height = width * aspect
+    if height > standard.BRIEFING_PICTURE_MAX_HEIGHT_MM:
+        height = standard.BRIEFING_PICTURE_MAX_HEIGHT_MM
+        width = height / aspect
+    return width, height
+
+
+def distribution_line(label: str, names: Sequence[str]) -> str:
+    """「报：甲，乙。」: the names after a label, separated and closed as 抄送 is."""
+    cleaned = [name.rstrip("。．.，,；;、") for name in names if name.strip()]
+    return label + FULL_WIDTH_COLON + "，".join(cleaned) + "。"
+
+
+def tail_block(tpl: DocxTemplate, *, lines: Sequence[tuple[str, Sequence[str]]],
+               copies: int | None) -> Subdoc:
+    """报尾: 「报：」「送：」「发：」 lines and 「（共印X份）」 between two rules, floated
+    to the bottom of the last page as the 版记 is.  Empty lines are left out; a name
+    list that wraps lines up after its label."""
+    sub = tpl.new_subdoc()
+    rows = [(distribution_line(label, names), "left") for label, names in lines if names]
+    if copies:
+        rows.append((f"（共印{copies}份）", "right"))
+    if not rows:
+        return sub
+    docx_table = sub.add_table(rows=len(rows), cols=1)
+    _float_to_page_bottom(docx_table)
+    thick = standard.mm_to_pt(standard.END_RULE_THICK_MM)
+    borders = child(docx_table._tbl.tblPr, "w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):  # schema order
+        if side in ("top", "bottom"):
+            border(borders, side, width_pt=thick, color=standard.BLACK)
+        else:
+            child(borders, f"w:{side}", val="nil")
+    label_twips = round(2 * standard.BRIEFING_TAIL_SIZE * standard.TWIPS_PER_PT)  # 「报：」
+    indent = chars_to_twips(standard.END_BLOCK_INDENT_CHARS)
+    for row, (text, align) in zip(docx_table.rows, rows, strict=True):
+        child(row._tr.get_or_add_trPr(), "w:cantSplit")
+        cell = row.cells[0]
+        cell.width = Twips(standard.mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM))
+        paragraph = cell.paragraphs[0]
+        paragraph.text = text
+        ppr = paragraph._p.get_or_add_pPr()
+        child(ppr, "w:pStyle", val="GwBriefingTail")
+        if align == "right":
+            child(ppr, "w:jc", val="right")
+        else:
+            child(ppr, "w:ind", left=indent + label_twips, right=indent, hanging=label_twips)
+    order_table_properties(docx_table)
+    return sub
+
+
+class _FlushImage(InlineImage):
+    """An inline picture without wrap distances: LibreOffice reads missing ones as
+    0.32 cm a side, which pushes a picture as wide as the text block past its edge."""
+
+    def _insert_image(self) -> str:
+        xml = super()._insert_image()
+        return xml.replace("<wp:inline ", '<wp:inline distT="0" distB="0" distL="0" distR="0" ',
+                           1)
+
+
+def picture(tpl: DocxTemplate, blob: bytes, width_mm: float, height_mm: float) -> InlineImage:
+    """An inline picture of exactly ``width_mm`` × ``height_mm`` for a template tag."""
+    return _FlushImage(tpl, io.BytesIO(blob), width=Mm(width_mm), height=Mm(height_mm))
+
+
+#: w:tblPr's children in the order the OOXML schema requires (Word rejects others)
+_TBL_PR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+                 "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd",
+                 "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
+                 "tblDescription")
+
+
+def order_table_properties(docx_table: DocxTable) -> None:
+    """Put a table's w:tblPr children in schema order after they were added freely."""
+    tbl_pr = docx_table._tbl.tblPr
+    rank = {qn(f"w:{name}"): index for index, name in enumerate(_TBL_PR_ORDER)}
+    children = sorted(tbl_pr, key=lambda element: rank.get(element.tag, len(rank)))
+    for element in children:
+        tbl_pr.append(element)  # lxml moves an element that is appended again

@@ -7,6 +7,7 @@ Everything is derived from a :class:`~gongwen.standard.Profile`, so the committe
 from __future__ import annotations
 
 import io
+import math
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -24,6 +25,10 @@ from ..standard import ElementStyle, Profile, mm_to_twips
 CHAR_SPACE_UNITS_PER_PT = 4096
 #: the CJK faces that draw Latin letters and digits themselves (no Times New Roman)
 _CJK_ONLY_FACES = {standard.HEITI, standard.KAITI, standard.XIAOBIAOSONG, standard.SONGTI}
+#: w:rFonts attributes that name theme fonts; python-docx's default template sets them
+_THEME_FONT_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
+#: OOXML "auto" line spacing is in 240ths of a single line
+SINGLE_SPACING = 240
 
 
 def chars_to_twips(chars: float) -> int:
@@ -32,7 +37,14 @@ def chars_to_twips(chars: float) -> int:
 
 
 def line_pitch_twips() -> int:
-    return mm_to_twips(standard.LINE_PITCH_MM)
+    """The 22-lines pitch in twips, rounded *down*: 580 (the nearest) times 22 is 12 760
+    twips, 4 more than the text block's 12 756, and a page then holds 21 lines."""
+    return math.floor(standard.mm_to_pt(standard.LINE_PITCH_MM) * standard.TWIPS_PER_PT)
+
+
+def exact_line_twips(profile: Profile) -> int:
+    """The profile's exact line spacing in twips, rounded down like :func:`line_pitch_twips`."""
+    return math.floor(profile.exact_line_pt * standard.TWIPS_PER_PT + 1e-9)
 
 
 def char_space_units() -> int:
@@ -69,6 +81,26 @@ def add_paragraph(doc: DocxDocument, text: str, style_id: str) -> Paragraph:
     return paragraph
 
 
+def set_style_spacing(
+    doc: DocxDocument,
+    style_id: str,
+    *,
+    before: int | None = None,
+    line: int | None = None,
+    rule: str = "exact",
+) -> None:
+    """Set a paragraph style's space before (twips) and line spacing (twips for an
+    "exact" ``rule``, 240ths of a line for "auto"): geometry a Word user sees in the
+    style, not in frames or direct formatting."""
+    style = next(s for s in doc.styles if s.style_id == style_id)
+    spacing = child(style.element.get_or_add_pPr(), "w:spacing")
+    if before is not None:
+        spacing.set(qn("w:before"), str(before))
+    if line is not None:
+        spacing.set(qn("w:line"), str(line))
+        spacing.set(qn("w:lineRule"), rule)
+
+
 def _clear_body(doc: DocxDocument) -> None:
     body = doc.element.body
     for element in list(body):
@@ -81,10 +113,16 @@ def _set_doc_defaults(doc: DocxDocument, profile: Profile) -> None:
     defaults = child(styles, "w:docDefaults")
     rpr = child(child(defaults, "w:rPrDefault"), "w:rPr")
     set_fonts(rpr, standard.FANGSONG, standard.LATIN_FONT)
+    fonts = rpr.find(qn("w:rFonts"))
+    for theme in _THEME_FONT_ATTRS:  # Word prefers a theme font over the named one
+        fonts.attrib.pop(qn(f"w:{theme}"), None)
     child(rpr, "w:sz", val=half_points(standard.SANHAO))
     child(rpr, "w:szCs", val=half_points(standard.SANHAO))
     child(rpr, "w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
     ppr = child(child(defaults, "w:pPrDefault"), "w:pPr")
+    # no widow/orphan control, so that every full page has its 22 lines; said
+    # explicitly because Word reads a missing element as off and LibreOffice as on
+    ppr.insert(0, OxmlElement("w:widowControl", {qn("w:val"): "0"}))
     spacing = child(ppr, "w:spacing", before=0, after=0)
     _line_spacing(spacing, profile)
     normal = doc.styles["Normal"].element
@@ -98,7 +136,7 @@ def _line_spacing(spacing: OxmlElement, profile: Profile, snap: bool = True) -> 
         spacing.set(qn("w:line"), "240")
         spacing.set(qn("w:lineRule"), "auto")
     else:
-        spacing.set(qn("w:line"), str(round(profile.exact_line_pt * standard.TWIPS_PER_PT)))
+        spacing.set(qn("w:line"), str(exact_line_twips(profile)))
         spacing.set(qn("w:lineRule"), "exact")
 
 
@@ -159,7 +197,7 @@ def _set_page(doc: DocxDocument, profile: Profile) -> None:
         grid.set(qn("w:charSpace"), str(char_space_units()))
     else:
         grid.set(qn("w:type"), "default")
-        grid.set(qn("w:linePitch"), str(round(profile.exact_line_pt * standard.TWIPS_PER_PT)))
+        grid.set(qn("w:linePitch"), str(exact_line_twips(profile)))
 
 
 def _add_page_number_footers(doc: DocxDocument, profile: Profile) -> None:
@@ -173,11 +211,14 @@ def _add_page_number_footers(doc: DocxDocument, profile: Profile) -> None:
         paragraph = footer.paragraphs[0]
         ppr = paragraph._p.get_or_add_pPr()
         child(ppr, "w:pStyle", val="GwPageNumber")
+        # a line exactly as tall as the type: FOOTER_DISTANCE_MM counts on it
+        child(ppr, "w:spacing", before=0, after=0,
+              line=round(standard.PAGE_NUMBER_SIZE * standard.TWIPS_PER_PT), lineRule="exact")
         if profile.page_number_align == "center":
             child(ppr, "w:jc", val="center")
         else:
-            child(ppr, "w:jc", val=side)
             child(ppr, "w:ind", **{side: indent})
+            child(ppr, "w:jc", val=side)
         _page_field(paragraph)
 
 

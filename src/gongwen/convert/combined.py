@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
 import os
 import re
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pypdf import PdfReader, PdfWriter
 
@@ -37,8 +39,12 @@ from .verify import check_docx, pdf_page_count
 logger = logging.getLogger(__name__)
 
 Strategy = Literal["auto", "combined", "batch"]
-#: documents one combined DOCX holds at most
-DEFAULT_CHUNK_SIZE = 300
+#: documents one combined DOCX holds at most.  LibreOffice lays a long document out in
+#: more than linear time (one-page plans, LibreOffice 25.2: 6.7 ms a document in a
+#: 100-document file, 9.8 in a 250, 14.6 in a 500; 500 documents as 5 × 100 took 3.4 s,
+#: as 10 × 50 3.7 s, as 2 × 250 5.3 s), and every PDF split off a chunk carries the
+#: whole chunk's font subsets, so chunks stay near 100
+DEFAULT_CHUNK_SIZE = 100
 #: a combined DOCX is split further for parallel workers only down to this many documents
 MIN_CHUNK_SIZE = 10
 #: "auto" combines a template's documents only when there are at least this many
@@ -61,6 +67,10 @@ class ConversionResult:
     strategy: str
     #: one PDF per combined chunk (empty when nothing was combined or none were kept)
     combined_pdfs: list[Path] = field(default_factory=list)
+    #: per input, a PDF that holds its pages and their 0-based indices there: a kept
+    #: combined PDF, else the document's own PDF.  A bundle built from these
+    #: (``BundleEntry(pdf, title, pages=pages)``) copies each chunk's fonts once
+    page_sources: list[tuple[Path, range]] = field(default_factory=list)
     #: seconds spent per step: "read", "merge", "convert", "split", "total"
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -139,27 +149,64 @@ def _chunks_of(group: list[_Doc], chunk_size: int, workers: int) -> list[list[_D
     return [group[k:k + size] for k in range(0, len(group), size)]
 
 
-def _merge_chunk(
-    docs: list[_Doc], warnings: list[str]
-) -> tuple[bytes | None, list[_Doc], list[_Doc]]:
-    """Merge what can be merged: the DOCX (None if fewer than two joined), the documents
-    in it, and the rest."""
+def _merge_chunk(docs: list[_Doc]) -> tuple[bytes | None, list[int], list[str]]:
+    """Merge what can be merged: the DOCX (None if fewer than two joined), the positions
+    in ``docs`` of the documents in it, and why the others are not."""
     merger = Merger(docs[0].package)
-    joined, rest = [], []
-    for doc in docs:
+    joined, warnings = [], []
+    for position, doc in enumerate(docs):
         try:
             merger.add(doc.package, doc.title)
-            joined.append(doc)
+            joined.append(position)
         except NotCombinable as exc:
             warnings.append(f"{doc.source or doc.name}: converted on its own: {exc}")
-            rest.append(doc)
     if len(joined) < 2:
-        return None, [], docs
-    return merger.build(), joined, rest
+        return None, [], warnings
+    return merger.build(), joined, warnings
 
 
-def _split(combined: Path, chunk: _Chunk, out_dir: Path) -> list[tuple[Path, int]]:
-    """Write each document's pages of ``combined`` to ``out_dir/<name>.pdf``."""
+#: what the jobs of :func:`_in_processes` read (set in each worker by its initializer)
+_SHARED: Any = None
+
+
+def _set_shared(value: Any) -> None:
+    global _SHARED
+    _SHARED = value
+
+
+def _merge_job(index: int) -> tuple[Path | None, list[int], list[str]]:
+    """Merge chunk ``index`` of ``_SHARED`` (its documents, the staging folder) to a file."""
+    parts, staging = _SHARED
+    data, joined, warnings = _merge_chunk(parts[index])
+    if data is None:
+        return None, joined, warnings
+    docx = staging / f"{COMBINED_STEM}-{index + 1:03d}.docx"
+    docx.write_bytes(data)
+    return docx, joined, warnings
+
+
+def _in_processes(function: Callable[[Any], Any], jobs: list, workers: int,
+                  shared: Any = None) -> list:
+    """``[function(job) for job in jobs]``, in up to ``workers`` forked processes when
+    there are several jobs: merging and splitting are pure-Python CPU work, done while
+    LibreOffice is not running.  ``shared`` is what the jobs read as ``_SHARED`` (fork
+    hands it to the workers as it is, without pickling)."""
+    parallel = min(workers, len(jobs))
+    if parallel < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        _set_shared(shared)
+        try:
+            return [function(job) for job in jobs]
+        finally:
+            _set_shared(None)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(parallel, mp_context=context, initializer=_set_shared,
+                             initargs=(shared,)) as pool:
+        return list(pool.map(function, jobs))
+
+
+def _split(combined: Path, names: Sequence[str], out_dir: Path) -> list[tuple[Path, range]]:
+    """Write each document's pages of ``combined`` to ``out_dir/<name>.pdf``; returns
+    each PDF and the pages of ``combined`` it took."""
     reader = PdfReader(str(combined))
     starts: dict[int, int] = {}
     for name, dest in reader.named_destinations.items():
@@ -167,20 +214,27 @@ def _split(combined: Path, chunk: _Chunk, out_dir: Path) -> list[tuple[Path, int
         if found:
             starts[int(found.group(1))] = reader.get_destination_page_number(dest)
     total = len(reader.pages)
-    firsts = [starts.get(number) for number in range(1, len(chunk.docs) + 1)]
+    firsts = [starts.get(number) for number in range(1, len(names) + 1)]
     if None in firsts or firsts[0] != 0 or firsts != sorted(set(firsts)):
         raise ConversionError(f"{combined.name}: the document marks are missing or out of order")
     bounds = [*firsts, total]
     written = []
-    for doc, first, end in zip(chunk.docs, bounds, bounds[1:], strict=False):
+    for name, first, end in zip(names, bounds, bounds[1:], strict=False):
         writer = PdfWriter()
         for page in range(first, end):
             writer.add_page(reader.pages[page])
-        writer.add_metadata({"/Title": doc.name})
-        target = out_dir / f"{doc.name}.pdf"
+        writer.add_metadata({"/Title": name})
+        target = out_dir / f"{name}.pdf"
         write_atomic(target, writer.write)
-        written.append((target, end - first))
+        written.append((target, range(first, end)))
     return written
+
+
+def _split_job(job: tuple[Path, list[str], Path]) -> list[tuple[Path, range]] | ConversionError:
+    try:
+        return _split(*job)
+    except ConversionError as exc:
+        return exc
 
 
 def convert_many(
@@ -224,8 +278,9 @@ def convert_many(
             timings["merge"] = time.perf_counter() - mark
             mark = time.perf_counter()
             results: dict[int, tuple[Path, int]] = {}
-            combined_pdfs = _convert_chunks(conv, chunks, staging, out, results, batch,
-                                            warnings, timings)
+            sources: dict[int, tuple[Path, range]] = {}
+            combined_pdfs = _convert_chunks(conv, chunks, staging, out, results, sources,
+                                            batch, warnings, timings)
             combined_count = len(results)
             _convert_batch(conv, batch, staging, out, results)
             timings["convert"] = time.perf_counter() - mark - timings.get("split", 0.0)
@@ -233,6 +288,7 @@ def convert_many(
             for pdf in combined_pdfs if keep_combined else []:
                 os.replace(pdf, out / pdf.name)
                 kept.append(out / pdf.name)
+            moved = {pdf: out / pdf.name for pdf in combined_pdfs} if keep_combined else {}
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     finally:
@@ -242,6 +298,13 @@ def convert_many(
             "combined" if combined_count == len(items) else "mixed")
     timings["total"] = time.perf_counter() - started
     ordered = [results[doc.index] for doc in items]
+    page_sources = []
+    for doc, (pdf, pages) in zip(items, ordered, strict=True):
+        source = sources.get(doc.index)
+        if source is not None and source[0] in moved:
+            page_sources.append((moved[source[0]], source[1]))
+        else:
+            page_sources.append((pdf, range(pages)))
     return ConversionResult(
         pdfs=[pdf for pdf, _ in ordered],
         page_counts=[pages for _, pages in ordered],
@@ -249,6 +312,7 @@ def convert_many(
         combined_pdfs=kept,
         timings=timings,
         warnings=warnings,
+        page_sources=page_sources,
     )
 
 
@@ -262,24 +326,26 @@ def _plan(
     chunks: list[_Chunk] = []
     batch: list[_Doc] = []
     minimum = AUTO_MIN_GROUP if strategy == "auto" else 2
+    parts: list[list[_Doc]] = []
     for group in _groups(items, keys):
         if len(group) < minimum:
             batch.extend(group)
-            continue
-        for part in _chunks_of(group, chunk_size, workers):
-            data, joined, rest = _merge_chunk(part, warnings)
-            batch.extend(rest)
-            if data is not None:
-                docx = staging / f"{COMBINED_STEM}-{len(chunks) + 1:03d}.docx"
-                docx.write_bytes(data)
-                chunks.append(_Chunk(joined, docx))
+        else:
+            parts.extend(_chunks_of(group, chunk_size, workers))
+    merged = _in_processes(_merge_job, list(range(len(parts))), workers,
+                           shared=(parts, staging))
+    for part, (docx, joined, notes) in zip(parts, merged, strict=True):
+        warnings.extend(notes)
+        batch.extend(doc for position, doc in enumerate(part) if position not in joined)
+        if docx is not None:
+            chunks.append(_Chunk([part[position] for position in joined], docx))
     return chunks, batch
 
 
 def _convert_chunks(
     conv: Converter, chunks: list[_Chunk], staging: Path, out: Path,
-    results: dict[int, tuple[Path, int]], batch: list[_Doc], warnings: list[str],
-    timings: dict[str, float],
+    results: dict[int, tuple[Path, int]], sources: dict[int, tuple[Path, range]],
+    batch: list[_Doc], warnings: list[str], timings: dict[str, float],
 ) -> list[Path]:
     """Convert and split each combined DOCX; a chunk that fails goes to ``batch``."""
     if not chunks:
@@ -293,14 +359,18 @@ def _convert_chunks(
     )
     kept = []
     mark = time.perf_counter()
-    for chunk, pdf in zip(chunks, pdfs, strict=True):
-        try:
-            for doc, produced in zip(chunk.docs, _split(pdf, chunk, out), strict=True):
-                results[doc.index] = produced
-            kept.append(pdf)
-        except ConversionError as exc:
-            warnings.append(f"{exc}; converting its documents one by one")
+    jobs = [(pdf, [doc.name for doc in chunk.docs], out) for chunk, pdf in zip(chunks, pdfs,
+                                                                               strict=True)]
+    for chunk, pdf, written in zip(chunks, pdfs, _in_processes(_split_job, jobs, conv.workers),
+                                   strict=True):
+        if isinstance(written, ConversionError):
+            warnings.append(f"{written}; converting its documents one by one")
             batch.extend(chunk.docs)
+            continue
+        for doc, (target, pages) in zip(chunk.docs, written, strict=True):
+            results[doc.index] = (target, len(pages))
+            sources[doc.index] = (pdf, pages)
+        kept.append(pdf)
     timings["split"] = time.perf_counter() - mark
     return kept
 
