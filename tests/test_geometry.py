@@ -360,8 +360,6 @@ def test_signature_right_aligned_two_characters_in(doc):
     assert name.x1 == approx(RIGHT - standard.SIGNATURE_RIGHT_INDENT_CHARS * CELL)
 
 
-@pytest.mark.xfail(strict=True, reason="layout._signature right-aligns the date by an "
-                   "estimated width; LibreOffice adds ~0.2 em between Chinese and digits")
 def test_date_starts_two_cells_right_of_the_signature(doc):
     lines = closing_lines(doc)
     organ = "中共都江市实验中学支部委员会" if doc.name == "sample" else BASE["organ"]

@@ -6,11 +6,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE
 
 import gongwen
 from gongwen.convert import fonts_in_pdf
-
-from conftest import SAMPLE
 
 
 @pytest.fixture(scope="module")

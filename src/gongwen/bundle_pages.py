@@ -197,12 +197,17 @@ def front_matter_docx(
     if toc is not None:
         heading = doc.add_paragraph(TOC_HEADING, style=_TOC_HEADING_STYLE)
         heading.paragraph_format.page_break_before = title is not None
+        # style ids resolved once: python-docx looks a style name up in every style
+        style_ids = {name: doc.styles[name].style_id for name in
+                     (_TOC_GROUP_STYLE, _TOC_NESTED_STYLE, _TOC_ENTRY_STYLE)}
         for line in toc:
             if line.page is None:
-                doc.add_paragraph(line.text, style=_TOC_GROUP_STYLE)
+                name, text = _TOC_GROUP_STYLE, line.text
             else:
-                style = _TOC_NESTED_STYLE if line.nested else _TOC_ENTRY_STYLE
-                doc.add_paragraph(f"{line.text}\t{line.page}", style=style)
+                name = _TOC_NESTED_STYLE if line.nested else _TOC_ENTRY_STYLE
+                text = f"{line.text}\t{line.page}"
+            paragraph = doc.add_paragraph(text)
+            paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = style_ids[name]
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -138,21 +138,38 @@ def _attachment_note(sub: Subdoc, names: Sequence[str]) -> None:
             ind.set(qn("w:firstLine"), "0")
 
 
+#: the gap (in cells) LibreOffice and Word put between Chinese characters and digits
+AUTOSPACE_CELLS = 0.25
+
+
+def _script_changes(text: str) -> int:
+    wide = [unicodedata.east_asian_width(ch) in "WF" for ch in text]
+    return sum(a != b for a, b in zip(wide, wide[1:], strict=False))
+
+
 def _signature(sub: Subdoc, name: str, date_text: str) -> None:
     """No seal: name right-aligned 2 cells in; the date starts 2 cells right of it.
 
-    When the date is the longer one, it keeps the 2 cells and the name moves left.
+    The date is placed by its left edge (its width depends on digit widths and the
+    gaps renderers add between scripts); when the date is the longer one, the name
+    moves left so the date still ends 2 cells in.
     """
-    indent = standard.SIGNATURE_RIGHT_INDENT_CHARS
-    name_right = float(indent)
-    date_right = name_right + text_cells(name) - standard.DATE_OFFSET_CHARS - text_cells(date_text)
-    if date_right < indent:
-        name_right += indent - date_right
-        date_right = float(indent)
+    indent, offset = standard.SIGNATURE_RIGHT_INDENT_CHARS, standard.DATE_OFFSET_CHARS
+    date_cells = text_cells(date_text) + AUTOSPACE_CELLS * _script_changes(date_text)
+    name_cells = text_cells(name)
+    name_right = max(float(indent), indent + offset + date_cells - name_cells)
     if name:
         _right_indent(styled(sub, name, "GwSignature"), name_right)
-    if date_text:
-        _right_indent(styled(sub, date_text, "GwDate"), date_right)
+    if not date_text:
+        return
+    paragraph = styled(sub, date_text, "GwDate")
+    if not name:
+        _right_indent(paragraph, indent)
+        return
+    start = standard.CHARS_PER_LINE - name_right - name_cells + offset
+    ppr = paragraph._p.get_or_add_pPr()
+    child(ppr, "w:ind", left=chars_to_twips(start), right=0)
+    child(ppr, "w:jc", val="left")
 
 
 def _right_indent(paragraph: DocxParagraph, cells: float) -> None:
