@@ -28,3 +28,35 @@ def test_committed_template_matches_the_builder(name: str):
 @pytest.mark.parametrize("name", sorted(BUILDERS))
 def test_template_build_is_deterministic(name: str):
     assert build_template(name) == build_template(name)
+
+
+def _out_of_order(blob: bytes) -> list[str]:
+    from lxml import etree
+
+    from gongwen.ooxml import _RANKS
+
+    found = []
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+        for name in archive.namelist():
+            if name.startswith("word/") and name.endswith(".xml"):
+                for element in etree.fromstring(archive.read(name)).iter(*_RANKS):
+                    rank = _RANKS[element.tag]
+                    ranks = [rank.get(c.tag, len(rank)) for c in element]
+                    if ranks != sorted(ranks):
+                        found.append(f"{name}: {element.tag}")
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_templates_keep_schema_order_word_requires(name: str):
+    assert _out_of_order(build_template(name)) == []
+
+
+def test_rendered_documents_keep_schema_order():
+    from conftest import SAMPLE
+
+    import gongwen
+
+    for data in ("plan.yaml", "briefing-2.yaml", "evaluation-summary.yaml", "pledge.yaml"):
+        document = gongwen.render_all(SAMPLE / data, members=["吴静"] if "pledge" in data else ())[0]
+        assert _out_of_order(document.docx) == [], data

@@ -333,7 +333,6 @@ def tail_block(tpl: DocxTemplate, *, lines: Sequence[tuple[str, Sequence[str]]],
             child(ppr, "w:jc", val="right")
         else:
             child(ppr, "w:ind", left=indent + label_twips, right=indent, hanging=label_twips)
-    order_table_properties(docx_table)
     return sub
 
 
@@ -353,16 +352,3 @@ def picture(tpl: DocxTemplate, blob: bytes, width_mm: float, height_mm: float) -
 
 
 #: w:tblPr's children in the order the OOXML schema requires (Word rejects others)
-_TBL_PR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
-                 "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd",
-                 "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
-                 "tblDescription")
-
-
-def order_table_properties(docx_table: DocxTable) -> None:
-    """Put a table's w:tblPr children in schema order after they were added freely."""
-    tbl_pr = docx_table._tbl.tblPr
-    rank = {qn(f"w:{name}"): index for index, name in enumerate(_TBL_PR_ORDER)}
-    children = sorted(tbl_pr, key=lambda element: rank.get(element.tag, len(rank)))
-    for element in children:
-        tbl_pr.append(element)  # lxml moves an element that is appended again

@@ -63,6 +63,54 @@ def rule_width_pt(mm: float) -> float:
     return standard.mm_to_pt(mm)
 
 
+# Children of these property elements must appear in schema order, or Word may refuse
+# the file ("unreadable content"); gongwen adds them freely and sorts once at the end.
+_PROPERTY_ORDER: dict[str, tuple[str, ...]] = {
+    "pPr": ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+            "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
+            "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN",
+            "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+            "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+            "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
+            "pPrChange"),
+    "rPr": ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike",
+            "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish",
+            "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight",
+            "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
+            "eastAsianLayout", "specVanish", "oMath"),
+    "tblPr": ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+              "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
+              "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription"),
+}
+_RANKS = {
+    qn(f"w:{parent}"): {qn(f"w:{name}"): i for i, name in enumerate(order)}
+    for parent, order in _PROPERTY_ORDER.items()
+}
+
+
+def order_properties(root: BaseOxmlElement) -> None:
+    """Sort the children of every pPr/rPr/tblPr under ``root`` into schema order."""
+    for element in root.iter(*_RANKS):
+        rank = _RANKS[element.tag]
+        children = list(element)
+        ordered = sorted(children, key=lambda e: rank.get(e.tag, len(rank)))
+        if ordered != children:
+            for item in ordered:
+                element.append(item)  # lxml moves an element that is appended again
+
+
+def order_document(doc: object) -> None:
+    """Schema-order the body, the styles and every header/footer of a python-docx doc."""
+    order_properties(doc.element)  # type: ignore[attr-defined]
+    order_properties(doc.styles.element)  # type: ignore[attr-defined]
+    for section in doc.sections:  # type: ignore[attr-defined]
+        for part in (section.header, section.footer, section.even_page_header,
+                     section.even_page_footer, section.first_page_header,
+                     section.first_page_footer):
+            if not part.is_linked_to_previous:
+                order_properties(part._element)
+
+
 def make_deterministic(docx: bytes, entries_order: Iterable[str] | None = None) -> bytes:
     """Rewrite a DOCX zip with fixed entry times so equal input gives equal bytes."""
     source = zipfile.ZipFile(io.BytesIO(docx))

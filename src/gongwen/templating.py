@@ -20,7 +20,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import TemplateError
-from .ooxml import make_deterministic
+from .ooxml import make_deterministic, order_properties
 from .text import chinese_numeral, format_date, format_doc_number
 
 ContextBuilder = Callable[[DocxTemplate], dict[str, Any]]
@@ -94,6 +94,7 @@ def render_docx(
         raise TemplateError(f"unsafe template operation: {exc}", template=name) from None
     for key, value in (properties or {}).items():
         setattr(tpl.docx.core_properties, key, value)  # get_docx() would reload
+    order_properties(tpl.docx.element)
     buffer = io.BytesIO()
     tpl.save(buffer)
     return make_deterministic(buffer.getvalue())

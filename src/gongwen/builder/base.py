@@ -18,7 +18,7 @@ from docx.shared import Twips
 from docx.text.paragraph import Paragraph
 
 from .. import standard
-from ..ooxml import border, child, half_points, make_deterministic, set_fonts
+from ..ooxml import border, child, half_points, make_deterministic, order_document, set_fonts
 from ..standard import ElementStyle, Profile, mm_to_twips
 
 #: w:docGrid w:charSpace unit: 1/4096 of a point added to each character cell
@@ -69,6 +69,7 @@ def new_document(profile: Profile) -> DocxDocument:
 
 
 def to_bytes(doc: DocxDocument) -> bytes:
+    order_document(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
     return make_deterministic(buffer.getvalue())
