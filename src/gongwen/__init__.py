@@ -6,6 +6,8 @@
     >>> docs = gongwen.render_all("pledge.yaml", roster="members.xlsx")
 """
 
+from .activity import Activity, load_activity
+from .batch import BatchResult, plan_phase, run_phase
 from .bundle import BundleEntry, BundleResult, build_bundle
 from .convert import Converter, convert_many, doctor_report
 from .documents import Document, render, render_all
@@ -26,6 +28,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "PROFILES",
+    "Activity",
+    "BatchResult",
     "Briefing",
     "BundleEntry",
     "BundleError",
@@ -48,8 +52,11 @@ __all__ = [
     "convert_many",
     "doctor_report",
     "get_profile",
+    "plan_phase",
+    "load_activity",
     "load_roster",
     "load_tallies",
     "render",
     "render_all",
+    "run_phase",
 ]

@@ -41,6 +41,8 @@ def main() -> None:
 
     \b
     Typical use:
+      gongwen init my-activity/                        # start from the sample activity
+      gongwen batch my-activity/ --phase 发动部署 -o out/   # a phase's documents + bundle
       gongwen render plan.yaml -o out/                 # 实施方案 → out/<标题>.docx
       gongwen render plan.yaml --format both -o out/   # … and its PDF
       gongwen render pledge.yaml --roster members.xlsx -o out/   # one per member
@@ -168,6 +170,108 @@ def doctor(as_json: bool) -> None:
             click.echo(line)
     if not report.ok:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@reports_errors
+def init(folder: Path) -> None:
+    """Start an activity in FOLDER from the sample activity (创先争优活动).
+
+    FOLDER must not exist or be empty.  Edit activity.yaml, members.csv and the data
+    files, then run `gongwen batch FOLDER --phase <名称>`.
+    """
+    from .scaffold import init_activity
+
+    for name in init_activity(folder):
+        click.echo(folder / name)
+    click.echo(f"\nnext: edit {folder / 'activity.yaml'}, then\n"
+               f"  gongwen batch {folder} --plan --phase 发动部署\n"
+               f"  gongwen batch {folder} --phase 发动部署 -o {folder / 'out'}")
+
+
+@main.command()
+@click.argument("activity", type=click.Path(path_type=Path), default=Path("."))
+@click.option("-p", "--phase", required=True,
+              help="The phase (its 名称 in activity.yaml, or its number).")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out"), show_default=True,
+              help="Output folder; the phase's files go to OUTPUT/<phase>/.")
+@click.option("--only", "only_kinds", multiple=True,
+              help="Only this kind (pledge, 承诺书 …) or data file (repeatable).")
+@click.option("--member", "members", multiple=True,
+              help="Only this member's own documents (repeatable).")
+@click.option("--force", is_flag=True, help="Rebuild everything, even what is unchanged.")
+@click.option("--partial", is_flag=True,
+              help="Make the bundle even when documents failed (without them).")
+@click.option("--plan", "plan_only", is_flag=True, help="List what the phase owes, make nothing.")
+@reports_errors
+def batch(activity: Path, phase: str, output: Path, only_kinds: tuple[str, ...],
+          members: tuple[str, ...], force: bool, partial: bool, plan_only: bool) -> None:
+    """Make every document a phase owes, their PDFs and the phase's bundle.
+
+    \b
+    ACTIVITY is a folder with activity.yaml (default: the current folder).
+    Writes OUTPUT/<phase>/: each document as DOCX and PDF (members' in a
+    folder per kind), <活动><阶段>材料汇编.pdf and manifest.json.  A re-run
+    redoes only what changed.  Exit code 1 when some documents failed (the
+    others are made; the bundle only with --partial).
+    """
+    from .batch import plan_phase, run_phase
+    from .progress import progress_for
+
+    if plan_only:
+        plan = plan_phase(activity, phase, only_kinds=only_kinds or None)
+        click.echo(f"{plan.phase.name}: {plan.phase.start} – {plan.phase.end}")
+        for doc in plan.documents:
+            state = click.style(f"  error: {doc.error}", fg="red") if doc.error else ""
+            click.echo(f"  {doc.name:28} {doc.kind:12} {doc.label}{state}")
+        return
+    result = run_phase(activity, phase, output, only_kinds=only_kinds or None,
+                       members=members or None, force=force, partial=partial,
+                       progress=progress_for())
+    _print_batch_summary(result)
+    sys.exit(result.exit_code)
+
+
+#: warnings printed at most (all of them are in manifest.json)
+MAX_WARNINGS_SHOWN = 12
+
+
+def _print_batch_summary(result: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"{result.activity} · {result.phase}", title_justify="left")
+    for header in ("材料", "文档", "本次生成", "页数", "警告", "失败"):
+        table.add_column(header, justify="left" if header == "材料" else "right")
+    for name, documents, built, pages, warnings, failed in result.summary_rows():
+        table.add_row(name, str(documents), str(built), str(pages), str(warnings),
+                      f"[red]{failed}[/red]" if failed else "0")
+    table.add_row("合计", str(len(result.documents)), str(len(result.built)),
+                  str(result.pages), str(len(result.warnings)), str(len(result.failures)),
+                  style="bold")
+    console.print(table)
+    for failure in result.failures:
+        who = f" ({failure.member})" if failure.member else ""
+        click.secho(f"failed: {failure.job}{who}: {failure.message}", fg="red", err=True)
+    for warning in result.warnings[:MAX_WARNINGS_SHOWN]:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    if len(result.warnings) > MAX_WARNINGS_SHOWN:
+        click.secho(f"warning: … {len(result.warnings) - MAX_WARNINGS_SHOWN} more in "
+                    f"{result.manifest}", fg="yellow", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    if result.bundle is not None:
+        click.echo(f"bundle: {result.bundle} ({result.bundle_pages} pages, "
+                   f"{result.bundle_status})")
+    else:
+        click.echo("bundle: not made")
+    if result.documents and not result.built and not result.failures:
+        click.echo("nothing changed since the last run (--force makes everything anew)")
+    click.echo(f"{len(result.built)} of {len(result.documents)} documents made in "
+               f"{result.seconds:.1f} s; manifest: {result.manifest}")
 
 
 @main.command("bundle")

@@ -65,8 +65,13 @@ class Roster:
 
     def shared_names(self) -> set[str]:
         """Names two or more members have (each told apart by its 编号)."""
-        counts = Counter(m.name for m in self.members)
-        return {name for name, count in counts.items() if count > 1}
+        size = len(self.members)
+        cached = self.__dict__.get("_shared")
+        if cached is None or cached[0] != size:
+            counts = Counter(m.name for m in self.members)
+            cached = (size, {name for name, count in counts.items() if count > 1})
+            self.__dict__["_shared"] = cached
+        return cached[1]
 
     def label(self, member: Member) -> str:
         """The name, with the 编号 added when another member has the same name."""
@@ -75,10 +80,13 @@ class Roster:
         return member.name
 
     def where(self, member: Member) -> Location:
-        for known, location in zip(self.members, self.locations, strict=False):
-            if known is member:
-                return location
-        return Location(self.file)
+        size = len(self.locations)
+        cached = self.__dict__.get("_where")
+        if cached is None or cached[0] != size:
+            cached = (size, {id(m): loc for m, loc in zip(self.members, self.locations,
+                                                           strict=False)})
+            self.__dict__["_where"] = cached
+        return cached[1].get(id(member), Location(self.file))
 
     def find(self, reference: str) -> list[Member]:
         """Members ``reference`` names: a name, an 编号, 「张伟（0107）」 or 「张伟#0107」."""
@@ -150,11 +158,12 @@ def roster_from_sheet(sheet: Sheet) -> Roster:
     reader = _RowReader(sheet, headers, columns)
     members: list[Member] = []
     roster = Roster(members, sheet.file)
+    seen = _Seen()
     for row in sheet.rows[index + 1:]:
         member = reader.member(row)
         members.append(member)
         roster.locations.append(sheet.where(row.number, columns["name"]))
-        _check_unique(roster, member, row.number, sheet, columns)
+        _check_unique(seen, member, row.number, sheet, columns)
     if not members:
         raise InputError("has no members below its header row",
                          location=sheet.where(header_row.number), hint="add one row per member")
@@ -244,20 +253,30 @@ class _RowReader:
         return YearMonth(year, month)
 
 
-def _check_unique(roster: Roster, member: Member, row: int, sheet: Sheet,
+@dataclass
+class _Seen:
+    """Rows already read, by name and by 编号, so each new row is checked in O(1)."""
+
+    by_name: dict[str, list[tuple[Member, int]]] = field(default_factory=dict)
+    by_id: dict[str, int] = field(default_factory=dict)
+
+
+def _check_unique(seen: _Seen, member: Member, row: int, sheet: Sheet,
                   columns: dict[str, int]) -> None:
     """Two rows for one name need two different 编号; an 编号 is never shared."""
-    for other in roster.members[:-1]:
-        other_row = roster.where(other).row
-        if member.id and other.id == member.id:
-            raise InputError(f"编号 {member.id} is also on row {other_row}",
-                             location=sheet.where(row, columns["id"]),
-                             field=f"{FIELD_HEADERS['id']} (id)",
-                             hint="every member needs a different 编号")
-        if other.name == member.name and not (member.id and other.id):
+    if member.id and member.id in seen.by_id:
+        raise InputError(f"编号 {member.id} is also on row {seen.by_id[member.id]}",
+                         location=sheet.where(row, columns["id"]),
+                         field=f"{FIELD_HEADERS['id']} (id)",
+                         hint="every member needs a different 编号")
+    for other, other_row in seen.by_name.get(member.name, []):
+        if not (member.id and other.id):
             has_id = "id" in columns
             hint = (f"fill in a different 编号 for each {member.name}" if has_id else
                     f"add a 编号 (or 工号) column and give each {member.name} a different one")
             raise InputError(f"{member.name} is also on row {other_row}",
                              location=sheet.where(row, columns["name"]),
                              field="姓名 (name)", hint=hint)
+    seen.by_name.setdefault(member.name, []).append((member, row))
+    if member.id:
+        seen.by_id[member.id] = row

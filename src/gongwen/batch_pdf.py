@@ -1,0 +1,168 @@
+"""The PDF side of a batch run: converting the documents that changed (documents of one
+template together) and making the phase's bundle from the manifest's records."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from .activity import Activity, Phase
+from .batch_steps import BuiltDocument, safe_name
+from .errors import ConversionError
+from .font_fallbacks import describe, fallback_characters, in_docx
+from .manifest import (
+    BundleRecord,
+    DocumentRecord,
+    FileRecord,
+    Manifest,
+    canonical_json,
+    code_digest,
+    replace_into,
+    sha256_bytes,
+)
+
+logger = logging.getLogger(__name__)
+
+BUNDLE_SUFFIX = "材料汇编"
+PHASE_SUFFIX = "阶段"
+
+
+def convert_documents(
+    built: list[BuiltDocument], staging: Path, get_converter: Callable[[], Any],
+) -> tuple[list[BuiltDocument], list[tuple[str, str]], list[str]]:
+    """Convert ``built`` to PDFs in ``staging/pdf`` (documents of one template together);
+    returns the converted ones, ``(job, reason)`` for jobs whose conversion failed, and
+    warnings.  A failure of the whole conversion is retried job by job, so one job's
+    broken document does not cost the others theirs.  The combined PDFs are kept: each
+    document records the pages of one that are its own, for the bundle to copy."""
+    from .convert import convert_many
+
+    out = staging / "pdf"
+    failed: list[tuple[str, str]] = []
+    converter = get_converter()
+
+    def convert(group: list[BuiltDocument]) -> Any:
+        return convert_many([b.docx for b in group], out, names=[b.flat_name for b in group],
+                            titles=[b.title for b in group], keep_combined=True,
+                            converter=converter)
+
+    try:
+        results = [(built, convert(built))]
+    except ConversionError as exc:
+        logger.info("conversion failed (%s); converting job by job", exc)
+        results = []
+        for group in _by_job(built):
+            try:
+                results.append((group, convert(group)))
+            except ConversionError as job_exc:
+                failed.append((group[0].job, str(job_exc)))
+    done: list[BuiltDocument] = []
+    warnings: list[str] = []
+    fonts: dict[Path, tuple[list[str], dict[str, str]]] = {}
+    for group, result in results:
+        warnings += result.warnings
+        sources = getattr(result, "page_sources", None) or [
+            (pdf, range(n)) for pdf, n in zip(result.pdfs, result.page_counts, strict=True)]
+        for item, pdf, pages, (source, span) in zip(group, result.pdfs, result.page_counts,
+                                                     sources, strict=True):
+            item.staged_pdf, item.pages = pdf, pages
+            if source != pdf:
+                item.source, item.source_pages = source, span
+            # documents converted together share their fonts: read them once per file
+            if source not in fonts:
+                fonts[source] = _fonts_of(source)
+            item.fonts, fallbacks = fonts[source]
+            for face, chars in fallbacks.items():
+                own = in_docx(chars, item.docx) if chars else chars
+                if own or not chars:
+                    item.warnings.append(describe(face, own))
+            done.append(item)
+    return done, failed, warnings
+
+
+def _fonts_of(pdf: Path) -> tuple[list[str], dict[str, str]]:
+    """The faces ``pdf`` uses, and the characters each fallback face among them draws."""
+    from .convert import fonts_in_pdf
+
+    found = fonts_in_pdf(pdf)
+    fallbacks = {font.name for font in found if not font.replaces}
+    return [font.name for font in found], (fallback_characters(pdf, fallbacks)
+                                           if fallbacks else {})
+
+
+def _by_job(built: Iterable[BuiltDocument]) -> list[list[BuiltDocument]]:
+    groups: dict[str, list[BuiltDocument]] = {}
+    for item in built:
+        groups.setdefault(item.job, []).append(item)
+    return list(groups.values())
+
+
+def _bundle_entry(record: DocumentRecord, folder: Path, intact: set[str]) -> Any:
+    """The record's pages for the bundle: in the combined PDF it was converted in when
+    that is still there (read once for all its documents), else its own PDF."""
+    from .bundle import BundleEntry
+
+    title, group = record.member or record.title, record.group if record.member else None
+    source, span = record.source, record.source_pages
+    if (source is not None and span and source.path in intact
+            and "pages" in BundleEntry.__dataclass_fields__):
+        return BundleEntry(folder / source.path, title, group, pages=range(*span))
+    assert record.pdf is not None
+    return BundleEntry(folder / record.pdf.path, title, group)
+
+
+def _intact_sources(records: list[DocumentRecord], folder: Path) -> set[str]:
+    """The combined PDFs of ``records`` that are still the files converted then."""
+    checked: dict[str, bool] = {}
+    for record in records:
+        if record.source is not None and record.source.path not in checked:
+            checked[record.source.path] = record.source.intact(folder)
+    return {path for path, ok in checked.items() if ok}
+
+
+def bundle_title(activity: Activity, phase: Phase) -> str:
+    """「创先争优活动发动部署阶段材料汇编」 unless the phase names its own."""
+    if phase.bundle_title:
+        return phase.bundle_title
+    stage = phase.name if phase.name.endswith(PHASE_SUFFIX) else phase.name + PHASE_SUFFIX
+    return f"{activity.name}{stage}{BUNDLE_SUFFIX}"
+
+
+def bundle_phase(
+    activity: Activity, phase: Phase, records: list[DocumentRecord], folder: Path,
+    staging: Path, manifest: Manifest, get_converter: Callable[[], Any], force: bool,
+) -> tuple[Path, int, str]:
+    """Make (or keep) the phase's bundle from ``records`` in order; returns its path,
+    page count and "built" or "unchanged"."""
+    from .bundle import build_bundle
+
+    title = bundle_title(activity, phase)
+    date = phase.bundle_date or phase.end
+    pdfs = [(r, r.pdf) for r in records if r.pdf is not None]
+    intact = _intact_sources(records, folder)
+    entries = [_bundle_entry(r, folder, intact) for r, _ in pdfs]
+    key = sha256_bytes(canonical_json({
+        "entries": [(e.title, e.group, pdf.sha256) for e, (_, pdf) in zip(entries, pdfs,
+                                                                          strict=True)],
+        "title": title, "author": activity.organization, "date": date,
+        "duplex": activity.model.duplex, "code": code_digest(),
+    }).encode())
+    name = f"{safe_name(title)}.pdf"
+    old = manifest.bundle
+    if (not force and old is not None and old.key == key and old.file.path == name
+            and old.file.intact(folder)):
+        return folder / name, old.pages, "unchanged"
+    converter = get_converter()
+    staged = staging / name
+    result = build_bundle(entries, staged, title=title, author=activity.organization,
+                          subject=f"{activity.name} · {phase.name}", date=date,
+                          duplex=activity.model.duplex,
+                          to_pdf=lambda docx: converter.convert_bytes(docx, name="bundle-front"))
+    replace_into(staged, folder / name)
+    if old is not None and old.file.path != name:
+        (folder / old.file.path).unlink(missing_ok=True)
+    manifest.bundle = BundleRecord(key, FileRecord.of(folder, name), result.page_count,
+                                   len(result.entries))
+    return folder / name, result.page_count, "built"
