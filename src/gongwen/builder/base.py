@@ -59,7 +59,7 @@ def new_document(profile: Profile) -> DocxDocument:
     _clear_body(doc)
     _set_doc_defaults(doc, profile)
     for element in profile.styles.values():
-        _add_style(doc, element, profile)
+        add_style(doc, element, profile)
     _set_page(doc, profile)
     _add_page_number_footers(doc, profile)
     settings = doc.settings.element
@@ -73,6 +73,11 @@ def to_bytes(doc: DocxDocument) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return make_deterministic(buffer.getvalue())
+
+
+def tag_paragraph(doc: DocxDocument, tag: str) -> None:
+    """A paragraph that holds only a docxtpl ``{%p … %}`` tag (removed on render)."""
+    add_paragraph(doc, tag, "GwBody")
 
 
 def add_paragraph(doc: DocxDocument, text: str, style_id: str) -> Paragraph:
@@ -141,7 +146,7 @@ def _line_spacing(spacing: OxmlElement, profile: Profile, snap: bool = True) -> 
         spacing.set(qn("w:lineRule"), "exact")
 
 
-def _add_style(doc: DocxDocument, element: ElementStyle, profile: Profile) -> None:
+def add_style(doc: DocxDocument, element: ElementStyle, profile: Profile) -> None:
     style = doc.styles.add_style(element.name, WD_STYLE_TYPE.PARAGRAPH)
     style.style_id = element.style_id
     style.base_style = doc.styles["Normal"]

@@ -16,18 +16,14 @@ from ..ooxml import child, set_fonts
 from ..standard import Profile, mm_to_twips
 from .base import (
     SINGLE_SPACING,
-    _add_style,
     add_paragraph,
+    add_style,
     new_document,
     rule_paragraph_border,
     set_style_spacing,
+    tag_paragraph,
     to_bytes,
 )
-
-
-def _tag(doc: DocxDocument, tag: str) -> None:
-    """A paragraph that holds only a docxtpl ``{%p … %}`` tag (removed on render)."""
-    add_paragraph(doc, tag, "GwBody")
 
 
 def _blank(doc: DocxDocument) -> None:
@@ -37,9 +33,9 @@ def _blank(doc: DocxDocument) -> None:
 def add_masthead(doc: DocxDocument) -> None:
     """报头: optional 内部资料 mark, the red name, 「第X期（总第Y期）」, 编印单位 left
     and date right on one line over a red rule as wide as the text block."""
-    _tag(doc, "{%p if secrecy %}")
+    tag_paragraph(doc, "{%p if secrecy %}")
     add_paragraph(doc, "{{ secrecy }}", "GwSecret")
-    _tag(doc, "{%p endif %}")
+    tag_paragraph(doc, "{%p endif %}")
     add_paragraph(doc, "{{r name }}", "GwBriefingName")
     issue = add_paragraph(doc, "{{ issue }}", "GwBriefingIssue")
     issue.add_run("{{ total_issue }}")
@@ -60,7 +56,7 @@ def briefing_styles(doc: DocxDocument, profile: Profile) -> None:
     """Add the briefing's styles; the 报头's air and the photo line's height live in
     them, so a Word user sees and edits them there."""
     for element in standard.BRIEFING_STYLES.values():
-        _add_style(doc, element, profile)
+        add_style(doc, element, profile)
     for style_id, mm in (("GwBriefingName", standard.BRIEFING_NAME_SPACE_BEFORE_MM),
                          ("GwBriefingIssue", standard.BRIEFING_ISSUE_SPACE_BEFORE_MM),
                          ("GwBriefingMeta", standard.BRIEFING_META_SPACE_BEFORE_MM)):
@@ -77,47 +73,47 @@ def _right_tab_stop(paragraph: Paragraph) -> None:
 
 def add_note(doc: DocxDocument) -> None:
     """按语: 「编者按：」 in 黑体, then the note in 楷体; further paragraphs follow it."""
-    _tag(doc, "{%p if note %}")
+    tag_paragraph(doc, "{%p if note %}")
     _blank(doc)
     paragraph = add_paragraph(doc, "", "GwBriefingNote")
     label = paragraph.add_run(standard.BRIEFING_NOTE_LABEL)
     set_fonts(label._r.get_or_add_rPr(), standard.HEITI)
     paragraph.add_run("{{ note }}")
-    _tag(doc, "{%p for text in note_more %}")
+    tag_paragraph(doc, "{%p for text in note_more %}")
     add_paragraph(doc, "{{ text }}", "GwBriefingNote")
-    _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p endif %}")
+    tag_paragraph(doc, "{%p endfor %}")
+    tag_paragraph(doc, "{%p endif %}")
 
 
 def add_contents(doc: DocxDocument) -> None:
     """目录: the articles' titles, when the issue has several."""
-    _tag(doc, "{%p if toc %}")
+    tag_paragraph(doc, "{%p if toc %}")
     _blank(doc)
     add_paragraph(doc, standard.BRIEFING_TOC_LABEL, "GwBriefingTocLabel")
-    _tag(doc, "{%p for title in toc %}")
+    tag_paragraph(doc, "{%p for title in toc %}")
     add_paragraph(doc, "{{ title }}", "GwBriefingTocItem")
-    _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p endif %}")
+    tag_paragraph(doc, "{%p endfor %}")
+    tag_paragraph(doc, "{%p endif %}")
 
 
 def add_articles(doc: DocxDocument) -> None:
     """Each article: a blank line, title, author, body, then its photos with captions."""
-    _tag(doc, "{%p for article in articles %}")
+    tag_paragraph(doc, "{%p for article in articles %}")
     _blank(doc)
-    _tag(doc, "{%p for line in article.title_lines %}")
+    tag_paragraph(doc, "{%p for line in article.title_lines %}")
     add_paragraph(doc, "{{ line }}", "GwBriefingTitle")
-    _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p if article.author %}")
+    tag_paragraph(doc, "{%p endfor %}")
+    tag_paragraph(doc, "{%p if article.author %}")
     add_paragraph(doc, "{{ article.author }}", "GwBriefingAuthor")
-    _tag(doc, "{%p endif %}")
-    _tag(doc, "{{p article.body }}")
-    _tag(doc, "{%p for picture in article.pictures %}")
+    tag_paragraph(doc, "{%p endif %}")
+    tag_paragraph(doc, "{{p article.body }}")
+    tag_paragraph(doc, "{%p for picture in article.pictures %}")
     add_paragraph(doc, "{{ picture.image }}", "GwBriefingPicture")
-    _tag(doc, "{%p if picture.caption %}")
+    tag_paragraph(doc, "{%p if picture.caption %}")
     add_paragraph(doc, "{{ picture.caption }}", "GwBriefingCaption")
-    _tag(doc, "{%p endif %}")
-    _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p endfor %}")
+    tag_paragraph(doc, "{%p endif %}")
+    tag_paragraph(doc, "{%p endfor %}")
+    tag_paragraph(doc, "{%p endfor %}")
 
 
 def build_briefing(profile: Profile) -> bytes:
@@ -127,5 +123,5 @@ def build_briefing(profile: Profile) -> bytes:
     add_note(doc)
     add_contents(doc)
     add_articles(doc)
-    _tag(doc, "{{p tail }}")
+    tag_paragraph(doc, "{{p tail }}")
     return to_bytes(doc)

@@ -20,7 +20,7 @@ from docx.shared import Length, Twips
 from .. import standard
 from ..ooxml import child
 from ..standard import Profile, mm_to_twips
-from .base import _add_style, _page_field, chars_to_twips
+from .base import _page_field, add_style, chars_to_twips
 
 EMU_PER_MM = 36_000
 #: drawing ids of the two page-number boxes (the body's drawings are renumbered by docxtpl)
@@ -36,7 +36,7 @@ _NAMESPACES = (
 def add_form_styles(doc: DocxDocument, profile: Profile) -> None:
     """Add the form styles with their exact line heights (a multiple of the type size)."""
     for element in standard.FORM_STYLES.values():
-        _add_style(doc, element, profile)
+        add_style(doc, element, profile)
         factor = (standard.FORM_DENSE_LINE_SPACING if element.size < standard.FORM_SIZE
                   else standard.FORM_LINE_SPACING)
         style = next(s for s in doc.styles if s.style_id == element.style_id)

@@ -18,13 +18,9 @@ from .base import (
     new_document,
     rule_paragraph_border,
     set_style_spacing,
+    tag_paragraph,
     to_bytes,
 )
-
-
-def _tag(doc: DocxDocument, tag: str) -> None:
-    """A paragraph that holds only a docxtpl ``{%p … %}`` tag (removed on render)."""
-    add_paragraph(doc, tag, "GwBody")
 
 
 def header_styles(doc: DocxDocument, profile: Profile) -> None:
@@ -52,7 +48,7 @@ def add_header_block(doc: DocxDocument) -> None:
     The three lines above the mark stay when empty (the mark's place counts on them);
     the blank lines are body lines, as the standard counts them.
     """
-    _tag(doc, "{%p if header %}")
+    tag_paragraph(doc, "{%p if header %}")
     add_paragraph(doc, "{{ header.copy_number }}", "GwCopyNumber")
     add_paragraph(doc, "{{ header.secrecy }}", "GwSecret")
     add_paragraph(doc, "{{ header.urgency }}", "GwUrgency")
@@ -69,21 +65,21 @@ def add_header_block(doc: DocxDocument) -> None:
     )
     for _ in range(standard.TITLE_LINES_BELOW_RULE):
         add_paragraph(doc, "", "GwBody")
-    _tag(doc, "{%p endif %}")
+    tag_paragraph(doc, "{%p endif %}")
 
 
 def add_title(doc: DocxDocument) -> None:
-    _tag(doc, "{%p for line in title_lines %}")
+    tag_paragraph(doc, "{%p for line in title_lines %}")
     add_paragraph(doc, "{{ line }}", "GwTitle")
-    _tag(doc, "{%p endfor %}")
+    tag_paragraph(doc, "{%p endfor %}")
 
 
 def add_addressee(doc: DocxDocument) -> None:
-    _tag(doc, "{%p if addressee %}")
+    tag_paragraph(doc, "{%p if addressee %}")
     for _ in range(standard.ADDRESSEE_LINES_BELOW_TITLE):
         add_paragraph(doc, "", "GwBody")
     add_paragraph(doc, "{{ addressee }}", "GwAddressee")
-    _tag(doc, "{%p endif %}")
+    tag_paragraph(doc, "{%p endif %}")
 
 
 def build_plan(profile: Profile) -> bytes:
@@ -92,7 +88,7 @@ def build_plan(profile: Profile) -> bytes:
     add_header_block(doc)
     add_title(doc)
     add_addressee(doc)
-    _tag(doc, "{{p body }}")
-    _tag(doc, "{{p closing }}")
-    _tag(doc, "{{p end_block }}")
+    tag_paragraph(doc, "{{p body }}")
+    tag_paragraph(doc, "{{p closing }}")
+    tag_paragraph(doc, "{{p end_block }}")
     return to_bytes(doc)

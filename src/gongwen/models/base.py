@@ -7,7 +7,15 @@ import datetime as dt
 import difflib
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
 from pydantic_core import PydanticCustomError
 
 from ..errors import InputError
@@ -73,7 +81,17 @@ def _as_list(value: Any) -> Any:
     return value
 
 
+def _known_profile(value: str) -> str:
+    from ..standard import PROFILES
+
+    if value not in PROFILES:
+        raise ValueError(f"unknown 版式 {value!r}; known: {', '.join(PROFILES)}")
+    return value
+
+
 Date = Annotated[dt.date, BeforeValidator(_as_date)]
+#: a layout profile's name (版式), checked against standard.PROFILES
+ProfileName = Annotated[str, AfterValidator(_known_profile)]
 DocNumberInput = BeforeValidator(_as_doc_number)
 StrList = Annotated[list[str], BeforeValidator(_as_list)]
 

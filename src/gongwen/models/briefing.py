@@ -26,7 +26,7 @@ from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, mo
 from .. import standard
 from ..errors import InputError
 from ..text import chinese_numeral, parse_chinese_numeral
-from .base import Date, GongwenModel, StrList, zh
+from .base import Date, GongwenModel, ProfileName, StrList, zh
 
 #: how 期号 is written: 第3期 (the default, as GB/T 9704 writes numbers) or 第三期
 NUMERAL_STYLES = {"arabic": "arabic", "阿拉伯数字": "arabic", "数字": "arabic",
@@ -121,7 +121,7 @@ class Briefing(GongwenModel):
     issue_to: StrList = zh("发", "发送", "分发", default_factory=list)
     copies: Annotated[int | None, BeforeValidator(_copies)] = zh(
         "印数", "共印", default=None, ge=1)
-    profile: str = zh("版式", default="strict")
+    profile: ProfileName = zh("版式", default="strict")
 
     @field_validator("numerals")
     @classmethod
@@ -129,13 +129,6 @@ class Briefing(GongwenModel):
         if value not in NUMERAL_STYLES:
             raise ValueError(f"unknown 期号写法 {value!r}; use 阿拉伯数字 (第3期) or 汉字 (第三期)")
         return NUMERAL_STYLES[value]
-
-    @field_validator("profile")
-    @classmethod
-    def _known_profile(cls, value: str) -> str:
-        if value not in standard.PROFILES:
-            raise ValueError(f"unknown 版式 {value!r}; known: {', '.join(standard.PROFILES)}")
-        return value
 
     @field_validator("total_issue")
     @classmethod

@@ -9,7 +9,7 @@ from pydantic import BeforeValidator, field_validator, model_validator
 
 from .. import standard
 from ..text import format_doc_number
-from .base import Date, DocNumberInput, GongwenModel, StrList, zh
+from .base import Date, DocNumberInput, GongwenModel, ProfileName, StrList, zh
 
 _COPY_NUMBER = re.compile(rf"^\d{{1,{standard.COPY_NUMBER_DIGITS}}}$")
 
@@ -77,20 +77,13 @@ class Plan(GongwenModel):
     header: Annotated[Header, BeforeValidator(_header_flag)] = zh(
         "版头", default_factory=lambda: Header(enabled=False)
     )
-    profile: str = zh("版式", default="strict")
+    profile: ProfileName = zh("版式", default="strict")
 
     @model_validator(mode="after")
     def _body_given_once(self) -> Plan:
         if (self.body is None) == (self.body_file is None):
             raise ValueError("give the body either inline (正文) or as a file (正文文件), once")
         return self
-
-    @field_validator("profile")
-    @classmethod
-    def _known_profile(cls, value: str) -> str:
-        if value not in standard.PROFILES:
-            raise ValueError(f"unknown 版式 {value!r}; known: {', '.join(standard.PROFILES)}")
-        return value
 
     @property
     def signer(self) -> str:

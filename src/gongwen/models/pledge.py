@@ -11,8 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, field_validator
 
-from .. import standard
-from .base import Date, GongwenModel, StrList, zh
+from .base import Date, GongwenModel, ProfileName, StrList, zh
 
 #: 年月格式 as a user may write it → the style name
 YEAR_MONTH_SPELLINGS = {"dotted": "dotted", "chinese": "chinese", "1985.03": "dotted",
@@ -76,20 +75,13 @@ class Pledge(GongwenModel):
     members: dict[str, Annotated[MemberPledge, BeforeValidator(_member_pledge)]] = zh(
         "成员", default_factory=dict)
     year_month_style: YearMonthStyle = zh("年月格式", default="dotted")
-    profile: str = zh("版式", default="strict")
+    profile: ProfileName = zh("版式", default="strict")
 
     @field_validator("pledges")
     @classmethod
     def _some_pledges(cls, value: list[Category]) -> list[Category]:
         if not value:
             raise ValueError("list at least one category of pledges")
-        return value
-
-    @field_validator("profile")
-    @classmethod
-    def _known_profile(cls, value: str) -> str:
-        if value not in standard.PROFILES:
-            raise ValueError(f"unknown 版式 {value!r}; known: {', '.join(standard.PROFILES)}")
         return value
 
     def pledges_with(self, own: MemberPledge | None) -> list[Category]:
