@@ -60,3 +60,21 @@ def test_rendered_documents_keep_schema_order():
     for data in ("plan.yaml", "briefing-2.yaml", "evaluation-summary.yaml", "pledge.yaml"):
         document = gongwen.render_all(SAMPLE / data, members=["吴静"] if "pledge" in data else ())[0]
         assert _out_of_order(document.docx) == [], data
+
+
+def test_undated_pledge_is_deterministic_and_never_dated_today(sample_dir):
+    """A pledge left for a handwritten date takes a fixed epoch in its metadata."""
+    import datetime as dt
+
+    import docx
+
+    import gongwen
+
+    path = sample_dir / "pledge.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line for line in lines if not line.startswith("承诺日期")) + "\n",
+                    encoding="utf-8")
+    first = gongwen.render_all(path, members=["吴静"])[0].docx
+    assert first == gongwen.render_all(path, members=["吴静"])[0].docx
+    created = docx.Document(io.BytesIO(first)).core_properties.created
+    assert created.date() == dt.date(2000, 1, 1)

@@ -14,6 +14,7 @@ from .errors import InputError, Location
 from .fileio import write_atomic
 from .inputs import SourceData, load_data
 from .models import KINDS, GongwenModel, validate
+from .ooxml import FIXED_ZIP_TIME
 from .templates import builtin_template
 from .templating import read_template, render_docx
 
@@ -152,8 +153,10 @@ def render_with(name: str, build_context: Any, *, template: str | Path | None,
                        build_context, properties=properties)
 
 
-def properties(title: str, author: str, date: dt.date) -> dict[str, Any]:
-    moment = dt.datetime.combine(date, dt.time())
+def properties(title: str, author: str, date: dt.date | None) -> dict[str, Any]:
+    """DOCX core properties from the data, so equal data gives equal bytes; a document
+    without a date (a pledge left for handwriting) gets a fixed epoch, never today."""
+    moment = dt.datetime.combine(date, dt.time()) if date else dt.datetime(*FIXED_ZIP_TIME)
     return {"title": title, "author": author, "created": moment, "modified": moment,
             "last_modified_by": author}
 

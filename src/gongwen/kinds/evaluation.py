@@ -72,7 +72,7 @@ def render_table_form(name: str, model: Evaluation, options: RenderOptions, *,
 
     return render_with(name, build_context, template=options.template, profile=profile,
                        properties=properties(title or model.heading, model.branch,
-                                             model.date or dt.date.today()))
+                                             model.date))
 
 
 def title_lines(title: str, width_mm: float) -> list[str]:

@@ -7,7 +7,6 @@ the 组织评定 as tick boxes, and the 支部意见 box with the secretary's si
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -67,7 +66,7 @@ def render_register(model: Evaluation, options: RenderOptions,
         docx = render_with("evaluation-register", build_context, template=options.template,
                            profile=profile,
                            properties=properties(title, model.branch,
-                                                 model.date or dt.date.today()))
+                                                 model.date))
         documents.append(Document("evaluation", title, docx, model, options.source.file))
     return documents
 

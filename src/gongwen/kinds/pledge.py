@@ -9,7 +9,6 @@ long row breaks across pages), the closing line with the 承诺人 signature and
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from docxtpl import DocxTemplate
@@ -51,7 +50,7 @@ def render_pledge(pledge: Pledge, options: RenderOptions) -> list[Document]:
         title = f"{pledge.title}（{label}）"
         author = member.branch or pledge.branch or ""
         docx = render_with("pledge", build_context, template=options.template, profile=profile,
-                           properties=properties(title, author, pledge.date or dt.date.today()))
+                           properties=properties(title, author, pledge.date))
         documents.append(Document("pledge", title, docx, pledge, options.source.file))
     return documents
 
