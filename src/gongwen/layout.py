@@ -11,7 +11,7 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -260,12 +260,6 @@ def mark_text(tpl: DocxTemplate, text: str) -> RichText:
     width_pt = standard.mm_to_pt(standard.TEXT_BLOCK_WIDTH_MM) * standard.MARK_MAX_WIDTH_SHARE
     size = min(standard.MARK_SIZE, width_pt / max(text_cells(text), 1))
     return RichText(text, size=round(size * 2))
-
-
-def lines_of(items: Iterable[str]) -> list[str]:
-    return [item for item in items if item]
-
-
 # --- 简报 (briefing) ---------------------------------------------------------------
 
 
