@@ -343,6 +343,3 @@ class _FlushImage(InlineImage):
 def picture(tpl: DocxTemplate, blob: bytes, width_mm: float, height_mm: float) -> InlineImage:
     """An inline picture of exactly ``width_mm`` × ``height_mm`` for a template tag."""
     return _FlushImage(tpl, io.BytesIO(blob), width=Mm(width_mm), height=Mm(height_mm))
-
-
-#: w:tblPr's children in the order the OOXML schema requires (Word rejects others)
