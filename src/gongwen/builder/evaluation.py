@@ -8,9 +8,9 @@ portrait and turned landscape at render time when its columns need it.
 from __future__ import annotations
 
 from ..standard import Profile
-from .base import new_document, to_bytes
+from .base import new_document, tag_paragraph, to_bytes
 from .forms import add_form_styles, set_landscape
-from .pledge import add_title, tag
+from .pledge import add_title, build_titled_form
 
 
 def _table_form(profile: Profile, *, landscape: bool) -> bytes:
@@ -19,9 +19,9 @@ def _table_form(profile: Profile, *, landscape: bool) -> bytes:
     if landscape:
         set_landscape(doc.sections[0], profile)
     add_title(doc)
-    tag(doc, "{{p info }}")
-    tag(doc, "{{p table }}")
-    tag(doc, "{{p notes }}")
+    tag_paragraph(doc, "{{p info }}")
+    tag_paragraph(doc, "{{p table }}")
+    tag_paragraph(doc, "{{p notes }}")
     return to_bytes(doc)
 
 
@@ -33,9 +33,4 @@ def build_summary(profile: Profile) -> bytes:
     return _table_form(profile, landscape=True)
 
 
-def build_register(profile: Profile) -> bytes:
-    doc = new_document(profile)
-    add_form_styles(doc, profile)
-    add_title(doc)
-    tag(doc, "{{p form }}")
-    return to_bytes(doc)
+build_register = build_titled_form

@@ -6,26 +6,25 @@ from __future__ import annotations
 from docx.document import Document as DocxDocument
 
 from ..standard import Profile
-from .base import add_paragraph, new_document, to_bytes
+from .base import add_paragraph, new_document, tag_paragraph, to_bytes
 from .forms import add_form_styles
-
-
-def tag(doc: DocxDocument, text: str) -> None:
-    """A paragraph that holds only a docxtpl tag (removed on render)."""
-    add_paragraph(doc, text, "GwBody")
 
 
 def add_title(doc: DocxDocument) -> None:
     """The title in 二号 小标宋, one line per ``title_lines`` entry, then a blank line."""
-    tag(doc, "{%p for line in title_lines %}")
+    tag_paragraph(doc, "{%p for line in title_lines %}")
     add_paragraph(doc, "{{ line }}", "GwTitle")
-    tag(doc, "{%p endfor %}")
+    tag_paragraph(doc, "{%p endfor %}")
     add_paragraph(doc, "", "GwFormInfo")
 
 
-def build_pledge(profile: Profile) -> bytes:
+def build_titled_form(profile: Profile) -> bytes:
+    """A title over one ``{{p form }}`` sub-document: the 承诺书 and the 登记表."""
     doc = new_document(profile)
     add_form_styles(doc, profile)
     add_title(doc)
-    tag(doc, "{{p form }}")
+    tag_paragraph(doc, "{{p form }}")
     return to_bytes(doc)
+
+
+build_pledge = build_titled_form
