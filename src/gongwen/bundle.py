@@ -24,7 +24,6 @@ import itertools
 import os
 import re
 from collections.abc import Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -138,7 +137,7 @@ def build_bundle(
     page labels and metadata.
 
     The cover and 目录 are a DOCX turned into PDF by ``to_pdf`` (default: a
-    :class:`gongwen.convert.Converter`); ``date`` (default: today) is printed on the
+    :func:`gongwen.convert.shared_converter`); ``date`` (default: today) is printed on the
     cover and stamped as the creation date.  Raises :class:`BundleError` for an input that
     is missing, unreadable, encrypted or empty; nothing is written then, and an
     existing ``out_path`` is replaced only by a complete file.
@@ -154,13 +153,11 @@ def build_bundle(
 
     front: PdfReader | None = None
     if cover or toc:
-        with ExitStack() as stack:
-            render = to_pdf or _default_converter(stack)
-            front, plan = render_front(
-                render, [(e.title, e.group) for e in entries], counts, title=title,
-                author=author, date_text=format_date(date), cover=cover, toc=toc,
-                duplex=duplex, numbering=numbering,
-            )
+        front, plan = render_front(
+            to_pdf or _default_converter(), [(e.title, e.group) for e in entries], counts,
+            title=title, author=author, date_text=format_date(date), cover=cover, toc=toc,
+            duplex=duplex, numbering=numbering,
+        )
     else:
         plan = plan_pages(0, 0, counts, duplex=duplex, numbering=numbering)
 
@@ -267,14 +264,14 @@ def _open_entry(entry: BundleEntry, index: int) -> PdfReader:
     return reader
 
 
-def _default_converter(stack: ExitStack) -> ToPdf:
+def _default_converter() -> ToPdf:
     try:
-        from gongwen.convert import Converter
+        from gongwen.convert import shared_converter
     except ImportError as exc:  # pragma: no cover - only while gongwen.convert is missing
         raise BundleError(
             "the cover and 目录 need gongwen.convert; pass to_pdf or cover=False, toc=False"
         ) from exc
-    converter = stack.enter_context(Converter(workers=1))  # one small file to convert
+    converter = shared_converter()  # the one that converted the documents, still running
     return lambda docx: converter.convert_bytes(docx, name="bundle-front")
 
 

@@ -1,7 +1,8 @@
 """DOCX → PDF through headless LibreOffice, with the official fonts mapped to open faces.
 
-- :class:`Converter` runs LibreOffice (warm profiles, parallel workers, time limits) and
-  checks every input and output, raising :class:`~gongwen.errors.ConversionError`.
+- :class:`Converter` keeps LibreOffice running (parallel workers, time limits) and
+  checks every input and output, raising :class:`~gongwen.errors.ConversionError`;
+  :func:`shared_converter` is the one a process uses when it is handed none.
 - :func:`convert_many` converts many documents fast by combining those of one template.
 - :func:`font_config_path` is the fontconfig file LibreOffice is started with;
   :func:`fonts_in_pdf` says which faces a PDF really uses.
@@ -9,6 +10,7 @@
 """
 
 from .combined import ConversionResult, convert_many
+from .converter import Converter, close_shared_converter, shared_converter
 from .doctor import DoctorReport, FaceResolution, doctor_report
 from .fonts import (
     FONT_SUBSTITUTES,
@@ -20,7 +22,7 @@ from .fonts import (
     fonts_in_pdf,
     replaced_names,
 )
-from .libreoffice import Converter, find_soffice, libreoffice_version
+from .libreoffice import find_soffice, libreoffice_version
 from .verify import check_docx, check_pdf, pdf_page_count
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "FaceResolution",
     "Substitution",
     "check_docx",
+    "close_shared_converter",
     "check_pdf",
     "convert_many",
     "doctor_report",
@@ -43,4 +46,5 @@ __all__ = [
     "libreoffice_version",
     "pdf_page_count",
     "replaced_names",
+    "shared_converter",
 ]

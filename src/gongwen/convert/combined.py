@@ -26,12 +26,8 @@ from pypdf import PdfReader, PdfWriter
 
 from ..errors import ConversionError
 from ..fileio import write_atomic
-from .libreoffice import (
-    RUN_TIMEOUT_BASE_S,
-    RUN_TIMEOUT_PER_FILE_S,
-    Converter,
-    make_staging_dir,
-)
+from .converter import Converter, shared_converter
+from .libreoffice import RUN_TIMEOUT_BASE_S, RUN_TIMEOUT_PER_FILE_S, make_staging_dir
 from .merge import Merger, NotCombinable
 from .package import Package
 from .verify import check_docx, pdf_page_count
@@ -266,34 +262,29 @@ def convert_many(
     items = _read_inputs(docs, names, titles)
     timings["read"] = time.perf_counter() - started
 
-    own = converter is None
-    conv = converter or Converter()
+    conv = converter or shared_converter()
+    staging = make_staging_dir(out)
     try:
-        staging = make_staging_dir(out)
-        try:
-            warnings.extend(conv.warnings)
-            mark = time.perf_counter()
-            chunks, batch = _plan(items, strategy, template_keys, chunk_size, conv.workers,
-                                  staging, warnings)
-            timings["merge"] = time.perf_counter() - mark
-            mark = time.perf_counter()
-            results: dict[int, tuple[Path, int]] = {}
-            sources: dict[int, tuple[Path, range]] = {}
-            combined_pdfs = _convert_chunks(conv, chunks, staging, out, results, sources,
-                                            batch, warnings, timings)
-            combined_count = len(results)
-            _convert_batch(conv, batch, staging, out, results)
-            timings["convert"] = time.perf_counter() - mark - timings.get("split", 0.0)
-            kept = []
-            for pdf in combined_pdfs if keep_combined else []:
-                os.replace(pdf, out / pdf.name)
-                kept.append(out / pdf.name)
-            moved = {pdf: out / pdf.name for pdf in combined_pdfs} if keep_combined else {}
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        mark = time.perf_counter()
+        chunks, batch = _plan(items, strategy, template_keys, chunk_size, conv.workers,
+                              staging, warnings)
+        timings["merge"] = time.perf_counter() - mark
+        warnings[:0] = conv.warnings  # asked after merging: LibreOffice starts meanwhile
+        mark = time.perf_counter()
+        results: dict[int, tuple[Path, int]] = {}
+        sources: dict[int, tuple[Path, range]] = {}
+        combined_pdfs = _convert_chunks(conv, chunks, staging, out, results, sources,
+                                        batch, warnings, timings)
+        combined_count = len(results)
+        _convert_batch(conv, batch, staging, out, results)
+        timings["convert"] = time.perf_counter() - mark - timings.get("split", 0.0)
+        kept = []
+        for pdf in combined_pdfs if keep_combined else []:
+            os.replace(pdf, out / pdf.name)
+            kept.append(out / pdf.name)
+        moved = {pdf: out / pdf.name for pdf in combined_pdfs} if keep_combined else {}
     finally:
-        if own:
-            conv.close()
+        shutil.rmtree(staging, ignore_errors=True)
     used = ("batch" if not combined_count else
             "combined" if combined_count == len(items) else "mixed")
     timings["total"] = time.perf_counter() - started

@@ -1,0 +1,55 @@
+"""LibreOffice profiles: one per worker, started as copies of a warm one.
+
+LibreOffice spends most of a second setting up a new profile on its first start; a copy
+of a profile it has already used starts in a fraction of that.  The warm copy is kept
+in gongwen's cache, keyed by the installation, so that an upgrade starts afresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .fonts import cache_root
+
+
+def template_dir(soffice: Path) -> Path:
+    """Where the warm profile for this LibreOffice installation is cached."""
+    program = soffice.resolve()
+    marks = [str(program)]
+    for name in ("versionrc", "soffice.bin"):
+        with contextlib.suppress(OSError):
+            marks.append(str((program.parent / name).stat().st_mtime_ns))
+    key = hashlib.sha256("\0".join(marks).encode()).hexdigest()[:16]
+    return cache_root() / f"lo-profile-{key}"
+
+
+def new_profile(profile: Path, soffice: Path) -> Path:
+    """``profile``, a copy of the warm profile when there is one (else absent, and
+    LibreOffice creates it on its first start)."""
+    template = template_dir(soffice)
+    if template.is_dir():
+        try:
+            shutil.copytree(template, profile)
+        except OSError:
+            shutil.rmtree(profile, ignore_errors=True)
+    return profile
+
+
+def save_profile(profile: Path, soffice: Path) -> None:
+    """Keep ``profile``, used by a LibreOffice that quit cleanly, as the warm one."""
+    template = template_dir(soffice)
+    if template.exists() or not profile.is_dir():
+        return
+    staging = Path(tempfile.mkdtemp(prefix=".lo-profile-", dir=template.parent))
+    try:
+        shutil.copytree(profile, staging / "p")
+        os.replace(staging / "p", template)
+    except OSError:
+        pass  # another process won the race, or the cache is not writable
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,123 @@
+"""The office engine: LibreOffice kept running between conversions, driven over UNO.
+
+These run the real LibreOffice with the Python bridge that scripts/setup installs
+(python3-uno); the fall-back to ``soffice --convert-to`` is exercised by hiding it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from convert_samples import sample_docx, template_bytes
+from pypdf import PdfReader
+
+from gongwen.bundle import BundleEntry, build_bundle
+from gongwen.convert import Converter, convert_many, shared_converter
+from gongwen.convert.office import UNO_PYTHON_ENV
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("office-docs")
+    template = template_bytes()
+    paths = []
+    for number in range(1, 5):
+        path = folder / f"文件{number}.docx"
+        path.write_bytes(sample_docx(number, pages=1 + number % 2, template=template,
+                                     faces=False))
+        paths.append(path)
+    return paths
+
+
+def text_of(pdf: Path) -> str:
+    return "".join("".join((page.extract_text() or "").split())
+                   for page in PdfReader(str(pdf)).pages)
+
+
+def processes_with(marker: str) -> list[int]:
+    """PIDs whose command line mentions ``marker`` (a converter's profile folder)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if marker in cmdline:
+            found.append(int(pid))
+    return found
+
+
+def office_pids(conv: Converter) -> set[int]:
+    return {w.office.proc.pid for w in conv._all if w.office is not None}
+
+
+def test_setup_gives_the_office_engine(docs, tmp_path):
+    with Converter(workers=1) as conv:
+        assert conv.engine == "office"
+        (pdf,) = conv.convert(docs[:1], tmp_path)
+        assert conv.version >= (24,)
+    assert "第1号文件" in text_of(pdf)
+
+
+def test_one_office_serves_many_calls(docs, tmp_path):
+    with Converter(workers=1) as conv:
+        before = office_pids(conv)
+        for round_ in range(3):
+            pdfs = conv.convert(docs, tmp_path / f"round-{round_}")
+            assert [len(PdfReader(str(p)).pages) for p in pdfs] == [2, 1, 2, 1]
+        assert office_pids(conv) == before, "LibreOffice was restarted between calls"
+        root = str(conv._root)
+        assert processes_with(root)
+    assert not processes_with(root), "closing the converter left LibreOffice running"
+
+
+def test_office_and_cli_engines_agree(docs, tmp_path):
+    with Converter(workers=1, engine="cli") as cli, Converter(workers=1) as office:
+        assert cli.engine == "cli"
+        by_cli = cli.convert(docs, tmp_path / "cli")
+        by_office = office.convert(docs, tmp_path / "office")
+    for a, b in zip(by_cli, by_office, strict=True):
+        assert len(PdfReader(str(a)).pages) == len(PdfReader(str(b)).pages)
+        assert text_of(a) == text_of(b)
+
+
+def test_a_killed_office_is_replaced(docs, tmp_path):
+    with Converter(workers=1) as conv:
+        conv.convert(docs[:1], tmp_path / "first")
+        worker = conv._all[0]
+        office_bin = [pid for pid in processes_with(str(worker.profile)) if pid !=
+                      worker.office.proc.pid]
+        assert office_bin, "no LibreOffice process found for the worker's profile"
+        for pid in office_bin:
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.2)
+        pdfs = conv.convert(docs, tmp_path / "after")
+        assert [text_of(p).count("第") >= 1 for p in pdfs] == [True] * len(docs)
+        assert conv._all[0] is not worker
+
+
+@pytest.mark.parametrize("python", ["none", sys.executable])
+def test_without_the_bridge_the_cli_does_the_work(docs, tmp_path, monkeypatch, python):
+    """``none`` switches the bridge off; a Python without ``uno`` (the test's own
+    virtualenv) fails at start-up and the converter carries on with the CLI."""
+    monkeypatch.setenv(UNO_PYTHON_ENV, python)
+    with Converter(workers=1) as conv:
+        pdfs = conv.convert(docs[:2], tmp_path)
+        assert conv.engine == "cli"
+    assert "第2号文件" in text_of(pdfs[1])
+
+
+def test_documents_and_bundle_share_one_office(docs, tmp_path):
+    shared = shared_converter()
+    before = office_pids(shared)
+    result = convert_many(docs, tmp_path / "pdf", strategy="batch")
+    entries = [BundleEntry(pdf, pdf.stem) for pdf in result.pdfs]
+    bundle = build_bundle(entries, tmp_path / "bundle.pdf", title="材料汇编")
+    assert shared_converter() is shared
+    assert office_pids(shared) == before
+    assert bundle.page_count == 2 + sum(result.page_counts)  # cover, 目录, the documents
