@@ -50,7 +50,7 @@ apt_update() {
 # --- LibreOffice -------------------------------------------------------------------
 major=$(lo_major || true)
 if [ -z "$major" ] || [ "$major" -lt "$MIN_LO_MAJOR" ] \
-   || [ -n "$(missing_pkgs libreoffice-writer-nogui)" ]; then
+   || [ -n "$(missing_pkgs libreoffice-writer-nogui python3-uno)" ]; then
   # The first Debian mirror URI in the machine's sources (deb822 or one-line format).
   mirror=$(
     { grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'

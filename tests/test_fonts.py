@@ -149,3 +149,4 @@ def test_doctor_report_on_this_machine():
     text = "\n".join(report.lines())
     assert f"{standard.SONGTI} → FandolSong-Regular" in text and "[!!]" not in text
     assert report.as_dict()["ok"] is True
+    assert report.as_dict()["engine"] == "office" and report.uno_python  # python3-uno

@@ -20,6 +20,7 @@ from .fonts import (
     missing_fandol_files,
 )
 from .libreoffice import GRID_OK_VERSION, find_soffice, libreoffice_version, version_warnings
+from .office import find_uno_python
 
 _FC_FORMAT = "%{family[0]}\t%{style[0]}\t%{postscriptname}\t%{file}"
 _FC_TIMEOUT_S = 30
@@ -52,6 +53,9 @@ class DoctorReport:
     faces: list[FaceResolution] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: the Python that keeps LibreOffice running between conversions (None: every
+    #: conversion starts ``soffice`` anew, which works but is slower)
+    uno_python: str | None = None
 
     @property
     def version_text(self) -> str:
@@ -74,6 +78,8 @@ class DoctorReport:
             "soffice": str(self.soffice) if self.soffice else None,
             "libreoffice_version": self.version_text,
             "grid_ok": self.grid_ok,
+            "engine": "office" if self.uno_python else "cli",
+            "uno_python": self.uno_python,
             "font_dir": str(self.font_dir) if self.font_dir else None,
             "font_config": str(self.font_config) if self.font_config else None,
             "faces": [{**asdict(face), "ok": face.ok} for face in self.faces],
@@ -88,6 +94,8 @@ class DoctorReport:
             f"[{mark[self.soffice is not None]}] LibreOffice: {self.soffice or 'not found'}"
             f" {self.version_text}",
             f"[{mark[self.grid_ok]}] 28-characters grid laid out correctly (LibreOffice ≥ 24)",
+            f"[{mark[self.uno_python is not None]}] LibreOffice kept running between conversions"
+            f" (Python bridge: {self.uno_python or 'python3-uno not found; slower'})",
             f"[{mark[self.font_dir is not None]}] Fandol fonts: {self.font_dir or 'not found'}",
             f"     fontconfig file: {self.font_config or '-'}",
         ]
@@ -128,7 +136,8 @@ def doctor_report() -> DoctorReport:
         missing.append(f"LibreOffice: {exc}")
     font_dir = find_font_dir()
     missing += [f"Fandol face {name}" for name in missing_fandol_files(font_dir)]
-    report = DoctorReport(soffice, version, font_dir, None, missing=missing, warnings=warnings)
+    report = DoctorReport(soffice, version, font_dir, None, missing=missing, warnings=warnings,
+                          uno_python=find_uno_python(soffice) if soffice else None)
     if shutil.which("fc-match") is None:
         warnings.append("fontconfig's fc-match is not installed; cannot check the font mapping")
         return report
