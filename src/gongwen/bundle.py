@@ -22,7 +22,6 @@ import hashlib
 import io
 import itertools
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -57,7 +56,6 @@ PDF_TIME_OF_DAY = "000000+08'00'"
 #: passes of identical-object merging; each shares one more level of references
 MAX_SHARING_PASSES = 8
 #: the named destinations gongwen.convert's combined PDFs mark documents with
-_DOCUMENT_MARK = re.compile(r"GwDoc\d+$")
 BLANK_PAGE_SIZE_PT = (standard.mm_to_pt(standard.PAGE_WIDTH_MM),
                       standard.mm_to_pt(standard.PAGE_HEIGHT_MM))
 
@@ -282,7 +280,7 @@ def _assemble(
     plan: PagePlan,
 ) -> PdfWriter:
     writer = PdfWriter()
-    writer.pdf_header = MIN_PDF_HEADER  # raised to the newest input's version by append
+    writer.pdf_header = MIN_PDF_HEADER
     parts: list[tuple[PdfReader | None, range, str]] = []
     if plan.cover_pages:
         parts.append((front, range(0, plan.cover_pages), COVER_BOOKMARK))
@@ -292,31 +290,22 @@ def _assemble(
     for i, (reader, entry) in enumerate(zip(readers, entries, strict=True), 1):
         parts.append((reader, _pages_of(entry, reader), _where(entry, i)))
     for reader, pages, where in parts:
-        while len(writer.pages) in plan.blanks:
-            writer.add_blank_page(*BLANK_PAGE_SIZE_PT)
+        assert reader is not None
+        writer.pdf_header = max(writer.pdf_header, reader.pdf_header)
         try:
-            writer.append(reader, pages=list(pages), import_outline=False)
+            for page in pages:
+                while len(writer.pages) in plan.blanks:
+                    writer.add_blank_page(*BLANK_PAGE_SIZE_PT)
+                # page by page: a document's named destinations and outline stay out
+                # (the bundle makes its own), and copying them costs most of the time
+                writer.add_page(reader.pages[page])
         except MALFORMED_PDF_ERRORS as exc:
             raise BundleError(f"{where}: could not copy its pages: {exc}") from exc
+    while len(writer.pages) in plan.blanks:
+        writer.add_blank_page(*BLANK_PAGE_SIZE_PT)
     if len(writer.pages) != plan.total:  # pragma: no cover - a planning bug, not a user error
         raise BundleError(f"assembled {len(writer.pages)} pages, planned {plan.total}")
-    _drop_document_marks(writer)
     return writer
-
-
-def _drop_document_marks(writer: PdfWriter) -> None:
-    """Drop the combined conversions' document marks (``_GwDoc0001``…): every chunk
-    brings its own, and in a bundle they would point at the wrong documents."""
-    names = writer.root_object.get("/Names")
-    dests = names.get_object().get("/Dests") if names is not None else None
-    array = dests.get_object().get("/Names") if dests is not None else None
-    if array is None:
-        return
-    kept = ArrayObject()
-    for key, value in zip(array[::2], array[1::2], strict=False):
-        if not _DOCUMENT_MARK.search(str(key)):
-            kept.extend([key, value])
-    dests.get_object()[NameObject("/Names")] = kept
 
 
 def _add_outline(
