@@ -226,12 +226,24 @@ def test_metadata(phase_bundle) -> None:
     assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
 
 
-def test_two_builds_are_identical(phase_bundle, tmp_path: Path, to_pdf) -> None:
-    path, _, entries = phase_bundle
-    again = tmp_path / "again.pdf"
-    build_bundle(entries, again, title=TITLE, author=AUTHOR, subject="第四阶段材料",
-                 date=DATE, to_pdf=to_pdf)
-    assert again.read_bytes() == path.read_bytes()
+def test_two_builds_are_identical(tmp_path: Path, to_pdf) -> None:
+    """Equal input gives equal bytes.  LibreOffice's PDFs themselves differ run to run
+    (it encrypts embedded Type 1 fonts with random bytes), so the cover and 目录 are
+    converted once, keyed by their DOCX: the second build must ask for the same DOCX."""
+    converted: dict[bytes, bytes] = {}
+
+    def once(docx: bytes) -> bytes:
+        if docx not in converted:
+            converted[docx] = to_pdf(docx)
+        return converted[docx]
+
+    entries = phase_entries()
+    first, again = tmp_path / "first.pdf", tmp_path / "again.pdf"
+    for target in (first, again):
+        build_bundle(entries, target, title=TITLE, author=AUTHOR, subject="第四阶段材料",
+                     date=DATE, to_pdf=once)
+    assert len(converted) == 1  # the front matter's DOCX was the same both times
+    assert again.read_bytes() == first.read_bytes()
     ids = PdfReader(again).trailer["/ID"]
     assert ids[0] == ids[1] and len(ids[0]) == 16  # derived from the content
 

@@ -182,3 +182,21 @@ def test_long_pledge_flows_to_page_two_with_the_member_rows_repeated(pdfs: dict[
     assert "入党时间" in second[1] or "入党时间" in second[2]
     last = squeezed(text_of(pdfs["long"], page=pages))
     assert "党支部审核意见" in last and f"—{pages}—" in last
+
+
+def test_merged_cells_are_as_wide_as_their_columns(sample_docs: list[Document]) -> None:
+    """Word sizes a merged cell by its w:tcW: it must equal the grid columns it spans."""
+    doc = open_docx(io.BytesIO(sample_docs[0].to_bytes()))
+    checked = 0
+    for table in doc.tables:
+        grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+        for tr in table._tbl.iter(qn("w:tr")):
+            column = 0
+            for tc in tr.iter(qn("w:tc")):
+                span_el = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+                span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+                width = int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
+                assert width == sum(grid[column:column + span])
+                checked += span > 1
+                column += span
+    assert checked >= 3

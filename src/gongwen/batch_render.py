@@ -129,7 +129,8 @@ def render_jobs(loaded: Sequence[LoadedDocument],
     else:
         context = multiprocessing.get_context("fork" if "fork" in
                                               multiprocessing.get_all_start_methods() else None)
-        order = sorted(range(len(tasks)), key=lambda t: tasks[t][0] not in split)
+        order = sorted(range(len(tasks)), key=lambda t: _rank(loaded[tasks[t][0]],
+                                                              tasks[t][0] in split))
         with ProcessPoolExecutor(max_workers=min(cores, len(tasks)), mp_context=context) as pool:
             futures = {t: pool.submit(render_loaded, loaded[tasks[t][0]], tasks[t][1])
                        for t in order}
@@ -149,6 +150,17 @@ def render_jobs(loaded: Sequence[LoadedDocument],
     return [outcomes[index] for index in range(len(loaded))]
 
 
+def _rank(item: LoadedDocument, split: bool) -> int:
+    """Which tasks go to the workers first: whole documents that read the roster (a
+    汇总表 of a thousand rows is the longest single task), then the parts of the
+    per-member files, then the rest, so that no long task is left for the end."""
+    if split:
+        return 1
+    spec = item.spec
+    has_roster = spec.roster or named_file(item.model, "roster", spec.path.parent)
+    return 0 if has_roster else 2
+
+
 def _selections(members: Sequence[str] | None | Sequence[Sequence[str] | None],
                 count: int) -> list[Sequence[str] | None]:
     """``members`` as one selection per data file."""
@@ -159,8 +171,10 @@ def _selections(members: Sequence[str] | None | Sequence[Sequence[str] | None],
 
 def _member_parts(item: LoadedDocument, cores: int) -> list[tuple[str, ...]] | None:
     """The roster split into one part per core, when ``item`` makes a document per
-    member (a one-member trial render says so) for enough members to be worth it."""
+    member (its kind says so, or else a one-member trial render) for enough members
+    to be worth it."""
     from .batch_steps import cached_roster
+    from .kinds import per_member
 
     spec, model = item.spec, item.model
     roster_path = spec.roster or named_file(model, "roster", spec.path.parent)
@@ -174,9 +188,13 @@ def _member_parts(item: LoadedDocument, cores: int) -> list[tuple[str, ...]] | N
               or roster.label(m) in spec.members]
     if len(labels) < SPLIT_MIN_MEMBERS * 2:
         return None
-    trial = render_loaded(item, labels[:1], whole_otherwise=False)
-    if not trial.narrowed or trial.failures or len(trial.documents) != 1:
+    known = per_member(model)
+    if known is False:
         return None
+    if known is None:
+        trial = render_loaded(item, labels[:1], whole_otherwise=False)
+        if not trial.narrowed or trial.failures or len(trial.documents) != 1:
+            return None
     count = min(cores, len(labels) // SPLIT_MIN_MEMBERS)
     size = math.ceil(len(labels) / count)
     return [tuple(labels[k:k + size]) for k in range(0, len(labels), size)]

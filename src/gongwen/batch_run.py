@@ -76,7 +76,7 @@ class Run:
             self.converter.close()
 
     def get_converter(self) -> Any:
-        """The run's one Converter (a pool of warm LibreOffice profiles), made on demand."""
+        """The run's one Converter (LibreOffice kept running), made on demand."""
         if self.converter is None:
             from .convert import Converter
 
@@ -122,6 +122,8 @@ class Run:
         """Render the jobs that need it; returns the documents to convert."""
         mark = time.perf_counter()
         to_render = self._decide(jobs)
+        if to_render:
+            self.get_converter()  # LibreOffice starts now, while the documents render
         rendered = render_jobs([job.loaded for job in to_render],
                                [job.delta if job.delta is not None else self.members
                                 for job in to_render], progress=self.progress)

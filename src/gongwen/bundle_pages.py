@@ -29,7 +29,7 @@ from pypdf.errors import PyPdfError
 
 from gongwen import standard
 from gongwen.errors import BundleError
-from gongwen.ooxml import child, set_fonts
+from gongwen.ooxml import child, make_deterministic, set_fonts
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +210,7 @@ def front_matter_docx(
             paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = style_ids[name]
     out = io.BytesIO()
     doc.save(out)
-    return out.getvalue()
+    return make_deterministic(out.getvalue())  # equal bundles ask for equal front pages
 
 
 def estimate_toc_pages(toc: Sequence[TocLine]) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,9 +16,11 @@ from .fileio import write_atomic
 from .inputs import SourceData, load_data
 from .models import KINDS, GongwenModel, validate
 from .ooxml import FIXED_ZIP_TIME
-from .templates import builtin_template
+from .templates import builtin_template, template_dir
 from .templating import read_template, render_docx
 
+#: house-style templates (built in memory, not committed) a process keeps
+BUILT_TEMPLATES = 32
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -49,10 +52,9 @@ class Document:
 
     def to_pdf(self, path: str | Path | None = None) -> bytes:
         """Convert with LibreOffice; write to ``path`` too when given."""
-        from .convert import Converter
+        from .convert import shared_converter  # LibreOffice stays up for the next one
 
-        with Converter() as converter:
-            pdf = converter.convert_bytes(self.docx, name=Path(self.filename).stem)
+        pdf = shared_converter().convert_bytes(self.docx, name=Path(self.filename).stem)
         if path is not None:
             target = Path(path)
             if target.is_dir():
@@ -149,8 +151,19 @@ def render_with(name: str, build_context: Any, *, template: str | Path | None,
         return render_docx(read_template(template), str(template), build_context,
                            sandboxed=True, properties=properties)
     chosen = standard.get_profile(profile)
-    return render_docx(builtin_template(name, chosen), f"built-in {name} template",
-                       build_context, properties=properties)
+    if chosen is standard.STRICT and (template_dir() / f"{name}.docx").is_file():
+        data = builtin_template(name, chosen)  # the committed file: its edits take effect
+    else:
+        data = _built_template(name, chosen.name)
+    return render_docx(data, f"built-in {name} template", build_context,
+                       properties=properties)
+
+
+@functools.lru_cache(maxsize=BUILT_TEMPLATES)
+def _built_template(name: str, profile: str) -> bytes:
+    """A template built in memory (a house style, or any profile where the committed
+    files are not installed), once per process rather than once per member."""
+    return builtin_template(name, standard.get_profile(profile))
 
 
 def properties(title: str, author: str, date: dt.date | None) -> dict[str, Any]:

@@ -76,8 +76,8 @@ def table(sub: Subdoc, header: Sequence[str], rows: Sequence[Sequence[str]]) -> 
     docx_table = sub.add_table(rows=1 + len(rows), cols=columns)
     _rule_all(docx_table)
     width = standard.mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM)
-    for row_index, values in enumerate([list(header), *map(list, rows)]):
-        row = docx_table.rows[row_index]
+    lines = [list(header), *map(list, rows)]
+    for row_index, (row, values) in enumerate(zip(docx_table.rows, lines, strict=True)):
         if row_index == 0:
             child(row._tr.get_or_add_trPr(), "w:tblHeader")
         child(row._tr.get_or_add_trPr(), "w:cantSplit")

@@ -1,30 +1,50 @@
-"""The Jinja/docxtpl side: one environment per template source, Chinese filters,
-and errors that name the template and the missing key instead of a blank.
+"""The Jinja/docxtpl side: shared environments, Chinese filters, and errors that name
+the template and the missing key instead of a blank.
 
 Data is always autoescaped: docxtpl writes it into XML, and a bare ``<`` or ``&``
 in user data would otherwise corrupt or silently truncate the paragraph.
 User templates (``--template``) render in Jinja's sandbox.
+
+A template renders once per member of a branch, so everything that depends on the
+template alone is done once per process: its package is read once
+(:func:`gongwen.ooxml.package_template`), its XML patched and compiled by Jinja once,
+and its unchanged parts compressed once.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import io
 import re
 import zipfile
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
+import docx
 import jinja2
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import nsmap, qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.table import Table as DocxTable
 from docxtpl import DocxTemplate
+from docxtpl.subdoc import Subdoc
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 
 from .errors import TemplateError
-from .ooxml import make_deterministic, order_properties
+from .ooxml import TEMPLATE_CACHE_SIZE, PackageTemplate, order_properties
 from .text import chinese_numeral, format_date, format_doc_number
 
 ContextBuilder = Callable[[DocxTemplate], dict[str, Any]]
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
+#: compiled template sources an environment keeps (a template's body, headers and
+#: footers, its core properties)
+COMPILED_CACHE_SIZE = 64
+#: characters docxtpl turns into tabs, breaks and page breaks after rendering
+_LISTING_CHARACTERS = ("\t", "\a", "\n", "\f")
 
 
 def _cn_date(value: Any) -> str:
@@ -38,12 +58,57 @@ FILTERS: dict[str, Callable[..., Any]] = {
 }
 
 
+class _Memo(OrderedDict):
+    """A small least-recently-used map of values made once per key."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        value = self[key] = make()
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
+class _CompilingOnce:
+    """Environment mixin: :meth:`from_string` compiles a source once.  docxtpl asks for
+    the same template XML for every document it renders; a compiled template renders
+    any number of contexts."""
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None
+                    ) -> jinja2.Template:
+        parent = super().from_string  # type: ignore[misc]
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return parent(source, globals, template_class)
+        memo = self.__dict__.setdefault("_compiled", _Memo(COMPILED_CACHE_SIZE))
+        return memo.get_or_make(source, lambda: parent(source))
+
+
+class _Environment(_CompilingOnce, jinja2.Environment):
+    pass
+
+
+class _SandboxedEnvironment(_CompilingOnce, SandboxedEnvironment):
+    pass
+
+
 def make_environment(*, sandboxed: bool = False) -> jinja2.Environment:
     """An environment with autoescape, strict undefined and gongwen's filters."""
-    cls = SandboxedEnvironment if sandboxed else jinja2.Environment
+    cls = _SandboxedEnvironment if sandboxed else _Environment
     env = cls(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters.update(FILTERS)
     return env
+
+
+@functools.cache
+def environment(*, sandboxed: bool = False) -> jinja2.Environment:
+    """The process's shared environment (it keeps what it compiled)."""
+    return make_environment(sandboxed=sandboxed)
 
 
 def check_docx(data: bytes, name: str) -> None:
@@ -57,6 +122,96 @@ def check_docx(data: bytes, name: str) -> None:
     if "word/document.xml" not in names:
         raise TemplateError("is not a .docx file (no word/document.xml)", template=name,
                             hint="save the template from Word or WPS as .docx")
+
+
+@functools.cache
+def _blank_document() -> BaseOxmlElement:
+    """The element of python-docx's default document, which docxtpl sub-documents have
+    always been made of: an empty body and its page (the width new tables get)."""
+    return docx.Document().element
+
+
+class SubDocument(Subdoc):
+    """A docxtpl sub-document (``{{p name }}`` in a template) on a fresh blank body.
+
+    docxtpl's own opens python-docx's default template for every sub-document only to
+    keep its body; this one copies that body, parsed once.
+    """
+
+    def __init__(self, tpl: DocxTemplate) -> None:
+        self.tpl = tpl
+        self.docx = tpl.get_docx()
+        self.subdocx = DocxDocument(copy.deepcopy(_blank_document()), self.docx.part)
+
+    def add_table(self, rows: int, cols: int) -> DocxTable:
+        """A table as python-docx adds one without a style, but without reading the
+        template's styles part to find that there is no style to set."""
+        table = self.subdocx._body.add_table(rows, cols, self.subdocx._block_width)
+        table._tbl.tblStyle_val = None
+        return table
+
+
+class _Template(DocxTemplate):
+    """A DocxTemplate over a :class:`PackageTemplate`: its document, sub-documents and
+    XML come from what was prepared once for the template."""
+
+    def __init__(self, package: PackageTemplate, data: bytes) -> None:
+        super().__init__(io.BytesIO(data))
+        self.package = package
+
+    def init_docx(self, reload: bool = True) -> None:
+        if not self.docx or (self.is_rendered and reload):
+            self.docx = self.package.open()
+            self.is_rendered = False
+
+    def new_subdoc(self, docpath: Any = None) -> Subdoc:
+        if docpath is not None:
+            return super().new_subdoc(docpath)
+        self.init_docx()
+        return SubDocument(self)
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _PATCHED.get_or_make(src_xml, lambda: super(_Template, self).patch_xml(src_xml))
+
+    def resolve_listing(self, xml: str) -> str:
+        if not any(character in xml for character in _LISTING_CHARACTERS):
+            return xml  # nothing to resolve: docxtpl's regular expressions would copy it
+        return super().resolve_listing(xml)
+
+    def fix_tables(self, xml: str) -> Any:
+        """docxtpl's repair of tables whose rows have more or fewer cells than their
+        grid, done only when a table needs it: checking a table of a thousand rows
+        cell by cell in Python took longer than rendering it."""
+        tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+        if tree.nsmap.get("w") == nsmap["w"] and all(map(_grid_fits, tree.iter(_TBL))):
+            return tree
+        return super().fix_tables(xml)
+
+
+_TBL, _TBL_GRID, _GRID_COL, _TR = (qn(f"w:{tag}") for tag in ("tbl", "tblGrid", "gridCol", "tr"))
+_ROW_CELLS = etree.XPath("count(w:tc)", namespaces={"w": nsmap["w"]})
+_ROW_SPANS = etree.XPath("w:tc/w:tcPr[1]/w:gridSpan[1]", namespaces={"w": nsmap["w"]})
+_VAL = qn("w:val")
+
+
+def _grid_fits(table: Any) -> bool:
+    """Whether no row of ``table`` has more cells than its grid has columns, and the
+    widest row spans them all (what docxtpl's ``fix_tables`` would leave as it is)."""
+    try:
+        columns = len(table.find(_TBL_GRID).findall(_GRID_COL))
+        widest = 0
+        for row in table.iter(_TR):
+            cells = int(_ROW_CELLS(row))
+            if cells > columns:
+                return False
+            spans = _ROW_SPANS(row)
+            widest = max(widest, cells - len(spans) + sum(int(s.get(_VAL)) for s in spans))
+    except (AttributeError, TypeError, ValueError):
+        return False  # docxtpl's own code says what is wrong
+    return widest >= columns
+
+
+_PATCHED = _Memo(COMPILED_CACHE_SIZE)
 
 
 def render_docx(
@@ -73,11 +228,11 @@ def render_docx(
     (body, closing block) must be created from the template they go into.
     ``properties`` set the DOCX core properties (title, author, dates).
     """
-    check_docx(template, name)
+    package = _package(template, name)
     try:
-        tpl = DocxTemplate(io.BytesIO(template))
+        tpl = _Template(package, template)
         context = build_context(tpl)
-        tpl.render(context, jinja_env=make_environment(sandboxed=sandboxed), autoescape=True)
+        tpl.render(context, jinja_env=environment(sandboxed=sandboxed), autoescape=True)
     except jinja2.UndefinedError as exc:
         missing = _missing_name(str(exc))
         raise TemplateError(
@@ -95,9 +250,15 @@ def render_docx(
     for key, value in (properties or {}).items():
         setattr(tpl.docx.core_properties, key, value)  # get_docx() would reload
     order_properties(tpl.docx.element)
-    buffer = io.BytesIO()
-    tpl.save(buffer)
-    return make_deterministic(buffer.getvalue())
+    return package.save(tpl.docx)
+
+
+@functools.lru_cache(maxsize=TEMPLATE_CACHE_SIZE)
+def _package(template: bytes, name: str) -> PackageTemplate:
+    """The template read once per process, checked first so that a bad file says
+    what it is."""
+    check_docx(template, name)
+    return PackageTemplate(template)
 
 
 def _missing_name(message: str) -> str:

@@ -29,4 +29,17 @@ RENDERERS: dict[type[GongwenModel], Renderer] = {
     Evaluation: render_evaluation,
 }
 
-__all__ = ["RENDERERS", "RenderOptions", "Renderer"]
+
+def per_member(model: GongwenModel) -> bool | None:
+    """Whether ``model`` makes a document per roster member (a 承诺书, a 登记表) or
+    one for the whole branch; None for a kind this registry does not know."""
+    if isinstance(model, Pledge):
+        return True
+    if isinstance(model, Evaluation):
+        return model.form == "register"
+    if isinstance(model, Plan | Briefing):
+        return False
+    return None
+
+
+__all__ = ["RENDERERS", "RenderOptions", "Renderer", "per_member"]

@@ -175,16 +175,15 @@ def render_ballot(model: Evaluation, options: RenderOptions, roster: Roster) -> 
         headers = [NUMBER_HEADER, NAME_HEADER, *(h for h, _ in extras),
                    *(GRADE_HEADERS.get(g, g) for g in GRADES)]
         headers += [problems] if problems else []
-        table = ft.form_table(table_doc, widths, len(members) + 1)
+        table = ft.FormTable(table_doc, widths, len(members) + 1)
         for column, text in enumerate(headers):
-            ft.write(ft.cell(table, 0, column), text)
-        ft.repeat_header(table.rows[0])
+            ft.write(table.cell(0, column), text)
+        table.repeat_header(0)
         for row, label in enumerate(labels, start=1):
             cells = [str(row), label, *(values[h][row - 1] for h, _ in extras)]
-            for column, text in enumerate(cells):
-                ft.write(ft.cell(table, row, column), text)
-            ft.keep_whole(table.rows[row])
-            ft.min_height(table.rows[row], standard.FORM_ROW_MIN_HEIGHT_MM)
+            table.fill(row, cells)
+            table.keep_whole(row)
+            table.min_height(row, standard.FORM_ROW_MIN_HEIGHT_MM)
         note_doc = tpl.new_subdoc()
         notes(note_doc, _ballot_notes(model))
         return info, table_doc, note_doc

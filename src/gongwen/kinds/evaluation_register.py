@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 
@@ -104,41 +105,39 @@ def _form(tpl: DocxTemplate, model: Evaluation, member: Member, label: str,
     widths = ft.member_grid(standard.TEXT_BLOCK_WIDTH_MM)
     last = ft.MEMBER_GRID_COLUMNS - 1
     rows = len(ft.MEMBER_ROWS) + 1 + 1 + len(SOURCES) + 2
-    table = ft.form_table(sub, widths, rows)
+    table = ft.FormTable(sub, widths, rows)
     row = ft.member_rows(table, 0, member, name=label, year_month_style=model.year_month_style)
-    for header in table.rows[:row]:
-        ft.repeat_header(header)
+    for header in range(row):
+        table.repeat_header(header)
 
-    ft.write(ft.cell(table, row, 0), SELF_LABEL)
-    _box(table, row, mine.self_assessment)
-    cell = ft.cell(table, row, 1)
+    ft.write(table.cell(row, 0), SELF_LABEL)
+    cell = _box(table, row, mine.self_assessment)
     paragraph = ft.write(cell, SELF_SIGNER, "GwFormSign")
     ft.underline_blank(paragraph, standard.FORM_SIGNATURE_BLANK_CHARS)
     ft.write(cell, standard.FORM_BLANK_DATE, "GwFormSign")
     row += 1
 
-    ft.write(ft.merge_down(table, 0, row, row + len(SOURCES)), VOTES_LABEL)
+    ft.write(table.merge_down(0, row, row + len(SOURCES)), VOTES_LABEL)
     for column, text in enumerate([KIND_HEADER, *GRADES], start=1):
-        ft.write(ft.cell(table, row, column), text)
+        ft.write(table.cell(row, column), text)
     for offset, source in enumerate(SOURCES, start=1):
         counts = votes.get(source) if votes else None
         cells = [SOURCE_LABELS[source], *(str(n) for n in counts or ("",) * len(GRADES))]
         for column, text in enumerate(cells, start=1):
-            ft.write(ft.cell(table, row + offset, column), text)
-    for votes_row in table.rows[row:row + len(SOURCES) + 1]:
-        ft.keep_whole(votes_row)
-        ft.min_height(votes_row, standard.FORM_ROW_MIN_HEIGHT_MM)
+            ft.write(table.cell(row + offset, column), text)
+    for votes_row in range(row, row + len(SOURCES) + 1):
+        table.keep_whole(votes_row)
+        table.min_height(votes_row, standard.FORM_ROW_MIN_HEIGHT_MM)
     row += len(SOURCES) + 1
 
-    ft.write(ft.cell(table, row, 0), GRADE_LABEL)
+    ft.write(table.cell(row, 0), GRADE_LABEL)
     ticks = "　".join((TICKED if g == grade else UNTICKED) + g for g in GRADES)
-    ft.write(ft.merge(table, row, 1, last), ticks)
-    ft.min_height(table.rows[row], standard.FORM_ROW_MIN_HEIGHT_MM)
+    ft.write(table.merge(row, 1, last), ticks)
+    table.min_height(row, standard.FORM_ROW_MIN_HEIGHT_MM)
     row += 1
 
-    ft.write(ft.cell(table, row, 0), OPINION_LABEL)
-    _box(table, row, opinion)
-    cell = ft.cell(table, row, 1)
+    ft.write(table.cell(row, 0), OPINION_LABEL)
+    cell = _box(table, row, opinion)
     paragraph = ft.write(cell, SECRETARY_SIGNER, "GwFormSign")
     ft.underline_blank(paragraph, standard.FORM_SIGNATURE_BLANK_CHARS)
     ft.write(cell, SEAL_LABEL, "GwFormSign")
@@ -146,13 +145,13 @@ def _form(tpl: DocxTemplate, model: Evaluation, member: Member, label: str,
     return sub
 
 
-def _box(table: Any, row: int, text: str | None) -> None:
+def _box(table: ft.FormTable, row: int, text: str | None) -> BaseOxmlElement:
     """A box over the row's five value columns: the text, or lines for handwriting."""
-    cell = ft.merge(table, row, 1, ft.MEMBER_GRID_COLUMNS - 1)
+    cell = table.merge(row, 1, ft.MEMBER_GRID_COLUMNS - 1)
     ft.valign(cell, "top")
     if not text:
-        ft.keep_whole(table.rows[row])
-    ft.min_height(table.rows[row], standard.FORM_BOX_MIN_HEIGHT_MM)
+        table.keep_whole(row)
+    table.min_height(row, standard.FORM_BOX_MIN_HEIGHT_MM)
     for line in ft.paragraphs(text) or [""] * BLANK_LINES:
         ft.write(cell, line, "GwFormText")
-
+    return cell

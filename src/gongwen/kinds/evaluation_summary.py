@@ -85,28 +85,27 @@ def _counts_line(members: int, voters: dict[str, int], sources: Sequence[str]) -
 def _table(sub: Subdoc, widths: list[float], summary: Summary, sources: Sequence[str],
            groups: list[str]) -> None:
     rows = 2 + len(summary.results) + 1
-    table = ft.form_table(sub, widths, rows, dense=True)
+    table = ft.FormTable(sub, widths, rows, dense=True)
     last = len(widths) - 1
     for column, text in ((0, NUMBER_HEADER), (1, NAME_HEADER), (last, GRADE_HEADER)):
-        ft.write(ft.merge_down(table, column, 0, 1), text, "GwFormDense")
+        ft.write(table.merge_down(column, 0, 1), text, "GwFormDense")
     for index, group in enumerate([*groups, PERCENT_LABEL]):
         first = 2 + index * len(GRADES)
-        ft.write(ft.merge(table, 0, first, first + len(GRADES) - 1), group, "GwFormDense")
+        ft.write(table.merge(0, first, first + len(GRADES) - 1), group, "GwFormDense")
         for offset, grade in enumerate(GRADES):
-            ft.write(ft.cell(table, 1, first + offset), grade, "GwFormDense")
-    for header in table.rows[:2]:
-        ft.repeat_header(header)
+            ft.write(table.cell(1, first + offset), grade, "GwFormDense")
+    for header in range(2):
+        table.repeat_header(header)
     for row, result in enumerate(summary.results, start=2):
-        for column, text in enumerate(summary_cells(row - 1, result, sources, len(groups))):
-            ft.write(ft.cell(table, row, column), text, "GwFormDense")
-        ft.keep_whole(table.rows[row])
-        ft.min_height(table.rows[row], standard.FORM_DENSE_ROW_MIN_HEIGHT_MM)
+        table.fill(row, summary_cells(row - 1, result, sources, len(groups)), "GwFormDense")
+        table.keep_whole(row)
+        table.min_height(row, standard.FORM_DENSE_ROW_MIN_HEIGHT_MM)
     total_row = rows - 1
-    ft.write(ft.merge(table, total_row, 0, 1), TOTAL_LABEL, "GwFormDense")
+    ft.write(table.merge(total_row, 0, 1), TOTAL_LABEL, "GwFormDense")
     for column, text in enumerate(_totals(summary, sources, len(groups)), start=2):
-        ft.write(ft.cell(table, total_row, column), text, "GwFormDense")
-    ft.keep_whole(table.rows[total_row])
-    ft.min_height(table.rows[total_row], standard.FORM_DENSE_ROW_MIN_HEIGHT_MM)
+        ft.write(table.cell(total_row, column), text, "GwFormDense")
+    table.keep_whole(total_row)
+    table.min_height(total_row, standard.FORM_DENSE_ROW_MIN_HEIGHT_MM)
 
 
 def summary_cells(number: int, result: MemberResult, sources: Sequence[str],

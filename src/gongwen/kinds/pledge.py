@@ -61,30 +61,30 @@ def _form(tpl: DocxTemplate, pledge: Pledge, member: Member, label: str,
     widths = ft.member_grid(standard.TEXT_BLOCK_WIDTH_MM)
     last_column = ft.MEMBER_GRID_COLUMNS - 1
     rows = len(ft.MEMBER_ROWS) + 1 + len(categories) + 2
-    table = ft.form_table(sub, widths, rows)
+    table = ft.FormTable(sub, widths, rows)
     row = ft.member_rows(table, 0, member, name=label,
                          year_month_style=pledge.year_month_style)
-    for header in table.rows[:row]:
-        ft.repeat_header(header)
+    for header in range(row):
+        table.repeat_header(header)
 
-    opening = ft.merge(table, row, 0, last_column)
+    opening = table.merge(row, 0, last_column)
     ft.valign(opening, "top")
-    ft.keep_whole(table.rows[row])
+    table.keep_whole(row)
     for text in ft.paragraphs(pledge.intro):
         ft.write(opening, text, "GwFormText")
     ft.write(opening, pledge.opening, "GwFormItem")
     for index, category in enumerate(categories, start=row + 1):
-        ft.write(ft.cell(table, index, 0), category.name, "GwFormCell")
-        cell = ft.merge(table, index, 1, last_column)
+        ft.write(table.cell(index, 0), category.name, "GwFormCell")
+        cell = table.merge(index, 1, last_column)
         ft.valign(cell, "top")
-        ft.min_height(table.rows[index], standard.FORM_ROW_MIN_HEIGHT_MM)
+        table.min_height(index, standard.FORM_ROW_MIN_HEIGHT_MM)
         numbered = len(category.items) > 1
         for number, item in enumerate(category.items, start=1):
             ft.write(cell, f"{number}.{item}" if numbered else item, "GwFormText")
 
     closing_row = row + 1 + len(categories)
-    closing = ft.merge(table, closing_row, 0, last_column)
-    ft.keep_whole(table.rows[closing_row])
+    closing = table.merge(closing_row, 0, last_column)
+    table.keep_whole(closing_row)
     for text in ft.paragraphs(pledge.closing):
         ft.write(closing, text, "GwFormText")
     sign = ft.write(closing, SIGNER_LABEL, "GwFormSign")
@@ -93,11 +93,11 @@ def _form(tpl: DocxTemplate, pledge: Pledge, member: Member, label: str,
              "GwFormSign")
 
     review_row = closing_row + 1
-    ft.write(ft.cell(table, review_row, 0), REVIEW_LABEL)
-    review = ft.merge(table, review_row, 1, last_column)
+    ft.write(table.cell(review_row, 0), REVIEW_LABEL)
+    review = table.merge(review_row, 1, last_column)
     ft.valign(review, "top")
-    ft.keep_whole(table.rows[review_row])
-    ft.min_height(table.rows[review_row], standard.FORM_BOX_MIN_HEIGHT_MM)
+    table.keep_whole(review_row)
+    table.min_height(review_row, standard.FORM_BOX_MIN_HEIGHT_MM)
     for text in ft.paragraphs(pledge.review) or [""] * REVIEW_BLANK_LINES:
         ft.write(review, text, "GwFormText")
     ft.write(review, REVIEWER_LABEL, "GwFormSign")
