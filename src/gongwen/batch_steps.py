@@ -59,15 +59,16 @@ def kind_label(model: type[GongwenModel]) -> str:
 
 def content_digest(docx: bytes) -> str:
     """A digest of a DOCX's content without its metadata (docProps: dates that a kind may
-    take from the clock), so a document rendered again on another day is unchanged."""
+    take from the clock), so a document rendered again on another day is unchanged.
+    Taken from each part's CRC-32 and size in the zip's directory, so nothing is
+    inflated; an edit that keeps both for every part is vanishingly unlikely."""
     digest = hashlib.sha256()
     try:
         with zipfile.ZipFile(io.BytesIO(docx)) as package:
-            for name in sorted(package.namelist()):
-                if name.startswith(METADATA_PARTS):
+            for info in sorted(package.infolist(), key=lambda info: info.filename):
+                if info.filename.startswith(METADATA_PARTS):
                     continue
-                digest.update(name.encode())
-                digest.update(hashlib.sha256(package.read(name)).digest())
+                digest.update(f"{info.filename}\0{info.CRC:08x}\0{info.file_size}\0".encode())
     except zipfile.BadZipFile:
         return sha256_bytes(docx)
     return digest.hexdigest()

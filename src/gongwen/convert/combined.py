@@ -273,10 +273,10 @@ def convert_many(
         mark = time.perf_counter()
         results: dict[int, tuple[Path, int]] = {}
         sources: dict[int, tuple[Path, range]] = {}
-        combined_pdfs = _convert_chunks(conv, chunks, staging, out, results, sources,
-                                        batch, warnings, timings)
-        combined_count = len(results)
-        _convert_batch(conv, batch, staging, out, results)
+        combined_pdfs, retry = _convert_all(conv, chunks, batch, staging, out, results,
+                                            sources, warnings, timings)
+        combined_count = len(sources)
+        _convert_batch(conv, retry, staging, out, results)
         timings["convert"] = time.perf_counter() - mark - timings.get("split", 0.0)
         kept = []
         for pdf in combined_pdfs if keep_combined else []:
@@ -333,46 +333,57 @@ def _plan(
     return chunks, batch
 
 
-def _convert_chunks(
-    conv: Converter, chunks: list[_Chunk], staging: Path, out: Path,
+def _convert_all(
+    conv: Converter, chunks: list[_Chunk], batch: list[_Doc], staging: Path, out: Path,
     results: dict[int, tuple[Path, int]], sources: dict[int, tuple[Path, range]],
-    batch: list[_Doc], warnings: list[str], timings: dict[str, float],
-) -> list[Path]:
-    """Convert and split each combined DOCX; a chunk that fails goes to ``batch``."""
-    if not chunks:
-        return []
-    largest = max(len(chunk.docs) for chunk in chunks)
+    warnings: list[str], timings: dict[str, float],
+) -> tuple[list[Path], list[_Doc]]:
+    """Convert the combined DOCX files and the single documents in one go (so both cores
+    stay busy to the end), then split the combined PDFs.  Returns the combined PDFs and
+    the documents of chunks that failed, to be converted one by one."""
+    inputs = [chunk.docx for chunk in chunks] + _as_files(batch, staging)
+    if not inputs:
+        return [], []
+    largest = max((len(chunk.docs) for chunk in chunks), default=1)
     timeout = RUN_TIMEOUT_BASE_S + RUN_TIMEOUT_PER_FILE_S * (
         math.ceil(len(chunks) / conv.workers) * (1 + largest / DOCS_PER_TIMEOUT_FILE))
-    pdfs = conv.convert(
-        [chunk.docx for chunk in chunks], staging / "combined",
-        export_options={"ExportBookmarksToPDFDestination": True}, timeout=timeout,
+    converted = conv.convert_each(
+        inputs, staging / "converted", timeout=timeout,
+        export_options={"ExportBookmarksToPDFDestination": True},  # the document marks
     )
-    kept = []
+    for doc, item in zip(batch, converted[len(chunks):], strict=True):
+        if isinstance(item, ConversionError):
+            raise item
+        target = out / f"{doc.name}.pdf"
+        os.replace(item, target)
+        results[doc.index] = (target, pdf_page_count(target))
+    retry: list[_Doc] = []
+    ready = []
+    for chunk, item in zip(chunks, converted, strict=False):
+        if isinstance(item, ConversionError):
+            warnings.append(f"{item}; converting its documents one by one")
+            retry.extend(chunk.docs)
+        else:
+            ready.append((chunk, item))
     mark = time.perf_counter()
-    jobs = [(pdf, [doc.name for doc in chunk.docs], out) for chunk, pdf in zip(chunks, pdfs,
-                                                                               strict=True)]
-    for chunk, pdf, written in zip(chunks, pdfs, _in_processes(_split_job, jobs, conv.workers),
-                                   strict=True):
+    jobs = [(pdf, [doc.name for doc in chunk.docs], out) for chunk, pdf in ready]
+    kept = []
+    for (chunk, pdf), written in zip(ready, _in_processes(_split_job, jobs, conv.workers),
+                                     strict=True):
         if isinstance(written, ConversionError):
             warnings.append(f"{written}; converting its documents one by one")
-            batch.extend(chunk.docs)
+            retry.extend(chunk.docs)
             continue
         for doc, (target, pages) in zip(chunk.docs, written, strict=True):
             results[doc.index] = (target, len(pages))
             sources[doc.index] = (pdf, pages)
         kept.append(pdf)
     timings["split"] = time.perf_counter() - mark
-    return kept
+    return kept, retry
 
 
-def _convert_batch(
-    conv: Converter, batch: list[_Doc], staging: Path, out: Path,
-    results: dict[int, tuple[Path, int]],
-) -> None:
-    """Convert documents as files; bytes (or renamed files) are written out first."""
-    if not batch:
-        return
+def _as_files(batch: list[_Doc], staging: Path) -> list[Path]:
+    """The documents as DOCX files named as their PDFs will be (bytes are written out)."""
     inputs = []
     for doc in batch:
         if doc.source is not None and doc.source.stem == doc.name and doc.source.suffix == ".docx":
@@ -382,5 +393,14 @@ def _convert_batch(
             path.parent.mkdir(exist_ok=True)
             path.write_bytes(doc.package.data)
             inputs.append(path)
-    for doc, pdf in zip(batch, conv.convert(inputs, out), strict=True):
-        results[doc.index] = (pdf, pdf_page_count(pdf))
+    return inputs
+
+
+def _convert_batch(
+    conv: Converter, batch: list[_Doc], staging: Path, out: Path,
+    results: dict[int, tuple[Path, int]],
+) -> None:
+    """Convert documents as files, all or none (the documents of a failed chunk)."""
+    if batch:
+        for doc, pdf in zip(batch, conv.convert(_as_files(batch, staging), out), strict=True):
+            results[doc.index] = (pdf, pdf_page_count(pdf))

@@ -161,12 +161,15 @@ class Converter:
         for proc in live:
             kill_group(proc)
         offices = [w for w in self._all if w.office is not None]
-        for worker in offices:  # all quit at once
+        for worker in offices:
+            if not worker.cold:  # its profile is throw-away: no need to let it quit
+                worker.office.kill()  # type: ignore[union-attr]
+        cold = [w for w in offices if w.cold]
+        for worker in cold:  # a cold profile is worth keeping: all quit at once
             worker.office.begin_close()  # type: ignore[union-attr]
-        for worker in offices:
+        for worker in cold:
             worker.office.close()  # type: ignore[union-attr]
-        for worker in offices:
-            if worker.cold and not worker.office.alive:  # type: ignore[union-attr]
+            if not worker.office.alive:  # type: ignore[union-attr]
                 save_profile(worker.profile, self.soffice)
         self._finalizer()
 
@@ -265,8 +268,33 @@ class Converter:
 
         Raises :class:`ConversionError` naming the file for a non-DOCX input, and for any
         PDF that is missing, unreadable or empty after one retry on its own, or whose page
-        count differs from ``expected_pages``.  PDFs appear in ``out_dir`` only verified.
+        count differs from ``expected_pages``.  PDFs appear in ``out_dir`` only verified,
+        and only when all of them are.
         """
+        return self._convert(docx_paths, out_dir, expected_pages, export_options, timeout,
+                             all_or_none=True)  # type: ignore[return-value]
+
+    def convert_each(
+        self,
+        docx_paths: Sequence[Path | str],
+        out_dir: Path | str,
+        *,
+        expected_pages: Sequence[int | None] | None = None,
+        export_options: Mapping[str, bool | int | str] | None = None,
+        timeout: float | None = None,
+    ) -> list[Path | ConversionError]:
+        """Like :meth:`convert`, but one file's failure is its own: per input, its
+        verified PDF in ``out_dir`` or the :class:`ConversionError` that says why not.
+        A non-DOCX input still fails the whole call, before anything is converted."""
+        return self._convert(docx_paths, out_dir, expected_pages, export_options, timeout,
+                             all_or_none=False)
+
+    def _convert(
+        self, docx_paths: Sequence[Path | str], out_dir: Path | str,
+        expected_pages: Sequence[int | None] | None,
+        export_options: Mapping[str, bool | int | str] | None, timeout: float | None,
+        *, all_or_none: bool,
+    ) -> list[Path | ConversionError]:
         paths = [Path(p).resolve() for p in docx_paths]
         if expected_pages is not None and len(expected_pages) != len(paths):
             raise ValueError("expected_pages needs one entry per document")
@@ -281,25 +309,37 @@ class Converter:
                    timeout)
         staging = make_staging_dir(out)
         try:
-            runs = split_evenly(len(paths), self.workers, MAX_FILES_PER_RUN)
             with ThreadPoolExecutor(max_workers=self.workers) as pool:
                 futures = [
-                    pool.submit(self._convert_run, job, members, staging / f"run-{k}")
-                    for k, members in enumerate(runs)
+                    (members, pool.submit(self._convert_run, job, members, staging / f"run-{k}"))
+                    for k, members in enumerate(self._runs(paths))
                 ]
-                produced = [pdf for future in futures for pdf in future.result()]
+                by_index = {i: item for members, future in futures
+                            for i, item in zip(members, future.result(), strict=True)}
+            produced = [by_index[i] for i in range(len(paths))]
             failures = [item for item in produced if isinstance(item, ConversionError)]
-            if failures:
+            if failures and all_or_none:
                 more = f" (and {len(failures) - 1} more failed)" if len(failures) > 1 else ""
                 raise ConversionError(f"{failures[0]}{more}")
-            results = []
-            for pdf in produced:
-                target = out / pdf.name
-                os.replace(pdf, target)
-                results.append(target)
+            results: list[Path | ConversionError] = []
+            for item in produced:
+                if isinstance(item, Path):
+                    os.replace(item, out / item.name)
+                    item = out / item.name
+                results.append(item)
             return results
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+    def _runs(self, paths: list[Path]) -> list[list[int]]:
+        """How to share ``paths`` out.  A running office takes one file per request,
+        biggest first, so whichever worker is free takes the next and all finish
+        together; ``soffice --convert-to`` starts once per run, so it gets a few long
+        runs of neighbouring files."""
+        if self.engine != "office":
+            return split_evenly(len(paths), self.workers, MAX_FILES_PER_RUN)
+        sizes = {i: path.stat().st_size for i, path in enumerate(paths)}
+        return [[i] for i in sorted(sizes, key=lambda i: (-sizes[i], i))]
 
     def _convert_run(
         self, job: _Job, members: list[int], run_dir: Path

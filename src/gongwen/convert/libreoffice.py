@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import hashlib
 import json
 import logging
 import math
@@ -25,6 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ConversionError
+from ..fileio import write_atomic
+from .fonts import cache_root
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +76,24 @@ def find_soffice() -> Path:
     )
 
 
+def installation_key(soffice: Path) -> str:
+    """A short key that changes when LibreOffice is reinstalled or upgraded (its
+    program's path and the times its files were written)."""
+    program = soffice.resolve()
+    marks = [str(program)]
+    for name in ("versionrc", "soffice.bin"):
+        with contextlib.suppress(OSError):
+            marks.append(str((program.parent / name).stat().st_mtime_ns))
+    return hashlib.sha256("\0".join(marks).encode()).hexdigest()[:16]
+
+
 @lru_cache(maxsize=8)
 def _version_of(soffice: Path) -> tuple[int, ...]:
+    """Asked with ``soffice --version`` (about a tenth of a second) once per installation;
+    the answer is kept in gongwen's cache."""
+    cached = cache_root() / f"lo-version-{installation_key(soffice)}"
+    with contextlib.suppress(OSError, ValueError):
+        return tuple(int(part) for part in cached.read_text(encoding="ascii").split("."))
     try:
         done = subprocess.run(
             [str(soffice), "--version"], capture_output=True, text=True, timeout=60, check=False
@@ -84,11 +103,13 @@ def _version_of(soffice: Path) -> tuple[int, ...]:
     match = _VERSION_RE.search(done.stdout)
     if not match:
         raise ConversionError(f"{soffice} --version printed no version: {done.stdout!r}")
+    with contextlib.suppress(OSError):
+        write_atomic(cached, match.group(1).encode("ascii"))
     return tuple(int(part) for part in match.group(1).split("."))
 
 
 def libreoffice_version(soffice: Path | None = None) -> tuple[int, ...]:
-    """LibreOffice's version, e.g. ``(25, 2, 3, 2)`` (asked once per binary)."""
+    """LibreOffice's version, e.g. ``(25, 2, 3, 2)``."""
     return _version_of(soffice or find_soffice())
 
 

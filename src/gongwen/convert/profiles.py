@@ -7,25 +7,18 @@ in gongwen's cache, keyed by the installation, so that an upgrade starts afresh.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from .fonts import cache_root
+from .libreoffice import installation_key
 
 
 def template_dir(soffice: Path) -> Path:
     """Where the warm profile for this LibreOffice installation is cached."""
-    program = soffice.resolve()
-    marks = [str(program)]
-    for name in ("versionrc", "soffice.bin"):
-        with contextlib.suppress(OSError):
-            marks.append(str((program.parent / name).stat().st_mtime_ns))
-    key = hashlib.sha256("\0".join(marks).encode()).hexdigest()[:16]
-    return cache_root() / f"lo-profile-{key}"
+    return cache_root() / f"lo-profile-{installation_key(soffice)}"
 
 
 def new_profile(profile: Path, soffice: Path) -> Path:
