@@ -6,11 +6,11 @@
     >>> docs = gongwen.render_all("pledge.yaml", roster="members.xlsx")
 """
 
-from .activity import Activity, load_activity
-from .batch import BatchResult, plan_phase, run_phase
-from .bundle import BundleEntry, BundleResult, build_bundle
-from .convert import Converter, convert_many, doctor_report
-from .documents import Document, render, render_all
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     BundleError,
     ConversionError,
@@ -19,10 +19,46 @@ from .errors import (
     Location,
     TemplateError,
 )
-from .inputs.roster import Roster, load_roster
-from .inputs.tallies import Tallies, load_tallies
-from .models import Briefing, Evaluation, Member, Plan, Pledge
-from .standard import PROFILES, Profile, get_profile
+
+if TYPE_CHECKING:
+    from .activity import Activity, load_activity
+    from .batch import BatchResult, plan_phase, run_phase
+    from .bundle import BundleEntry, BundleResult, build_bundle
+    from .convert import Converter, convert_many, doctor_report
+    from .documents import Document, render, render_all
+    from .inputs.roster import Roster, load_roster
+    from .inputs.tallies import Tallies, load_tallies
+    from .models import Briefing, Evaluation, Member, Plan, Pledge
+    from .standard import PROFILES, Profile, get_profile
+
+#: where each public name lives.  They are imported on first use, so that ``gongwen
+#: --help`` or a script that only renders does not pay for PDF, batch and bundle code.
+_LAZY = {
+    "activity": ("Activity", "load_activity"),
+    "batch": ("BatchResult", "plan_phase", "run_phase"),
+    "bundle": ("BundleEntry", "BundleResult", "build_bundle"),
+    "convert": ("Converter", "convert_many", "doctor_report"),
+    "documents": ("Document", "render", "render_all"),
+    "inputs.roster": ("Roster", "load_roster"),
+    "inputs.tallies": ("Tallies", "load_tallies"),
+    "models": ("Briefing", "Evaluation", "Member", "Plan", "Pledge"),
+    "standard": ("PROFILES", "Profile", "get_profile"),
+}
+_MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gongwen' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __version__ = "0.1.0"
 

@@ -104,6 +104,8 @@ def render_jobs(loaded: Sequence[LoadedDocument],
     per member for many members in parts, one per worker.  ``members`` narrows every
     data file, or (a list per data file) each its own way; an empty selection renders
     nothing.  ``progress`` gets a stage counting the parts."""
+    from . import kinds  # noqa: F401 - imported once here, not again in every worker
+
     progress = progress or NullProgress()
     selections = _selections(members, len(loaded))
     cores = min(workers or available_cores(), MAX_RENDER_WORKERS)
