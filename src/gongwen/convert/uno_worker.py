@@ -118,7 +118,8 @@ def serve(desktop: object, office: subprocess.Popen) -> None:
     for line in sys.stdin:
         request = json.loads(line)
         errors: list[str | None] = []
-        for source, target in zip(request["inputs"], request["outputs"], strict=True):
+        pairs = zip(request["inputs"], request["outputs"])  # noqa: B905 - Pythons < 3.10
+        for source, target in pairs:
             try:
                 convert_one(desktop, source, target, request.get("filter_data", {}))
                 errors.append(None)
