@@ -20,10 +20,14 @@ FILE_MODE = 0o666 & ~_umask()
 
 
 def write_atomic(
-    path: str | os.PathLike[str], data: bytes | Callable[[BinaryIO], object]
+    path: str | os.PathLike[str], data: bytes | Callable[[BinaryIO], object],
+    *, sync: bool = True,
 ) -> Path:
     """Write ``data`` (bytes, or a function writing to a binary handle) to ``path``
-    through a temporary file in the same folder and :func:`os.replace`."""
+    through a temporary file in the same folder and :func:`os.replace`.  ``sync=False``
+    skips flushing to disk first: still never a partial file for a reader, but after a
+    power cut the file may be lost; for files that are cheap to make again (one PDF of
+    many split from a combined conversion, where the flushes cost more than the work)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -34,7 +38,8 @@ def write_atomic(
             else:
                 data(handle)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, target)
     except BaseException:

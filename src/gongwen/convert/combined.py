@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from ..errors import ConversionError
-from ..fileio import write_atomic
 from .converter import Converter, shared_converter
 from .libreoffice import RUN_TIMEOUT_BASE_S, RUN_TIMEOUT_PER_FILE_S, make_staging_dir
 from .merge import Merger, NotCombinable
 from .package import Package
+from .split import split_pdf
 from .verify import check_docx, pdf_page_count
 
 logger = logging.getLogger(__name__)
@@ -214,16 +214,10 @@ def _split(combined: Path, names: Sequence[str], out_dir: Path) -> list[tuple[Pa
     if None in firsts or firsts[0] != 0 or firsts != sorted(set(firsts)):
         raise ConversionError(f"{combined.name}: the document marks are missing or out of order")
     bounds = [*firsts, total]
-    written = []
-    for name, first, end in zip(names, bounds, bounds[1:], strict=False):
-        writer = PdfWriter()
-        for page in range(first, end):
-            writer.add_page(reader.pages[page])
-        writer.add_metadata({"/Title": name})
-        target = out_dir / f"{name}.pdf"
-        write_atomic(target, writer.write)
-        written.append((target, range(first, end)))
-    return written
+    parts = [(name, range(first, end))
+             for name, first, end in zip(names, bounds, bounds[1:], strict=False)]
+    written = split_pdf(reader, parts, out_dir)
+    return [(target, pages) for target, (_, pages) in zip(written, parts, strict=True)]
 
 
 def _split_job(job: tuple[Path, list[str], Path]) -> list[tuple[Path, range]] | ConversionError:
