@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -121,3 +122,53 @@ def test_documents_and_bundle_share_one_office(docs, tmp_path):
     assert shared_converter() is shared
     assert office_pids(shared) == before
     assert bundle.page_count == 2 + sum(result.page_counts)  # cover, 目录, the documents
+
+
+def descendants(pid: int) -> set[int]:
+    """Every living process below ``pid`` (from /proc's parent links)."""
+    parents: dict[int, int] = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_a_killed_run_leaves_no_libreoffice_behind(tmp_path):
+    """``kill -9`` of a batch run while LibreOffice and the render workers are up: the
+    workers die with it, and LibreOffice quits once it sees gongwen gone."""
+    root = Path(__file__).resolve().parents[1]
+    code = ("import sys; from gongwen.batch import run_phase; "
+            f"run_phase({str(root / 'samples' / 'chuangxian')!r}, '发动部署', sys.argv[1])")
+    run = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "out")],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    below: set[int] = set()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and run.poll() is None:
+        below = descendants(run.pid)
+        if any(b"soffice.bin" in Path(f"/proc/{pid}/cmdline").read_bytes()
+               for pid in below if Path(f"/proc/{pid}/cmdline").exists()):
+            break
+        time.sleep(0.05)
+    assert run.poll() is None, "the run ended before LibreOffice was seen"
+    below = descendants(run.pid)
+    run.kill()
+    run.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(alive(pid) for pid in below):
+        time.sleep(0.1)
+    assert not [pid for pid in below if alive(pid)], "processes outlived the killed run"

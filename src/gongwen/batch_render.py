@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .children import die_with_parent
 from .documents import Document, RenderOptions
 from .errors import GongwenError
 from .isolate import member_of, render_isolating_members
@@ -133,7 +134,8 @@ def render_jobs(loaded: Sequence[LoadedDocument],
                                               multiprocessing.get_all_start_methods() else None)
         order = sorted(range(len(tasks)), key=lambda t: _rank(loaded[tasks[t][0]],
                                                               tasks[t][0] in split))
-        with ProcessPoolExecutor(max_workers=min(cores, len(tasks)), mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=min(cores, len(tasks)), mp_context=context,
+                                 initializer=die_with_parent) as pool:
             futures = {t: pool.submit(render_loaded, loaded[tasks[t][0]], tasks[t][1])
                        for t in order}
             for _ in as_completed(futures.values()):

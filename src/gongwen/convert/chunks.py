@@ -17,6 +17,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
+from ..children import die_with_parent
 from ..errors import ConversionError
 from .merge import Merger, NotCombinable
 from .package import Package
@@ -132,6 +133,11 @@ def merge_job(index: int) -> tuple[Path | None, list[int], list[str]]:
     return docx, joined, warnings
 
 
+def _start_worker(shared: Any) -> None:
+    die_with_parent()
+    set_shared(shared)
+
+
 @contextlib.contextmanager
 def worker_pool(workers: int, shared: Any = None) -> Iterator[Executor]:
     """Workers for merging and splitting, pure-Python CPU work: forked processes when
@@ -139,7 +145,7 @@ def worker_pool(workers: int, shared: Any = None) -> Iterator[Executor]:
     ``_SHARED``), else one thread."""
     if workers >= 2 and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=set_shared,
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                                  initargs=(shared,)) as pool:
             yield pool
         return

@@ -19,8 +19,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 
 EXIT_NO_UNO = 3
@@ -29,6 +31,8 @@ EXIT_OFFICE_LOST = 5
 #: how long LibreOffice may take to accept the connection
 CONNECT_TIMEOUT_S = 60.0
 CONNECT_POLL_S = 0.02
+#: how often the script checks that gongwen is still there
+PARENT_POLL_S = 0.5
 
 
 def reply(message: dict) -> None:
@@ -114,6 +118,16 @@ def convert_one(desktop: object, source: str, target: str, options: dict) -> Non
         doc.close(True)
 
 
+def watch_parent() -> None:
+    """Stop LibreOffice and this script when gongwen is gone, however it ended (a killed
+    gongwen never closes our input if a process it forked still holds the pipe)."""
+    parent = os.getppid()
+    while True:
+        time.sleep(PARENT_POLL_S)
+        if os.getppid() != parent:  # our process group is LibreOffice's and ours alone
+            os.killpg(os.getpgrp(), signal.SIGKILL)
+
+
 def serve(desktop: object, office: subprocess.Popen) -> None:
     for line in sys.stdin:
         request = json.loads(line)
@@ -137,21 +151,26 @@ def serve(desktop: object, office: subprocess.Popen) -> None:
 def main(argv: list[str]) -> int:
     soffice, profile_url = argv[1], argv[2]
     warm_up_docx = argv[3] if len(argv) > 3 else None
-    office, context = start_office(soffice, profile_url)
-    desktop = context.ServiceManager.createInstanceWithContext(
-        "com.sun.star.frame.Desktop", context)
-    reply({"ready": True, "version": office_version(context)})
+    threading.Thread(target=watch_parent, daemon=True).start()
     try:
+        office, context = start_office(soffice, profile_url)
+        desktop = context.ServiceManager.createInstanceWithContext(
+            "com.sun.star.frame.Desktop", context)
+        reply({"ready": True, "version": office_version(context)})
         if warm_up_docx:
             warm_up(desktop, warm_up_docx, profile_url)
         serve(desktop, office)
-    finally:
-        with contextlib.suppress(Exception):  # it may be gone already
-            desktop.terminate()
-        try:
-            office.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            office.kill()
+    except BaseException:
+        # gongwen stopped listening (a broken pipe) or something unforeseen: never leave
+        # a LibreOffice behind; our process group is its and ours alone
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+        raise
+    with contextlib.suppress(Exception):  # end of input: let LibreOffice quit
+        desktop.terminate()
+    try:
+        office.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        office.kill()
     return 0
 
 

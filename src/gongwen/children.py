@@ -1,0 +1,30 @@
+"""Worker processes that do not outlive the gongwen process that started them.
+
+gongwen forks workers for rendering, merging and splitting.  When a run is killed
+outright (``kill -9``, the OOM killer), forked workers would otherwise wait forever for
+work, and keep open the pipes that tell a running LibreOffice to quit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import signal
+import sys
+
+#: Linux prctl(2) option: the signal a process gets when its parent dies
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """In a freshly forked worker: be killed when the parent dies (Linux; elsewhere
+    nothing happens).  Meant as a process pool's initializer."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
