@@ -172,3 +172,21 @@ def test_a_killed_run_leaves_no_libreoffice_behind(tmp_path):
     while time.monotonic() < deadline and any(alive(pid) for pid in below):
         time.sleep(0.1)
     assert not [pid for pid in below if alive(pid)], "processes outlived the killed run"
+
+
+def test_folders_of_dead_runs_are_swept(tmp_path, monkeypatch):
+    """A killed run cannot delete its LibreOffice profiles; the next converter does."""
+    import tempfile
+
+    from gongwen.convert.profiles import ROOT_PREFIX, new_root
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f"{ROOT_PREFIX}{dead.pid}-abc" / "profile-1"
+    stale.mkdir(parents=True)
+    mine = tmp_path / f"{ROOT_PREFIX}{os.getpid()}-live"
+    mine.mkdir()
+    root = new_root()
+    assert root.parent == tmp_path and root.name.startswith(f"{ROOT_PREFIX}{os.getpid()}-")
+    assert not stale.parent.exists() and mine.exists()

@@ -44,7 +44,7 @@ from .libreoffice import (
     version_warnings,
 )
 from .office import Office, OfficeFailed, OfficeUnavailable, find_uno_python
-from .profiles import new_profile, save_profile
+from .profiles import new_profile, new_root, save_profile
 from .verify import check_docx, check_pdf
 
 logger = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ class Converter:
         if engine == "office" and self._python is None:
             raise ConversionError("no Python with LibreOffice's uno module "
                                   "(hint: install python3-uno, or use engine='cli')")
-        self._root = Path(tempfile.mkdtemp(prefix="gongwen-lo-"))
+        self._root = new_root()
         self._finalizer = weakref.finalize(self, shutil.rmtree, self._root, ignore_errors=True)
         self._profile_ids = itertools.count(1)
         self._idle: queue.Queue[_Worker] = queue.Queue()

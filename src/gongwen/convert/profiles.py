@@ -46,3 +46,37 @@ def save_profile(profile: Path, soffice: Path) -> None:
         pass  # another process won the race, or the cache is not writable
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+#: converters' working folders in the temp dir: ``gongwen-lo-<pid>-…``
+ROOT_PREFIX = "gongwen-lo-"
+
+
+def new_root() -> Path:
+    """A working folder for one converter's profiles, named after this process; folders
+    left by processes that no longer exist (killed runs) are removed first."""
+    sweep_stale_roots()
+    return Path(tempfile.mkdtemp(prefix=f"{ROOT_PREFIX}{os.getpid()}-"))
+
+
+def sweep_stale_roots() -> None:
+    for folder in Path(tempfile.gettempdir()).glob(f"{ROOT_PREFIX}*-*"):
+        pid = folder.name[len(ROOT_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or _running(int(pid)):
+            continue
+        try:
+            if folder.stat().st_uid == os.getuid():
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
