@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from peakrss import DescendantPeaks
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "chuangxian"
 PHASE = "总结提高"
@@ -117,14 +119,16 @@ def child(folder: str, out: str, edit: bool) -> None:
             rows[1].replace(rows[1].split(",")[5], "副校长")
         roster.write_text("\n".join(rows) + "\n", encoding="utf-8")
     started = time.perf_counter()
-    result = run_phase(folder, PHASE, out)
+    with DescendantPeaks() as peaks:
+        result = run_phase(folder, PHASE, out)
     wall = time.perf_counter() - started
     print(json.dumps({
         "wall": wall, "timings": result.timings, "documents": len(result.documents),
         "built": len(result.built), "pages": result.pages, "bundle_pages": result.bundle_pages,
         "failures": len(result.failures), "warnings": len(result.warnings),
         "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "rss_child_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "rss_child_mb": max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                            peaks.largest_mb),
     }))
 
 

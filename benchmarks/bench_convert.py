@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from peakrss import DescendantPeaks
 from pypdf import PdfWriter
 
 import gongwen
@@ -189,10 +190,12 @@ def run_way(way: str, count: int, workdir: Path) -> dict:
     files = [workdir / "docx" / f"doc-{i + 1:04d}.docx" for i in range(count)]
     out = Path(tempfile.mkdtemp(prefix=f"{way}-{count}-", dir=workdir))
     started = time.perf_counter()
-    report = WAYS[way](files, out, workdir / "profile", titles(workdir, count))
+    with DescendantPeaks() as peaks:
+        report = WAYS[way](files, out, workdir / "profile", titles(workdir, count))
     report["wall"] = time.perf_counter() - started
     kb_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kb_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    kb_children = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+                      peaks.largest_mb * 1024)
     report["rss_mb"] = (kb_self + kb_children) / 1024
     report["rss_self_mb"], report["rss_children_mb"] = kb_self / 1024, kb_children / 1024
     shutil.rmtree(out, ignore_errors=True)
