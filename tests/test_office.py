@@ -190,3 +190,18 @@ def test_folders_of_dead_runs_are_swept(tmp_path, monkeypatch):
     root = new_root()
     assert root.parent == tmp_path and root.name.startswith(f"{ROOT_PREFIX}{os.getpid()}-")
     assert not stale.parent.exists() and mine.exists()
+
+
+def test_relative_folders(docs, tmp_path, monkeypatch):
+    """``gongwen batch … -o out/``: the office runs elsewhere, so paths must be absolute."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
+    source = Path("in") / "相对.docx"
+    source.write_bytes(docs[0].read_bytes())
+    with Converter(workers=1) as conv:
+        (pdf,) = conv.convert([source], Path("out") / "pdf")
+        result = convert_many([source.read_bytes()] * 3, "many", names=["甲", "乙", "丙"],
+                              converter=conv)
+    assert (tmp_path / "out" / "pdf" / "相对.pdf").is_file() and pdf.is_file()
+    assert [p.name for p in result.pdfs] == ["甲.pdf", "乙.pdf", "丙.pdf"]
+    assert all((tmp_path / "many" / p.name).is_file() for p in result.pdfs)

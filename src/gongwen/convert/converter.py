@@ -247,6 +247,7 @@ class Converter:
     def _run_office(self, worker: _Worker, inputs: Sequence[Path], out_dir: Path,
                     options: Mapping, limit: float) -> str:
         assert worker.office is not None
+        out_dir = out_dir.resolve()  # the office has its own working directory
         out_dir.mkdir(parents=True, exist_ok=True)
         outputs = [out_dir / f"{path.stem}.pdf" for path in inputs]
         errors = worker.office.convert(inputs, outputs, options, limit)

@@ -107,6 +107,7 @@ def filter_data(options: dict) -> object:
 def convert_one(desktop: object, source: str, target: str, options: dict) -> None:
     load = (prop("Hidden", True), prop("ReadOnly", True), prop("MacroExecutionMode", 0),
             prop("UpdateDocMode", 0))
+    source, target = os.path.abspath(source), os.path.abspath(target)  # URLs need them
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), "_blank", 0, load)
     if doc is None:
         raise ValueError("LibreOffice could not open it")
