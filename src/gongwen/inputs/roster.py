@@ -88,17 +88,33 @@ class Roster:
             self.__dict__["_where"] = cached
         return cached[1].get(id(member), Location(self.file))
 
+    def _index(self) -> tuple[dict[str, list[Member]], dict[str, list[Member]]]:
+        """Members by name and by 编号 (rebuilt when members were added), so that a tally
+        of 1,000 names is 1,000 look-ups, not 1,000 scans of the roster."""
+        size = len(self.members)
+        cached = self.__dict__.get("_lookup")
+        if cached is None or cached[0] != size:
+            by_name: dict[str, list[Member]] = {}
+            by_id: dict[str, list[Member]] = {}
+            for member in self.members:
+                by_name.setdefault(member.name, []).append(member)
+                if member.id:
+                    by_id.setdefault(member.id, []).append(member)
+            cached = (size, by_name, by_id)
+            self.__dict__["_lookup"] = cached
+        return cached[1], cached[2]
+
     def find(self, reference: str) -> list[Member]:
         """Members ``reference`` names: a name, an 编号, 「张伟（0107）」 or 「张伟#0107」."""
         text = clean_name(reference)
-        by_id = [m for m in self.members if m.id and m.id == text]
-        by_name = [m for m in self.members if m.name == text]
-        if by_name or by_id:
-            return by_name or by_id
+        by_name, by_id = self._index()
+        found = by_name.get(text) or by_id.get(text)
+        if found:
+            return list(found)
         match = _REFERENCE.match(text)
         if match:
             name, ident = match.group("name"), match.group("id") or match.group("hid")
-            return [m for m in self.members if m.name == name and m.id == ident.strip()]
+            return [m for m in by_name.get(name, []) if m.id == ident.strip()]
         return []
 
     def resolve(self, reference: str, *, location: Location | None = None,
