@@ -10,7 +10,7 @@
 """
 
 from .combined import ConversionResult, convert_many
-from .converter import Converter, close_shared_converter, shared_converter
+from .converter import Converter
 from .doctor import DoctorReport, FaceResolution, doctor_report
 from .fonts import (
     FONT_SUBSTITUTES,
@@ -23,6 +23,7 @@ from .fonts import (
     replaced_names,
 )
 from .libreoffice import find_soffice, libreoffice_version
+from .shared import close_shared_converter, shared_converter
 from .verify import check_docx, check_pdf, pdf_page_count
 
 __all__ = [

@@ -32,8 +32,9 @@ from .chunks import (
     split_job,
     worker_pool,
 )
-from .converter import Converter, shared_converter
+from .converter import Converter
 from .libreoffice import RUN_TIMEOUT_BASE_S, RUN_TIMEOUT_PER_FILE_S, make_staging_dir
+from .shared import shared_converter
 from .verify import pdf_page_count
 
 logger = logging.getLogger(__name__)
