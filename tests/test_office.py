@@ -205,3 +205,19 @@ def test_relative_folders(docs, tmp_path, monkeypatch):
     assert (tmp_path / "out" / "pdf" / "相对.pdf").is_file() and pdf.is_file()
     assert [p.name for p in result.pdfs] == ["甲.pdf", "乙.pdf", "丙.pdf"]
     assert all((tmp_path / "many" / p.name).is_file() for p in result.pdfs)
+
+
+def test_a_phase_without_the_bridge(tmp_path):
+    """The whole batch on ``soffice --convert-to``: merging workers fork while other
+    threads start LibreOffice, which once left a start waiting forever on a pipe that a
+    forked worker had inherited.  Run in a child with a time limit, so a hang fails."""
+    root = Path(__file__).resolve().parents[1]
+    code = ("import sys; from gongwen.batch import run_phase; "
+            f"r = run_phase({str(root / 'samples' / 'chuangxian')!r}, '发动部署', sys.argv[1]); "
+            "sys.exit(r.exit_code)")
+    env = dict(os.environ, **{UNO_PYTHON_ENV: "none"})
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], env=env,
+                          capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr[-2000:]
+    (bundle,) = (tmp_path / "发动部署").glob("*材料汇编.pdf")
+    assert len(PdfReader(str(bundle)).pages) > 10

@@ -192,10 +192,13 @@ class _Pipeline:
         kept: list[Path] = []
         with worker_pool(self.conv.workers if parts else 1, (parts, self.staging)) as pool, \
                 ThreadPoolExecutor(self.conv.workers) as office:
+            # merges first: a forking pool starts all its workers on the first submit, and
+            # a fork while another thread starts LibreOffice would inherit that start's
+            # pipe and keep it from ever reporting back
+            merges = {pool.submit(merge_job, i): part for i, part in enumerate(parts)}
             files = sorted(zip(batch, as_files(batch, self.staging), strict=True),
                            key=lambda pair: -pair[1].stat().st_size)  # the longest first
             singles = {self._convert(office, path): doc for doc, path in files}
-            merges = {pool.submit(merge_job, i): part for i, part in enumerate(parts)}
             conversions: dict[Future, Chunk] = {}
             for future in as_completed(merges):
                 part = merges[future]
