@@ -14,7 +14,6 @@ import collections
 import contextlib
 import importlib.util
 import json
-import logging
 import os
 import queue
 import signal
@@ -23,10 +22,9 @@ import sys
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 from .fonts import cache_root
-
-logger = logging.getLogger(__name__)
 
 #: environment variable naming the Python that can ``import uno``
 UNO_PYTHON_ENV = "GONGWEN_UNO_PYTHON"
@@ -125,12 +123,12 @@ class Office:
 
     # --- the worker's output ------------------------------------------------------
 
-    def _read_lines(self, stream) -> None:  # type: ignore[no-untyped-def]
+    def _read_lines(self, stream: IO[bytes]) -> None:
         for raw in stream:
             self._lines.put(raw.decode("utf-8", "replace"))
         self._lines.put(_EOF)
 
-    def _read_stderr(self, stream) -> None:  # type: ignore[no-untyped-def]
+    def _read_stderr(self, stream: IO[bytes]) -> None:
         for raw in stream:
             line = raw.decode("utf-8", "replace").strip()
             if line and "javaldx" not in line:  # LibreOffice's harmless complaint
