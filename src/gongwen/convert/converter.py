@@ -14,6 +14,7 @@ import itertools
 import logging
 import os
 import queue
+import re
 import shutil
 import subprocess
 import tempfile
@@ -49,7 +50,7 @@ from .verify import check_docx, check_pdf
 logger = logging.getLogger(__name__)
 
 Engine = Literal["auto", "office", "cli"]
-_UNSAFE_NAME = "\\/" + "".join(map(chr, range(32)))
+_UNSAFE_NAME = re.compile(r"[\\/\x00-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,6 @@ class Converter:
         self._live: set[subprocess.Popen] = set()
         self._lock = threading.Lock()
         self._closed = False
-        self._version: tuple[int, ...] | None = None
         self._warned = False
         for _ in range(self.workers):
             worker = self._new_worker()
@@ -122,16 +122,8 @@ class Converter:
 
     @property
     def version(self) -> tuple[int, ...]:
-        """LibreOffice's version (from a running office when there is one)."""
-        if self._version is None:
-            office = next((w.office for w in self._all if w.office is not None), None)
-            try:
-                self._version = office.wait_ready() if office else None
-            except (OfficeFailed, OfficeUnavailable):
-                self._version = None
-            if self._version is None:
-                self._version = libreoffice_version(self.soffice)
-        return self._version
+        """LibreOffice's version (asked once per installation, then cached)."""
+        return libreoffice_version(self.soffice)
 
     @property
     def warnings(self) -> list[str]:
@@ -271,8 +263,9 @@ class Converter:
         count differs from ``expected_pages``.  PDFs appear in ``out_dir`` only verified,
         and only when all of them are.
         """
-        return self._convert(docx_paths, out_dir, expected_pages, export_options, timeout,
-                             all_or_none=True)  # type: ignore[return-value]
+        produced = self._convert(docx_paths, out_dir, expected_pages, export_options,
+                                 timeout, all_or_none=True)
+        return [pdf for pdf in produced if isinstance(pdf, Path)]  # all of them: none failed
 
     def convert_each(
         self,
@@ -373,7 +366,7 @@ class Converter:
 
     def convert_bytes(self, docx: bytes, name: str = "document") -> bytes:
         """Convert one DOCX held in memory; returns the PDF's bytes."""
-        safe = "".join("_" if c in _UNSAFE_NAME else c for c in name).strip(". ") or "document"
+        safe = _UNSAFE_NAME.sub("_", name).strip(". ") or "document"
         check_docx(docx, name=safe)
         with tempfile.TemporaryDirectory(prefix="gongwen-bytes-") as tmp:
             source = Path(tmp) / f"{safe}.docx"

@@ -52,7 +52,6 @@ JSON_FILTER_VERSION = (7, 4)
 #: export options every run gets (LibreOffice's writer_pdf_Export filter data)
 DEFAULT_EXPORT_OPTIONS: Mapping[str, bool | int | str] = {"ExportBookmarks": True}
 _VERSION_RE = re.compile(r"(\d+(?:\.\d+)+)")
-_UNSAFE_NAME = re.compile(r"[\\/\x00-\x1f]")
 
 
 def find_soffice() -> Path:

@@ -128,12 +128,6 @@ class Package:
         digest.update(b"evenAndOdd" if b"evenAndOddHeaders" in settings else b"")
         return digest.hexdigest()
 
-
-def template_signature(docx: bytes) -> str:
-    """A digest that two DOCX share when their styles, numbering and headers are equal."""
-    return Package("", docx).signature
-
-
 def _insert_ordered(parent: etree._Element, child: etree._Element, order: list[str]) -> None:
     """Insert ``child`` before the first sibling the schema's ``order`` puts after it."""
     rank = order.index(child.tag)
