@@ -221,3 +221,38 @@ def test_a_phase_without_the_bridge(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     (bundle,) = (tmp_path / "发动部署").glob("*材料汇编.pdf")
     assert len(PdfReader(str(bundle)).pages) > 10
+
+
+def test_convert_each_keeps_one_failure_to_its_file(docs, tmp_path):
+    import zipfile
+
+    from gongwen.errors import ConversionError
+
+    bad = tmp_path / "坏文件.docx"
+    with zipfile.ZipFile(bad, "w") as package:
+        package.writestr("[Content_Types].xml", "garbage")
+        package.writestr("word/document.xml", "<<< not xml")
+    with Converter(workers=1) as conv:
+        good, failed = conv.convert_each([docs[0], bad], tmp_path / "out")
+    assert isinstance(failed, ConversionError) and "坏文件.docx" in str(failed)
+    assert good == tmp_path / "out" / f"{docs[0].stem}.pdf"
+    assert "第1号文件" in text_of(good)
+    assert not (tmp_path / "out" / "坏文件.pdf").exists()
+
+
+def test_libreoffice_version_is_cached_per_installation(tmp_path, monkeypatch):
+    from gongwen.convert import find_soffice
+    from gongwen.convert import libreoffice as lo
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    lo._version_of.cache_clear()
+    soffice = find_soffice()
+    try:
+        asked = lo.libreoffice_version(soffice)
+        (cached,) = (tmp_path / "gongwen").glob("lo-version-*")
+        assert cached.read_text() == ".".join(map(str, asked))
+        cached.write_text("99.1")  # what is cached is what a new process believes
+        lo._version_of.cache_clear()
+        assert lo.libreoffice_version(soffice) == (99, 1)
+    finally:
+        lo._version_of.cache_clear()
