@@ -296,3 +296,21 @@ def test_combined_matches_batch_for_lists_and_tables(converter, template, tmp_pa
     for one, other in zip(combined.pdfs, batch.pdfs, strict=True):
         assert pdf_text(one) == pdf_text(other)
         assert "1. 条目" in pdf_text(one)  # every document's list counts from 1
+
+
+def test_combined_sections_say_their_footers_once(template):
+    """Later documents' sections inherit the first one's footers instead of naming them
+    again (LibreOffice builds a page style per named set); the page numbers still restart,
+    as test_combined_strategy_splits_thirty_documents reads on the PDF."""
+    from gongwen.convert.merge import merge
+    from gongwen.convert.package import Package
+
+    packages = [Package(f"d{n}", sample_docx(n, 2, template=template, faces=False))
+                for n in range(1, 5)]
+    with zipfile.ZipFile(io.BytesIO(merge(packages))) as combined:
+        body = combined.read("word/document.xml").decode()
+    sections = body.split("<w:sectPr")[1:]
+    assert len(sections) == 4
+    assert "footerReference" in sections[0]
+    assert all("footerReference" not in section for section in sections[1:])
+    assert all('w:start="1"' in section for section in sections)

@@ -70,6 +70,8 @@ class Merger:
         self._media: dict[str, str] = {}  # image digest → target in the combined package
         self._base_hf = {v: k for k, v in base.header_footer_hashes.items()}
         self._inherited: set[tuple[str, str]] = set()
+        #: the header and footer references of the last section added
+        self._last_refs: frozenset[tuple[str, str, str]] = frozenset()
         self._style_numbers, self._default_style = style_numbering(base.part(STYLES))
 
     # --- checks ------------------------------------------------------------------
@@ -238,8 +240,17 @@ class Merger:
         if self._inherited - own:
             raise NotCombinable("it would inherit the previous document's header or footer")
         for sect in sects:
-            self._inherited |= {(r.tag, r.get(w("type"), "default")) for r in sect
-                                if r.tag in (w("headerReference"), w("footerReference"))}
+            refs = [r for r in sect if r.tag in (w("headerReference"), w("footerReference"))]
+            self._inherited |= {(r.tag, r.get(w("type"), "default")) for r in refs}
+            # a section without references inherits the previous one's: when they are
+            # the same, saying so again only costs LibreOffice ~3 ms a document
+            keys = frozenset((r.tag, r.get(w("type"), "default"), r.get(f"{{{R}}}id", ""))
+                             for r in refs)
+            if keys and keys == self._last_refs:
+                for ref in refs:
+                    sect.remove(ref)
+            elif keys:
+                self._last_refs = keys
         sect_child(first, "pgNumType").set(w("start"), "1")
         if number > 1:
             kind = sect_child(first, "type")
@@ -258,7 +269,7 @@ class Merger:
         saved = (dict(self.parts), etree.tostring(self.rels_root),
                  etree.tostring(self.content_types),
                  etree.tostring(self.numbering) if self.numbering is not None else None,
-                 set(self._inherited), dict(self._media))
+                 set(self._inherited), dict(self._media), self._last_refs)
         try:
             if number > 1:
                 self._remap_rels(pkg, body, number)
@@ -278,8 +289,9 @@ class Merger:
         self.count = number
 
     def _restore(self, saved: tuple) -> None:
-        parts, rels, types, numbering, inherited, media = saved
+        parts, rels, types, numbering, inherited, media, refs = saved
         self.parts, self._inherited, self._media = parts, inherited, media
+        self._last_refs = refs
         self.rels_root = etree.fromstring(rels)
         self.content_types = etree.fromstring(types)
         self.numbering = etree.fromstring(numbering) if numbering is not None else None
