@@ -23,7 +23,7 @@ from gongwen.batch_render import _member_parts, render_jobs
 from gongwen.batch_steps import content_digest, safe_name
 from gongwen.checks import ConsistencyError
 from gongwen.documents import Document
-from gongwen.errors import InputError
+from gongwen.errors import ConversionError, InputError
 from gongwen.inputs.roster import load_roster
 from gongwen.inputs.tallies import load_tallies
 from gongwen.isolate import render_isolating_members
@@ -397,3 +397,42 @@ def test_a_full_disk_keeps_the_previous_outputs(activity_dir, tmp_path, monkeypa
         run_phase(activity_dir, PHASE, out, only_kinds=["plan"])
     assert info.value.exit_code == 3
     assert {p: p.read_bytes() for p in (out / PHASE).rglob("*") if p.is_file()} == before
+
+
+def test_whole_documents_convert_while_the_members_render(activity_dir, tmp_path, monkeypatch):
+    handed: list[str] = []
+    real = convert.convert_many
+
+    def spy(docs, *args, **kwargs):
+        handed.extend(kwargs["names"])
+        return real(docs, *args, **kwargs)
+
+    monkeypatch.setattr(convert, "convert_many", spy)
+    result = run_phase(activity_dir, PHASE, tmp_path / "out")
+    assert result.exit_code == 0 and result.bundle is not None
+    # the plan and the briefing were converted as soon as they were rendered
+    assert sorted(handed) == ["党员承诺书-张三", "党员承诺书-李四", "党员承诺书-王芳"]
+    plan, briefing = result.documents[:2]
+    plan_text = subprocess.run(["pdftotext", str(plan.pdf), "-"], capture_output=True,
+                               text=True, check=True).stdout
+    assert "关于开展主题党日活动的实施方案" in plan_text.replace(" ", "")
+    assert plan.pages == pdf_pages(plan.pdf) and briefing.pages == pdf_pages(briefing.pdf)
+    assert not list((tmp_path / "out" / PHASE).glob("early-*"))  # staging stayed staging
+
+
+def test_an_early_conversion_that_fails_fails_only_its_job(activity_dir, tmp_path, monkeypatch):
+    real = convert.Converter.convert_each
+
+    def failing(self, paths, out_dir, **kwargs):
+        if any(Path(p).name.startswith("early-") for p in paths):
+            return [ConversionError(f"{Path(p).name}: LibreOffice gave up")
+                    for p in paths]
+        return real(self, paths, out_dir, **kwargs)
+
+    monkeypatch.setattr(convert.Converter, "convert_each", failing)
+    result = run_phase(activity_dir, PHASE, tmp_path / "out")
+    assert result.exit_code == 1 and result.bundle is None
+    assert {f.job for f in result.failures} == {"plan.yaml", "b1.yaml"}
+    assert all("LibreOffice gave up" in f.message for f in result.failures)
+    pledges = [d for d in result.documents if d.member]
+    assert len(pledges) == 3 and all(d.pdf.is_file() for d in pledges)

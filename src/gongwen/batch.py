@@ -154,8 +154,8 @@ def run_phase(
         raise OutputError(f"{folder}: cannot write the outputs ({exc.strerror or exc}); "
                           "the previous ones are left as they were") from exc
     finally:
+        run.close()  # before the staging folder goes: conversions may still write there
         shutil.rmtree(staging, ignore_errors=True)
-        run.close()
         progress.close()
     result.seconds = time.perf_counter() - started
     return result

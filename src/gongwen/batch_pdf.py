@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from .activity import Activity, Phase
-from .batch_steps import BuiltDocument, safe_name
+from .batch_steps import BuiltDocument, content_digest, safe_name
 from .errors import ConversionError
 from .font_fallbacks import describe, fallback_characters, in_docx
 from .manifest import (
@@ -29,18 +30,73 @@ BUNDLE_SUFFIX = "材料汇编"
 PHASE_SUFFIX = "阶段"
 
 
+class EarlyPdfs:
+    """Documents converted while the others still render.  A data file that makes one
+    document (a plan, a 汇总表 of a thousand rows) is rendered first and need not wait
+    for the members' forms: LibreOffice, idle until then, converts it at once.  Only
+    with a converter that keeps LibreOffice running (a conversion is then a request on
+    a pipe, not a process started while the run forks its workers)."""
+
+    def __init__(self, converter: Any, folder: Path) -> None:
+        self._converter, self._folder = converter, folder
+        self._pool = ThreadPoolExecutor(max(1, converter.workers))
+        self._futures: dict[str, Future] = {}
+
+    def submit(self, docx: bytes, title: str) -> None:
+        """Start converting ``docx`` (once per content); ``title`` names its file, for
+        the messages."""
+        key = content_digest(docx)
+        if key in self._futures:
+            return
+        source = self._folder / f"early-{len(self._futures) + 1:04d}-{safe_name(title)}.docx"
+        source.parent.mkdir(parents=True, exist_ok=True)
+        source.write_bytes(docx)
+        self._futures[key] = self._pool.submit(self._converter.convert_each, [source],
+                                               self._folder / "pdf")
+
+    def take(self, content: str) -> Future | None:
+        """The conversion of the DOCX whose :func:`content_digest` is ``content``."""
+        return self._futures.pop(content, None)
+
+    def close(self) -> None:
+        """Wait for what is still converting (nobody wants it any more)."""
+        for future in self._futures.values():
+            future.cancel()
+        self._pool.shutdown(wait=True)
+        self._futures.clear()
+
+
 def convert_documents(
     built: list[BuiltDocument], staging: Path, get_converter: Callable[[], Any],
+    early: EarlyPdfs | None = None,
 ) -> tuple[list[BuiltDocument], list[tuple[str, str]], list[str]]:
     """Convert ``built`` to PDFs in ``staging/pdf`` (documents of one template together);
     returns the converted ones, ``(job, reason)`` for jobs whose conversion failed, and
     warnings.  A failure of the whole conversion is retried job by job, so one job's
     broken document does not cost the others theirs.  The combined PDFs are kept: each
-    document records the pages of one that are its own, for the bundle to copy."""
-    from .convert import convert_many
+    document records the pages of one that are its own, for the bundle to copy.
+    Documents that ``early`` converted already are taken from there."""
+    from .convert import convert_many, pdf_page_count
 
     out = staging / "pdf"
     failed: list[tuple[str, str]] = []
+    done: list[BuiltDocument] = []
+    fonts: dict[Path, tuple[list[str], dict[str, str]]] = {}
+    started = [(item, early.take(item.content) if early else None) for item in built]
+    built = [item for item, future in started if future is None]
+    for item, future in started:
+        if future is None:
+            continue
+        try:
+            outcome = future.result()[0]
+        except ConversionError as exc:  # the converter itself failed
+            outcome = exc
+        if isinstance(outcome, ConversionError):
+            failed.append((item.job, str(outcome)))
+            continue
+        item.staged_pdf, item.pages = outcome, pdf_page_count(outcome)
+        _note_fonts(item, outcome, fonts)
+        done.append(item)
     converter = get_converter()
 
     def convert(group: list[BuiltDocument]) -> Any:
@@ -48,19 +104,18 @@ def convert_documents(
                             titles=[b.title for b in group], keep_combined=True,
                             converter=converter)
 
-    try:
-        results = [(built, convert(built))]
-    except ConversionError as exc:
-        logger.info("conversion failed (%s); converting job by job", exc)
-        results = []
-        for group in _by_job(built):
-            try:
-                results.append((group, convert(group)))
-            except ConversionError as job_exc:
-                failed.append((group[0].job, str(job_exc)))
-    done: list[BuiltDocument] = []
+    results = []
+    if built:
+        try:
+            results = [(built, convert(built))]
+        except ConversionError as exc:
+            logger.info("conversion failed (%s); converting job by job", exc)
+            for group in _by_job(built):
+                try:
+                    results.append((group, convert(group)))
+                except ConversionError as job_exc:
+                    failed.append((group[0].job, str(job_exc)))
     warnings: list[str] = []
-    fonts: dict[Path, tuple[list[str], dict[str, str]]] = {}
     for group, result in results:
         warnings += result.warnings
         sources = getattr(result, "page_sources", None) or [
@@ -70,16 +125,22 @@ def convert_documents(
             item.staged_pdf, item.pages = pdf, pages
             if source != pdf:
                 item.source, item.source_pages = source, span
-            # documents converted together share their fonts: read them once per file
-            if source not in fonts:
-                fonts[source] = _fonts_of(source)
-            item.fonts, fallbacks = fonts[source]
-            for face, chars in fallbacks.items():
-                own = in_docx(chars, item.docx) if chars else chars
-                if own or not chars:
-                    item.warnings.append(describe(face, own))
+            _note_fonts(item, source, fonts)
             done.append(item)
     return done, failed, warnings
+
+
+def _note_fonts(item: BuiltDocument, pdf: Path,
+                seen: dict[Path, tuple[list[str], dict[str, str]]]) -> None:
+    """Record the faces ``item``'s PDF uses, and warn of the fallbacks that draw its
+    characters.  Documents converted together share their fonts: read once per file."""
+    if pdf not in seen:
+        seen[pdf] = _fonts_of(pdf)
+    item.fonts, fallbacks = seen[pdf]
+    for face, chars in fallbacks.items():
+        own = in_docx(chars, item.docx) if chars else chars
+        if own or not chars:
+            item.warnings.append(describe(face, own))
 
 
 def _fonts_of(pdf: Path) -> tuple[list[str], dict[str, str]]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .children import die_with_parent
+from .children import SPAWN_LOCK, die_with_parent
 from .documents import Document, RenderOptions
 from .errors import GongwenError
 from .isolate import member_of, render_isolating_members
@@ -99,12 +99,16 @@ def named_file(model: object, field_name: str, folder: Path) -> Path | None:
 def render_jobs(loaded: Sequence[LoadedDocument],
                 members: Sequence[str] | None | Sequence[Sequence[str] | None],
                 *, workers: int | None = None,
-                progress: Progress | None = None) -> list[RenderOutcome]:
+                progress: Progress | None = None,
+                on_whole: Callable[[int, RenderOutcome], None] | None = None,
+                ) -> list[RenderOutcome]:
     """Render every data file of ``loaded``, in worker processes when the machine has
     more than one core: a data file per worker, and a data file that makes a document
     per member for many members in parts, one per worker.  ``members`` narrows every
     data file, or (a list per data file) each its own way; an empty selection renders
-    nothing.  ``progress`` gets a stage counting the parts."""
+    nothing.  ``progress`` gets a stage counting the parts.  ``on_whole(index,
+    outcome)`` hears of each data file rendered in one part as soon as it is, while
+    the others still render."""
     from . import kinds  # noqa: F401 - imported once here, not again in every worker
 
     progress = progress or NullProgress()
@@ -129,6 +133,8 @@ def render_jobs(loaded: Sequence[LoadedDocument],
         for index, part in tasks:
             results.append(render_loaded(loaded[index], part))
             progress.advance()
+            if on_whole is not None and index not in split:
+                on_whole(index, results[-1])
     else:
         context = multiprocessing.get_context("fork" if "fork" in
                                               multiprocessing.get_all_start_methods() else None)
@@ -136,10 +142,15 @@ def render_jobs(loaded: Sequence[LoadedDocument],
                                                               tasks[t][0] in split))
         with ProcessPoolExecutor(max_workers=min(cores, len(tasks)), mp_context=context,
                                  initializer=die_with_parent) as pool:
-            futures = {t: pool.submit(render_loaded, loaded[tasks[t][0]], tasks[t][1])
-                       for t in order}
-            for _ in as_completed(futures.values()):
+            with SPAWN_LOCK:  # the first submit forks the workers
+                futures = {t: pool.submit(render_loaded, loaded[tasks[t][0]], tasks[t][1])
+                           for t in order}
+            task_of = {future: t for t, future in futures.items()}
+            for future in as_completed(futures.values()):
                 progress.advance()
+                index = tasks[task_of[future]][0]
+                if on_whole is not None and index not in split and future.exception() is None:
+                    on_whole(index, future.result())
             results = [futures[t].result() for t in range(len(tasks))]
     for (index, _), result in zip(tasks, results, strict=True):
         if index not in outcomes:

@@ -4,16 +4,18 @@ commit, bundle — and what the run did, as a :class:`BatchResult`."""
 from __future__ import annotations
 
 import time
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .activity import Activity
-from .batch_pdf import bundle_phase, convert_documents
+from .batch_pdf import EarlyPdfs, bundle_phase, convert_documents
 from .batch_render import RenderOutcome, render_jobs
 from .batch_result import BatchResult, DocumentOutcome, Failure
 from .batch_steps import (
     BuiltDocument,
     Job,
+    content_digest,
     job_key,
     kind_label_of,
     libreoffice_text,
@@ -58,6 +60,7 @@ class Run:
         self.notes: list[str] = []
         self.timings: dict[str, float] = {}
         self.converter: Any = None
+        self.early: EarlyPdfs | None = None
         self.libreoffice = libreoffice_text()
         if manifest.code and manifest.code != code_digest():
             self.notes.append("gongwen changed since the last run: documents are rendered "
@@ -72,6 +75,8 @@ class Run:
         manifest.templates = template_digests()
 
     def close(self) -> None:
+        if self.early is not None:
+            self.early.close()
         if self.converter is not None:
             self.converter.close()
 
@@ -122,11 +127,16 @@ class Run:
         """Render the jobs that need it; returns the documents to convert."""
         mark = time.perf_counter()
         to_render = self._decide(jobs)
+        on_whole = None
         if to_render:
-            self.get_converter()  # LibreOffice starts now, while the documents render
+            converter = self.get_converter()  # LibreOffice starts now, while they render
+            if converter.engine == "office":
+                self.early = EarlyPdfs(converter, staging / "early")
+                on_whole = self._convert_early
         rendered = render_jobs([job.loaded for job in to_render],
                                [job.delta if job.delta is not None else self.members
-                                for job in to_render], progress=self.progress)
+                                for job in to_render], progress=self.progress,
+                               on_whole=on_whole)
         names = {job.name for job in to_render}
         taken = {i for i, r in self.manifest.documents.items() if r.job not in names}
         to_build: list[BuiltDocument] = []
@@ -134,6 +144,20 @@ class Run:
             to_build += self._accept(job, outcome, staging, taken)
         self.timings["render"] = time.perf_counter() - mark
         return to_build
+
+    def _convert_early(self, index: int, outcome: RenderOutcome) -> None:
+        """Start converting a data file's one document while the rest render, unless
+        the last run made the same one (it is most likely kept)."""
+        if self.early is None or outcome.error is not None or len(outcome.documents) != 1:
+            return
+        document = outcome.documents[0]
+        if not self.force and content_digest(document.docx) in self._previous_contents:
+            return
+        self.early.submit(document.docx, document.title)
+
+    @cached_property
+    def _previous_contents(self) -> set[str]:
+        return {record.content for record in self.manifest.documents.values()}
 
     def _convert_stage(self, jobs: list[Job], to_build: list[BuiltDocument],
                        staging: Path) -> list[BuiltDocument]:
@@ -143,13 +167,15 @@ class Run:
         converted: list[BuiltDocument] = []
         if to_build:
             converted, failed, warnings = convert_documents(to_build, staging,
-                                                            self.get_converter)
+                                                            self.get_converter, self.early)
             self.warnings += warnings
             for job_name, message in failed:
                 self.failures.append(Failure(job_name, None, message))
                 for job in jobs:
                     if job.name == job_name:
                         job.rendered = job.complete = False
+        if self.early is not None:
+            self.early.close()  # what is left was not wanted after all
         self.progress.advance(len(to_build))
         self.timings["convert"] = time.perf_counter() - mark
         return converted

@@ -12,7 +12,12 @@ import ctypes
 import os
 import signal
 import sys
+import threading
 
+#: held while this process starts a child or forks a pool of workers: a fork in one
+#: thread while another starts a child copies the half-started child's status pipe into
+#: the fork, and the start then waits for the forked worker to end
+SPAWN_LOCK = threading.Lock()
 #: Linux prctl(2) option: the signal a process gets when its parent dies
 PR_SET_PDEATHSIG = 1
 

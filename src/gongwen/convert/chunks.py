@@ -17,7 +17,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from ..children import die_with_parent
+from ..children import SPAWN_LOCK, die_with_parent
 from ..errors import ConversionError
 from .merge import Merger, NotCombinable
 from .package import Package
@@ -147,6 +147,8 @@ def worker_pool(workers: int, shared: Any = None) -> Iterator[Executor]:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                                  initargs=(shared,)) as pool:
+            with SPAWN_LOCK:
+                pool.submit(int)  # the first job forks every worker
             yield pool
         return
     set_shared(shared)

@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from ..children import SPAWN_LOCK
 from ..errors import ConversionError
 from ..fileio import write_atomic
 from .fonts import cache_root
@@ -149,10 +150,11 @@ def run_soffice(
         "--headless", "--norestore", "--nolockcheck", "--nodefault",
         "--convert-to", filter_arg, "--outdir", str(out_dir), *(str(path) for path in inputs),
     ]
-    proc = subprocess.Popen(
-        cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env=dict(env), start_new_session=True,  # its own process group: a kill takes all
-    )
+    with SPAWN_LOCK:
+        proc = subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=dict(env), start_new_session=True,  # its own group: a kill takes all
+        )
     with lock:
         live.add(proc)
     timed_out = False

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
+from ..children import SPAWN_LOCK
 from .fonts import cache_root
 
 #: environment variable naming the Python that can ``import uno``
@@ -111,12 +112,13 @@ class Office:
         #: LibreOffice died under a request (answered for, but it needs replacing)
         self.lost = False
         self._lock = threading.Lock()
-        self.proc = subprocess.Popen(
-            [python, str(WORKER_SCRIPT), str(soffice), profile.as_uri(),
-             str(warm_up_document())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=dict(env), start_new_session=True,  # a kill takes LibreOffice along
-        )
+        with SPAWN_LOCK:
+            self.proc = subprocess.Popen(
+                [python, str(WORKER_SCRIPT), str(soffice), profile.as_uri(),
+                 str(warm_up_document())],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                env=dict(env), start_new_session=True,  # a kill takes LibreOffice along
+            )
         for target, stream in ((self._read_lines, self.proc.stdout),
                                (self._read_stderr, self.proc.stderr)):
             threading.Thread(target=target, args=(stream,), daemon=True).start()
