@@ -28,6 +28,7 @@ from pdfgeom import (
     red_ink,
     red_rules,
 )
+from pypdf import PdfReader
 
 import gongwen
 from gongwen import standard
@@ -111,11 +112,14 @@ def rendered(tmp_path_factory) -> dict[str, Rendered]:
     """Every plan rendered and converted in one go (one LibreOffice run per worker)."""
     folder = tmp_path_factory.mktemp("geometry")
     sources = {"sample": SAMPLE / "plan.yaml", **PLANS}
-    paths = []
-    for name, source in sources.items():
-        paths.append(gongwen.render(source).save(folder / f"{name}.docx"))
+    documents = [gongwen.render(source) for source in sources.values()]
+    paths = [document.save(folder / f"{name}.docx")
+             for name, document in zip(sources, documents, strict=True)]
     with Converter() as converter:
         pdfs = converter.convert(paths, folder / "pdf")
+    for document, pdf in zip(documents, pdfs, strict=True):
+        if len(PdfReader(pdf).pages) % 2:
+            document.to_pdf(pdf)  # as gongwen's own outputs: the 版记 on an even page
     sample_data = {"header": True}
     return {name: Rendered(name, pdf, PLANS.get(name, sample_data))
             for name, pdf in zip(sources, pdfs, strict=True)}
@@ -344,8 +348,18 @@ def test_no_header_means_no_red(rendered):
 
 # --- 主体 closing and 版记 --------------------------------------------------------------
 
-def test_short_plan_is_one_page(rendered):
-    assert len(rendered["short"].lines) == 1
+def test_the_end_block_is_on_an_even_page(doc):
+    assert len(doc.lines) % 2 == 0
+
+
+def test_a_one_page_body_gets_its_end_block_on_page_two(rendered):
+    """The short plan's body fits page 1: the 版记 goes to the back, page 2, alone."""
+    first, second = rendered["short"].lines
+    assert any(line.text.startswith("每周六上午") for line in first)
+    assert not any(line.text.startswith("抄送") for line in first)
+    assert [line.text for line in second if line.text.startswith("抄送")]
+    number, line = page_number(second)
+    assert number == 2 and line.x0 == approx(LEFT + ONE_CHAR)  # an even page's, left
 
 
 def closing_lines(doc: Rendered) -> list[Line]:

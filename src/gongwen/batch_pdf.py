@@ -127,7 +127,39 @@ def convert_documents(
                 item.source, item.source_pages = source, span
             _note_fonts(item, source, fonts)
             done.append(item)
+    _even_end_blocks(done, staging / "even", converter)
     return done, failed, warnings
+
+
+def _even_end_blocks(done: list[BuiltDocument], folder: Path, converter: Any) -> None:
+    """Move the 版记 of a document that ends on an odd page to the next page (see
+    :mod:`gongwen.endblock`): its DOCX and PDF change, what it was rendered as does not."""
+    from .convert import pdf_page_count
+    from .endblock import even_end_block, has_end_block
+
+    for item in done:
+        if item.pages % 2 == 0 or not has_end_block(item.docx):
+            continue
+        item.content  # noqa: B018 - the rendered DOCX's digest, kept for the next run
+
+        def convert(docx: bytes, name: str = item.flat_name) -> tuple[Path | None, int]:
+            source = folder / "docx" / f"{name}.docx"
+            source.parent.mkdir(parents=True, exist_ok=True)
+            source.write_bytes(docx)
+            pdf = converter.convert_each([source], folder)[0]
+            if isinstance(pdf, ConversionError):
+                logger.info("the 版记 stays where it is: %s", pdf)
+                return None, 1  # an odd count: the first version is kept
+            return pdf, pdf_page_count(pdf)
+
+        moved = even_end_block(item.docx, item.pages, convert)
+        if moved is None or moved[1] is None:
+            continue
+        item.docx, item.staged_pdf, item.pages = moved
+        assert item.staged_docx is not None
+        item.staged_docx.write_bytes(item.docx)
+        item.source = item.source_pages = None
+        item.fonts = _fonts_of(item.staged_pdf)[0]
 
 
 def _note_fonts(item: BuiltDocument, pdf: Path,

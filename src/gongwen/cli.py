@@ -93,12 +93,14 @@ def render(data: Path, output: Path, fmt: str, template: Path | None, profile: s
     for document in documents:
         for warning in document.warnings:
             click.secho(f"warning: {warning}", fg="yellow", err=True)
+    pdfs = []
+    if fmt in ("pdf", "both") or bundle_path:  # first: a 版记 moved to an even page
+        pdfs = _write_pdfs(documents, output, single_file)  # changes the DOCX too
     if fmt in ("docx", "both"):
         for document in documents:
             target = output.with_suffix(".docx") if single_file else output / document.filename
             click.echo(document.save(target))
     if fmt in ("pdf", "both") or bundle_path:
-        pdfs = _write_pdfs(documents, output, single_file)
         for path in pdfs:
             click.echo(path)
         if bundle_path:
@@ -121,6 +123,7 @@ def _bundle(documents: list[Any], pdfs: list[Path], target: Path) -> None:
 
 def _write_pdfs(documents: list[Any], output: Path, single_file: bool) -> list[Path]:
     from .convert import convert_many
+    from .endblock import has_end_block
     from .fileio import write_atomic
 
     names = [Path(d.filename).stem for d in documents]
@@ -132,6 +135,9 @@ def _write_pdfs(documents: list[Any], output: Path, single_file: bool) -> list[P
                           titles=[d.title for d in documents], keep_combined=False)
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
+    for document, pdf, pages in zip(documents, result.pdfs, result.page_counts, strict=True):
+        if pages % 2 and has_end_block(document.docx):
+            document.to_pdf(pdf)  # the 版记 to an even page
     return result.pdfs
 
 

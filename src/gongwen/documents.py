@@ -51,10 +51,21 @@ class Document:
         return write_atomic(target, self.docx)
 
     def to_pdf(self, path: str | Path | None = None) -> bytes:
-        """Convert with LibreOffice; write to ``path`` too when given."""
-        from .convert import shared_converter  # LibreOffice stays up for the next one
+        """Convert with LibreOffice; write to ``path`` too when given.  A 版记 that
+        would end on an odd page is moved to the next one (:attr:`docx` changes too)."""
+        from .convert import pdf_page_count, shared_converter  # LibreOffice stays up
+        from .endblock import even_end_block
 
-        pdf = shared_converter().convert_bytes(self.docx, name=Path(self.filename).stem)
+        converter, name = shared_converter(), Path(self.filename).stem
+
+        def convert(docx: bytes) -> tuple[bytes, int]:
+            pdf = converter.convert_bytes(docx, name=name)
+            return pdf, pdf_page_count(pdf, name)
+
+        pdf, pages = convert(self.docx)
+        moved = even_end_block(self.docx, pages, convert)
+        if moved is not None:
+            self.docx, pdf, _ = moved
         if path is not None:
             target = Path(path)
             if target.is_dir():
