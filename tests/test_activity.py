@@ -240,3 +240,17 @@ def test_a_shared_value_beats_a_derived_default_whatever_its_spelling(tmp_path):
     text = ACTIVITY.replace("共用:\n", "共用:\n  organ: 测试县第二小学党支部委员会\n")
     activity = load_activity(make(tmp_path, text))
     assert plan_phase(activity, "动员").documents[0].loaded.model.organ == "测试县第二小学党支部委员会"
+
+
+def test_the_samples_ship_inside_the_package():
+    """``gongwen init`` from an installed wheel needs the samples as package data
+    (pyproject's ``data/**/*``): they sit under the package, a link to samples/ in a
+    checkout, so there is one copy."""
+    import gongwen
+    from gongwen.scaffold import samples_dir
+
+    package = Path(gongwen.__file__).parent
+    folder = samples_dir()
+    assert folder == package / "data" / "samples"
+    assert (folder / "chuangxian" / "activity.yaml").is_file()
+    assert folder.resolve() == (package.parents[1] / "samples").resolve()

@@ -21,8 +21,9 @@ IGNORED = (".*", "__pycache__", "out", "*.pyc", "~$*", "Thumbs.db")
 
 
 def samples_dir() -> Path:
-    """The folder holding the sample activities (the repository's ``samples/``)."""
-    return Path(__file__).resolve().parents[2] / "samples"
+    """The folder holding the sample activities: package data (in a checkout, a link to
+    the repository's ``samples/``), so that ``gongwen init`` works from a wheel too."""
+    return Path(__file__).parent / "data" / "samples"
 
 
 def list_samples() -> list[str]:
