@@ -130,7 +130,7 @@ def test_no_template_tag_survives(sample_doc):
 
 
 def test_hostile_data_renders_literally(tmp_path: Path):
-    hostile = "A<b>&amp; {{ title }} {% if x %} 𠮷 & < >"
+    hostile = "A<b>&amp; {{ title }} {% if x %} {_{ y }_} {_% z %_} 𠮷 & < >"
     data = {
         "kind": "plan", "organ": "中共测试支部", "title": f"关于{hostile}的方案",
         "body": f"# 标题{hostile}\n正文{hostile}\n\n" + "很长的一段正文。" * 400,

@@ -33,6 +33,7 @@ from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
+from markupsafe import Markup, escape
 
 from .errors import TemplateError
 from .ooxml import TEMPLATE_CACHE_SIZE, PackageTemplate, order_properties
@@ -97,10 +98,29 @@ class _SandboxedEnvironment(_CompilingOnce, SandboxedEnvironment):
     pass
 
 
+#: docxtpl turns ``{_{ }_} {_% %_}`` into ``{{ }} {% %}`` after rendering (a template's
+#: way to print them); data must stay as typed, so such an "_" goes out as a character
+#: reference, which the XML parser reads back as "_"
+_TEMPLATE_ESCAPE_UNDERSCORE = re.compile(r"(?<=\{)_(?=[{%])|(?<=[}%])_(?=\})")
+
+
+def keep_literal(xml: str) -> str:
+    """``xml`` (data, escaped for XML) safe from docxtpl's ``{_{`` replacement."""
+    return _TEMPLATE_ESCAPE_UNDERSCORE.sub("&#95;", xml)
+
+
+def _finalize(value: Any) -> Any:
+    """Every ``{{ value }}``: escaped here (autoescape would do it next) and kept literal."""
+    if hasattr(value, "__html__"):
+        return value  # a sub-document or markup: it says what it is
+    return Markup(keep_literal(str(escape(value))))
+
+
 def make_environment(*, sandboxed: bool = False) -> jinja2.Environment:
     """An environment with autoescape, strict undefined and gongwen's filters."""
     cls = _SandboxedEnvironment if sandboxed else _Environment
-    env = cls(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env = cls(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+              finalize=_finalize)
     env.filters.update(FILTERS)
     return env
 
@@ -142,6 +162,9 @@ class SubDocument(Subdoc):
         self.tpl = tpl
         self.docx = tpl.get_docx()
         self.subdocx = DocxDocument(copy.deepcopy(_blank_document()), self.docx.part)
+
+    def _get_xml(self) -> str:
+        return keep_literal(super()._get_xml())
 
     def add_table(self, rows: int, cols: int) -> DocxTable:
         """A table as python-docx adds one without a style, but without reading the
