@@ -78,3 +78,27 @@ def test_undated_pledge_is_deterministic_and_never_dated_today(sample_dir):
     assert first == gongwen.render_all(path, members=["吴静"])[0].docx
     created = docx.Document(io.BytesIO(first)).core_properties.created
     assert created.date() == dt.date(2000, 1, 1)
+
+
+def test_core_properties_stay_in_their_namespaces():
+    """docxcompose (under docxtpl) remaps python-docx's "cp" prefix; rendered documents
+    must still write docProps/core.xml in the OPC core-properties namespaces only, each
+    property once — Word refuses a core.xml that fails its schema."""
+    import zipfile as zf
+
+    from conftest import SAMPLE
+    from lxml import etree
+
+    import gongwen
+
+    allowed = {"http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+               "http://purl.org/dc/elements/1.1/", "http://purl.org/dc/terms/"}
+    for source in ("plan.yaml", "pledge.yaml", "evaluation-summary.yaml"):
+        for document in gongwen.render_all(SAMPLE / source)[:2]:
+            with zf.ZipFile(io.BytesIO(document.docx)) as archive:
+                root = etree.fromstring(archive.read("docProps/core.xml"))
+            tags = [etree.QName(el).localname for el in root]
+            assert {etree.QName(el).namespace for el in root} <= allowed, source
+            assert len(tags) == len(set(tags)), tags
+            title = root.find("{http://purl.org/dc/elements/1.1/}title")
+            assert title is not None and title.text == document.title

@@ -39,6 +39,12 @@ from .errors import TemplateError
 from .ooxml import TEMPLATE_CACHE_SIZE, PackageTemplate, order_properties
 from .text import chinese_numeral, format_date, format_doc_number
 
+#: docxtpl imports docxcompose, which points python-docx's "cp" prefix at the custom
+#: properties namespace: core properties (author, revision …) would then be written in
+#: the wrong namespace, and docProps/core.xml would fail the OPC schema.  Put it back.
+CORE_PROPERTIES_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+nsmap["cp"] = CORE_PROPERTIES_NS
+
 ContextBuilder = Callable[[DocxTemplate], dict[str, Any]]
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
 #: compiled template sources an environment keeps (a template's body, headers and
