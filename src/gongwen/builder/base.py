@@ -18,7 +18,15 @@ from docx.shared import Twips
 from docx.text.paragraph import Paragraph
 
 from .. import standard
-from ..ooxml import border, child, half_points, make_deterministic, order_document, set_fonts
+from ..ooxml import (
+    border,
+    child,
+    half_points,
+    make_deterministic,
+    order_document,
+    prune_styles,
+    set_fonts,
+)
 from ..standard import ElementStyle, Profile, mm_to_twips
 
 #: w:docGrid w:charSpace unit: 1/4096 of a point added to each character cell
@@ -65,6 +73,7 @@ def new_document(profile: Profile) -> DocxDocument:
     settings = doc.settings.element
     child(settings, "w:evenAndOddHeaders")
     _set_core_properties(doc)
+    prune_styles(doc)
     return doc
 
 
