@@ -29,7 +29,7 @@ from pypdf.errors import PyPdfError
 
 from gongwen import standard
 from gongwen.errors import BundleError
-from gongwen.ooxml import child, make_deterministic, set_fonts
+from gongwen.ooxml import child, make_deterministic, prune_styles, set_fonts
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +188,7 @@ def front_matter_docx(
     _set_up_page(doc)
     _set_defaults(doc)
     _add_styles(doc)
+    prune_styles(doc)
     if title is not None:
         doc.add_paragraph(title, style=_TITLE_STYLE)
         organ = doc.add_paragraph(author or "", style=_ORGAN_STYLE)
