@@ -102,3 +102,23 @@ def test_core_properties_stay_in_their_namespaces():
             assert len(tags) == len(set(tags)), tags
             title = root.find("{http://purl.org/dc/elements/1.1/}title")
             assert title is not None and title.text == document.title
+
+
+def test_tags_in_a_users_footer_and_properties_still_render(tmp_path):
+    """Parts without a tag are left as they are (faster); parts with one are rendered."""
+    from docx import Document
+
+    import gongwen
+
+    doc = Document(io.BytesIO(build_template("plan")))
+    doc.sections[0].footer.paragraphs[0].add_run("{{ title }}·页脚")
+    doc.core_properties.subject = "{{ organ }}的方案"
+    template = tmp_path / "mine.docx"
+    doc.save(template)
+    data = {"kind": "plan", "organ": "中共测试支部", "title": "关于测试的方案", "body": "正文。",
+            "date": "2025-01-02"}
+    rendered = Document(io.BytesIO(gongwen.render(data, template=template).docx))
+    assert "关于测试的方案·页脚" in rendered.sections[0].footer.paragraphs[0].text
+    assert rendered.core_properties.subject == "中共测试支部的方案"
+    untouched = Document(io.BytesIO(gongwen.render(data).docx))
+    assert "{{" not in untouched.sections[0].footer.paragraphs[0].text

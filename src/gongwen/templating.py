@@ -202,6 +202,24 @@ class _Template(DocxTemplate):
     def patch_xml(self, src_xml: str) -> str:
         return _PATCHED.get_or_make(src_xml, lambda: super(_Template, self).patch_xml(src_xml))
 
+    # A part without a "{" has no tag to render: docxtpl would still parse, patch,
+    # render and re-parse it for every document (the footers, the core properties).
+
+    def build_headers_footers_xml(self, context: Any, uri: str, jinja_env: Any = None
+                                  ) -> Any:
+        if any(b"{" in part.blob for _, part in self.get_headers_footers(uri)):
+            yield from super().build_headers_footers_xml(context, uri, jinja_env)
+
+    def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+        core = self.docx.core_properties
+        if any("{" in (getattr(core, name) or "") for name in _TEMPLATED_PROPERTIES):
+            super().render_properties(context, jinja_env)
+
+    def render_footnotes(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+        if any(part.content_type == _FOOTNOTES and b"{" in part.blob
+               for part in self.docx.part.package.iter_parts()):
+            super().render_footnotes(context, jinja_env)
+
     def resolve_listing(self, xml: str) -> str:
         if not any(character in xml for character in _LISTING_CHARACTERS):
             return xml  # nothing to resolve: docxtpl's regular expressions would copy it
@@ -217,6 +235,9 @@ class _Template(DocxTemplate):
         return super().fix_tables(xml)
 
 
+#: the core properties docxtpl renders as templates
+_TEMPLATED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _TBL, _TBL_GRID, _GRID_COL, _TR = (qn(f"w:{tag}") for tag in ("tbl", "tblGrid", "gridCol", "tr"))
 _ROW_CELLS = etree.XPath("count(w:tc)", namespaces={"w": nsmap["w"]})
 _ROW_SPANS = etree.XPath("w:tc/w:tcPr[1]/w:gridSpan[1]", namespaces={"w": nsmap["w"]})
