@@ -436,3 +436,37 @@ def test_an_early_conversion_that_fails_fails_only_its_job(activity_dir, tmp_pat
     assert all("LibreOffice gave up" in f.message for f in result.failures)
     pledges = [d for d in result.documents if d.member]
     assert len(pledges) == 3 and all(d.pdf.is_file() for d in pledges)
+
+
+def test_ctrl_c_while_converting_early_stops_libreoffice_and_keeps_outputs(
+        activity_dir, tmp_path, monkeypatch):
+    import time
+
+    out = tmp_path / "out"
+    run_phase(activity_dir, PHASE, out)
+    before = {p: p.read_bytes() for p in (out / PHASE).rglob("*") if p.is_file()}
+    real = batch_run.render_jobs
+    seen = {}
+
+    def interrupted(*args, **kwargs):
+        real(*args, **kwargs)  # the plan and the briefing start converting
+        seen["pid_marker"] = f"gongwen-lo-{os.getpid()}-"
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch_run, "render_jobs", interrupted)
+    (activity_dir / "plan.yaml").write_text(PLAN.replace("全体党员参加", "全体党员积极参加"),
+                                            encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_phase(activity_dir, PHASE, out, force=True)
+    assert time.monotonic() - started < 30
+    assert {p: p.read_bytes() for p in (out / PHASE).rglob("*") if p.is_file()} == before
+    leftover = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if seen["pid_marker"] in cmdline and "soffice" in cmdline:
+            leftover.append(pid)
+    assert not leftover, "LibreOffice outlived the interrupted run"

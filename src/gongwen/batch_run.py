@@ -75,10 +75,10 @@ class Run:
         manifest.templates = template_digests()
 
     def close(self) -> None:
+        if self.converter is not None:
+            self.converter.close()  # first: what still converts early then ends at once
         if self.early is not None:
             self.early.close()
-        if self.converter is not None:
-            self.converter.close()
 
     def get_converter(self) -> Any:
         """The run's one Converter (LibreOffice kept running), made on demand."""

@@ -167,6 +167,8 @@ class Converter:
     def _new_worker(self) -> _Worker:
         """A fresh profile (a copy of the warm template when there is one), and with the
         office engine a LibreOffice starting on it."""
+        if self._closed:  # a conversion still running when the converter was closed
+            raise ConversionError("the converter is closed")
         profile = new_profile(self._root / f"profile-{next(self._profile_ids)}", self.soffice)
         worker = _Worker(profile, cold=not profile.exists())
         if self._python:
