@@ -328,7 +328,7 @@ class Run:
     def _order(self, jobs: list[Job]) -> list[str]:
         """Document ids in bundle order: the phase's entries, members in roster order."""
         by_name = {job.name: job for job in jobs}
-        order: list[str] = []
+        order: dict[str, None] = {}  # ordered, and a cheap "already in"
         for entry in self.plan.phase.documents:
             name = relative(entry.path, self.activity.folder)
             record = self.manifest.jobs.get(name)
@@ -337,9 +337,10 @@ class Run:
                 ids = job.final_ids
             else:
                 ids = list(record.documents) if record else []
-                ids += [i for i in (job.ids if job and job.rendered else []) if i not in ids]
-            order += [i for i in ids if i in self.manifest.documents and i not in order]
-        return order
+                known = set(ids)
+                ids += [i for i in (job.ids if job and job.rendered else []) if i not in known]
+            order.update((i, None) for i in ids if i in self.manifest.documents)
+        return list(order)
 
     # --- bundle and result ------------------------------------------------------------
 

@@ -238,8 +238,9 @@ class Manifest:
 
     def save(self, folder: Path, order: Iterable[str] | None = None) -> Path:
         """Write the manifest atomically; documents in ``order`` (the bundle's) first."""
-        ids = list(order or ())
-        ids += [i for i in self.documents if i not in ids]
+        ids = list(dict.fromkeys(order or ()))
+        listed = set(ids)
+        ids += [i for i in self.documents if i not in listed]
         data = {
             "format": MANIFEST_FORMAT,
             "activity": self.activity,
