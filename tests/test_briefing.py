@@ -345,3 +345,47 @@ def test_note_paragraphs_title_lines_and_contents_switched_off(tmp_path):
     assert not paragraphs(document, "GwBriefingTocLabel")
     (table,) = docx_of(document).tables  # no 报尾: the body's table only
     assert table.rows[1].cells[1].text == "23"
+
+
+def test_a_phone_photo_is_turned_as_its_exif_says(tmp_path):
+    """Phones store portrait shots sideways plus an EXIF orientation; Word and
+    LibreOffice ignore it in a DOCX, so gongwen turns the pixels (and drops the EXIF)."""
+    import io
+
+    from PIL import Image as PilImage
+
+    from gongwen.pictures import ORIENTATION_TAG, upright
+
+    stored = PilImage.new("RGB", (800, 400), "white")
+    stored.paste((255, 0, 0), (0, 0, 400, 400))  # the left half red, as stored
+    exif = PilImage.Exif()
+    exif[ORIENTATION_TAG] = 6  # "turn 90° clockwise to view"
+    buffer = io.BytesIO()
+    stored.save(buffer, "JPEG", exif=exif.tobytes(), quality=95)
+    (tmp_path / "phone.jpg").write_bytes(buffer.getvalue())
+    plain = io.BytesIO()
+    stored.save(plain, "JPEG", quality=95)
+    (tmp_path / "plain.jpg").write_bytes(plain.getvalue())
+    data = write(tmp_path, "b.yaml", """\
+        类型: 简报
+        简报名称: 测试简报
+        期号: 1
+        编印单位: 测试党支部编
+        日期: 2025-03-10
+        文章:
+          - 标题: 照片
+            正文: 两张照片。
+            图片: [{文件: phone.jpg}, {文件: plain.jpg}]
+        """)
+    doc = docx_of(gongwen.render(data))
+    phone, flat = doc.inline_shapes
+    blobs = [doc.part.related_parts[s._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
+             for s in (phone, flat)]
+    assert pixel_size(blobs[0]) == (400, 800) and phone.height > phone.width
+    with PilImage.open(io.BytesIO(blobs[0])) as shown:
+        assert ORIENTATION_TAG not in shown.getexif()
+        red, green, _ = shown.getpixel((200, 100))
+        assert red > 200 and green < 60  # the stored left half is now on top
+        assert min(shown.getpixel((200, 700))) > 200  # and the white half below it
+    assert blobs[1] == plain.getvalue()  # a photo without the tag is embedded as it is
+    assert upright(b"GIF89a") == b"GIF89a"

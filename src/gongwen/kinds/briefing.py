@@ -22,6 +22,7 @@ from ..inputs import SourceData, load_text
 from ..inputs.loader import KeyPath
 from ..models import GongwenModel
 from ..models.briefing import Article, Briefing, Picture
+from ..pictures import upright
 from ..text import Block, format_date, parse_body
 
 #: below this many pixels per inch as printed, a photo looks soft: say so
@@ -113,6 +114,7 @@ def _photo(picture: Picture, where: Location, field_name: str, base_dir: Path,
     except OSError as exc:
         raise InputError(f"cannot read picture {picture.file!r}: {exc.strerror}", location=where,
                          field=field_name, hint=_PICTURE_HINT) from None
+    blob = upright(blob)
     try:
         image = Image.from_blob(blob)
         width_mm, height_mm = layout.picture_size(image.px_width, image.px_height,
