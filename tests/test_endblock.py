@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import textwrap
 import zipfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from docx import Document as open_docx
+from pdfgeom import black_rules, open_pdf
 from pypdf import PdfReader
 
 import gongwen
+from gongwen import standard
 from gongwen.batch import run_phase
 from gongwen.cli import main
 from gongwen.endblock import PAGE_BREAK, end_block_on_next_page, has_end_block
@@ -127,3 +131,40 @@ def test_a_batch_run_moves_it_and_a_rerun_keeps_it(tmp_path):
 def test_a_batch_run_without_the_uno_bridge_moves_it_too(tmp_path, monkeypatch):
     monkeypatch.setenv("GONGWEN_UNO_PYTHON", "none")  # soffice --convert-to, no early PDFs
     test_a_batch_run_moves_it_and_a_rerun_keeps_it(tmp_path)
+
+
+SENTENCE = "各党小组要结合实际认真组织学习，把学习教育同本职工作紧密结合起来。"
+
+
+def test_an_end_block_spilled_onto_an_odd_page_goes_after_a_blank_page(tmp_path):
+    """A body that fills an even page pushes the 版记 onto the odd page after it: the
+    版记 then goes one page further, after a blank page, and neither page is numbered."""
+    from gongwen.convert import Converter
+    from gongwen.endblock import end_block_after_blank_page
+
+    lengths = range(38, 46)  # bodies around a full 4th page; one of them spills
+    documents = {k: gongwen.render({**SHORT, "body": "\n\n".join([SENTENCE] * k) + "\n"})
+                 for k in lengths}
+    paths = [documents[k].save(tmp_path / f"k{k}.docx") for k in lengths]
+    with Converter() as converter:
+        pdfs = converter.convert(paths, tmp_path / "first")
+    spilled = [k for k, pdf in zip(lengths, pdfs, strict=True)
+               if len(texts := page_texts(pdf)) % 2
+               and re.sub(r"—\d+—", "", texts[-1]).startswith("抄送")]
+    assert spilled, "no body length spilled the 版记 alone onto an odd page"
+    document = documents[spilled[0]]
+    first = document.docx
+    pdf = tmp_path / "moved.pdf"
+    document.to_pdf(pdf)
+    texts = page_texts(pdf)
+    count = len(texts)
+    with open_pdf(pdf) as measured:  # the 版记's last rule on the text block's bottom edge
+        bottom = max(rule.y for rule in black_rules(measured.pages[-1]))
+    assert bottom == pytest.approx(standard.MARGIN_TOP_MM + standard.TEXT_BLOCK_HEIGHT_MM,
+                                   abs=standard.POSITION_TOLERANCE_MM)
+    assert count % 2 == 0
+    assert texts[-2] == ""  # the blank page, without a page number
+    assert "抄送" in texts[-1] and "—" not in texts[-1]  # the 版记 page, unnumbered too
+    assert f"—{count - 2}—" in texts[-3]  # the body's last page keeps its number
+    assert document.docx == end_block_after_blank_page(first)
+    assert len(open_docx(io.BytesIO(document.docx)).sections) == 2
