@@ -6,9 +6,9 @@
 For each size, a synthetic activity is written (the sample plan, two briefings, a 承诺书
 per member, the 测评表, a 登记表 per member, the 汇总表 — every kind that is registered;
 missing ones are reported) and ``gongwen.batch.run_phase`` runs in a fresh process: wall
-time, the run's own timings, and peak RSS of that process and of its largest child
-(LibreOffice, or a render worker).  Then a re-run (nothing to do) and a run after
-editing one member.  The naive way — one ``soffice`` per document, then a pypdf merge —
+time, the run's own timings, its CPU time (LibreOffice's apart), and peak RSS of that
+process and of its largest child (LibreOffice, or a render worker).  Then a re-run
+(nothing to do) and a run after editing one member.  The naive way — one ``soffice`` per document, then a pypdf merge —
 is timed on ``--naive-sample`` documents and extrapolated to all of them (plus the same
 rendering time, plus the measured merge), for the ratio.
 """
@@ -119,6 +119,7 @@ def child(folder: str, out: str, edit: bool) -> None:
             rows[1].replace(rows[1].split(",")[5], "副校长")
         roster.write_text("\n".join(rows) + "\n", encoding="utf-8")
     started = time.perf_counter()
+    cpu_before = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
     with DescendantPeaks() as peaks:
         result = run_phase(folder, PHASE, out)
     wall = time.perf_counter() - started
@@ -129,6 +130,8 @@ def child(folder: str, out: str, edit: bool) -> None:
         "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rss_child_mb": max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                             peaks.largest_mb),
+        "cpu_s": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]) - cpu_before + peaks.cpu_s,
+        "office_cpu_s": peaks.office_cpu_s,
     }))
 
 
@@ -205,6 +208,8 @@ def main() -> None:
               f"{first['timings'].get('convert', 0):.2f}, bundle "
               f"{first['timings'].get('bundle', 0):.2f}); peak RSS {first['rss_self_mb']:.0f} "
               f"MiB (python) / {first['rss_child_mb']:.0f} MiB (largest child)")
+        print(f"            CPU {first['cpu_s']:.1f} s on {os.cpu_count()} cores, of which "
+              f"LibreOffice {first['office_cpu_s']:.1f} s")
         print(f"re-run      {again['wall']:7.2f} s wall  ({again['built']} rebuilt)")
         print(f"one edited  {edited['wall']:7.2f} s wall  ({edited['built']} rebuilt)")
         print(f"naive       {naive_total:7.2f} s (extrapolated: {slow['per_doc']:.2f} s/document "
