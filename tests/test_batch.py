@@ -400,6 +400,7 @@ def test_a_full_disk_keeps_the_previous_outputs(activity_dir, tmp_path, monkeypa
 
 
 def test_whole_documents_convert_while_the_members_render(activity_dir, tmp_path, monkeypatch):
+    monkeypatch.delenv("GONGWEN_UNO_PYTHON", raising=False)  # early needs the office
     handed: list[str] = []
     real = convert.convert_many
 
@@ -421,6 +422,7 @@ def test_whole_documents_convert_while_the_members_render(activity_dir, tmp_path
 
 
 def test_an_early_conversion_that_fails_fails_only_its_job(activity_dir, tmp_path, monkeypatch):
+    monkeypatch.delenv("GONGWEN_UNO_PYTHON", raising=False)  # early needs the office
     real = convert.Converter.convert_each
 
     def failing(self, paths, out_dir, **kwargs):
@@ -441,6 +443,8 @@ def test_an_early_conversion_that_fails_fails_only_its_job(activity_dir, tmp_pat
 def test_ctrl_c_while_converting_early_stops_libreoffice_and_keeps_outputs(
         activity_dir, tmp_path, monkeypatch):
     import time
+
+    monkeypatch.delenv("GONGWEN_UNO_PYTHON", raising=False)  # early needs the office
 
     out = tmp_path / "out"
     run_phase(activity_dir, PHASE, out)

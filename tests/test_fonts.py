@@ -135,7 +135,8 @@ def test_config_without_fandol_still_includes_system_fonts():
     assert "<dir salt" not in text and "/etc/fonts/fonts.conf" in text
 
 
-def test_doctor_report_on_this_machine():
+def test_doctor_report_on_this_machine(monkeypatch):
+    monkeypatch.delenv("GONGWEN_UNO_PYTHON", raising=False)  # the machine as set up
     report = doctor_report()
     assert report.ok, report.warnings + report.missing
     assert report.soffice is not None and report.grid_ok
