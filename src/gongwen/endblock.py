@@ -61,11 +61,7 @@ def end_block_on_next_page(docx: bytes) -> bytes | None:
     start = _end_block_start(xml)
     if start is None or xml[:start].endswith(PAGE_BREAK):
         return None
-    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
-        entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
-    changed = xml[:start] + PAGE_BREAK + xml[start:]
-    return zip_archive([(name, changed if name == DOCUMENT_PART else data)
-                        for name, data in entries])
+    return _with_parts(docx, {DOCUMENT_PART: xml[:start] + PAGE_BREAK + xml[start:]})
 
 
 def end_block_after_blank_page(docx: bytes) -> bytes | None:
@@ -102,19 +98,18 @@ def end_block_after_blank_page(docx: bytes) -> bytes | None:
         end_block.addprevious(etree.fromstring(
             PAGE_BREAK.replace(b"<w:p>", f'<w:p xmlns:w="{W}">'.encode(), 1)))
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
-        entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
-    parts = dict(entries)
-    parts[DOCUMENT_PART] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                          standalone=True)
-    parts[RELS_PART] = parts[RELS_PART].replace(b"</Relationships>", (
-        f'<Relationship Id="{BLANK_FOOTER_ID}" Type="{_FOOTER_REL}" '
-        f'Target="{BLANK_FOOTER_PART.removeprefix("word/")}"/></Relationships>').encode())
-    parts[TYPES_PART] = parts[TYPES_PART].replace(b"</Types>", (
-        f'<Override PartName="/{BLANK_FOOTER_PART}" ContentType="{_FOOTER_TYPE}"/>'
-        "</Types>").encode())
-    names = [name for name, _ in entries] + [BLANK_FOOTER_PART]
-    parts[BLANK_FOOTER_PART] = _BLANK_FOOTER
-    return zip_archive([(name, parts[name]) for name in names])
+        rels, types = archive.read(RELS_PART), archive.read(TYPES_PART)
+    return _with_parts(docx, {
+        DOCUMENT_PART: etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                      standalone=True),
+        RELS_PART: rels.replace(b"</Relationships>", (
+            f'<Relationship Id="{BLANK_FOOTER_ID}" Type="{_FOOTER_REL}" '
+            f'Target="{BLANK_FOOTER_PART.removeprefix("word/")}"/></Relationships>').encode()),
+        TYPES_PART: types.replace(b"</Types>", (
+            f'<Override PartName="/{BLANK_FOOTER_PART}" ContentType="{_FOOTER_TYPE}"/>'
+            "</Types>").encode()),
+        BLANK_FOOTER_PART: _BLANK_FOOTER,
+    })
 
 
 def even_end_block(docx: bytes, pages: int, convert: Callable[[bytes], tuple[Pdf, int]]
@@ -132,6 +127,15 @@ def even_end_block(docx: bytes, pages: int, convert: Callable[[bytes], tuple[Pdf
         if count % 2 == 0:
             return moved, pdf, count
     return None  # neither gave an even count: the first version is kept
+
+
+def _with_parts(docx: bytes, parts: dict[str, bytes]) -> bytes:
+    """``docx`` with ``parts`` replaced, or added after the others, deterministically."""
+    parts = dict(parts)
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        entries = [(info.filename, parts.pop(info.filename, None) or archive.read(info))
+                   for info in archive.infolist()]
+    return zip_archive(entries + list(parts.items()))
 
 
 def _document_xml(docx: bytes) -> bytes:
