@@ -123,7 +123,6 @@ def _bundle(documents: list[Any], pdfs: list[Path], target: Path) -> None:
 
 def _write_pdfs(documents: list[Any], output: Path, single_file: bool) -> list[Path]:
     from .convert import convert_many
-    from .endblock import has_end_block
     from .fileio import write_atomic
 
     names = [Path(d.filename).stem for d in documents]
@@ -136,8 +135,9 @@ def _write_pdfs(documents: list[Any], output: Path, single_file: bool) -> list[P
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     for document, pdf, pages in zip(documents, result.pdfs, result.page_counts, strict=True):
-        if pages % 2 and has_end_block(document.docx):
-            document.to_pdf(pdf)  # the 版记 to an even page
+        moved = document.move_end_block(pages)  # the 版记 to an even page
+        if moved is not None:
+            write_atomic(pdf, moved)
     return result.pdfs
 
 

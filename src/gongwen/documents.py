@@ -54,6 +54,21 @@ class Document:
         """Convert with LibreOffice; write to ``path`` too when given.  A 版记 that
         would end on an odd page is moved to the next one (:attr:`docx` changes too)."""
         from .convert import pdf_page_count, shared_converter  # LibreOffice stays up
+
+        name = Path(self.filename).stem
+        pdf = shared_converter().convert_bytes(self.docx, name=name)
+        pdf = self.move_end_block(pdf_page_count(pdf, name)) or pdf
+        if path is not None:
+            target = Path(path)
+            if target.is_dir():
+                target = target / (Path(self.filename).stem + ".pdf")
+            write_atomic(target, pdf)
+        return pdf
+
+    def move_end_block(self, pages: int) -> bytes | None:
+        """After a conversion to ``pages`` pages: when the 版记 would end on an odd page,
+        move it on (:attr:`docx` changes) and return the new PDF; else None."""
+        from .convert import pdf_page_count, shared_converter
         from .endblock import even_end_block
 
         converter, name = shared_converter(), Path(self.filename).stem
@@ -62,15 +77,10 @@ class Document:
             pdf = converter.convert_bytes(docx, name=name)
             return pdf, pdf_page_count(pdf, name)
 
-        pdf, pages = convert(self.docx)
         moved = even_end_block(self.docx, pages, convert)
-        if moved is not None:
-            self.docx, pdf, _ = moved
-        if path is not None:
-            target = Path(path)
-            if target.is_dir():
-                target = target / (Path(self.filename).stem + ".pdf")
-            write_atomic(target, pdf)
+        if moved is None:
+            return None
+        self.docx, pdf, _ = moved
         return pdf
 
 
