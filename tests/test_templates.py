@@ -122,3 +122,21 @@ def test_tags_in_a_users_footer_and_properties_still_render(tmp_path):
     assert rendered.core_properties.subject == "中共测试支部的方案"
     untouched = Document(io.BytesIO(gongwen.render(data).docx))
     assert "{{" not in untouched.sections[0].footer.paragraphs[0].text
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_templates_carry_only_the_styles_they_use(name):
+    """No latent styles, stylesWithEffects.xml or thumbnail from python-docx's default
+    template; every style the template names is still defined."""
+    import re
+
+    with zipfile.ZipFile(io.BytesIO(build_template(name))) as archive:
+        names = set(archive.namelist())
+        styles = archive.read("word/styles.xml").decode()
+        used = set(re.findall(r'w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"',
+                              archive.read("word/document.xml").decode()))
+    assert "word/stylesWithEffects.xml" not in names and "docProps/thumbnail.jpeg" not in names
+    assert "latentStyles" not in styles
+    defined = set(re.findall(r'w:styleId="([^"]+)"', styles))
+    assert used <= defined and all(s.startswith("Gw") or s in ("Normal", "DefaultParagraphFont",
+                                   "TableNormal", "NoList") for s in defined), defined
