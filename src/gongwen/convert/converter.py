@@ -43,6 +43,7 @@ from .libreoffice import (
     split_evenly,
     version_warnings,
 )
+from .long_tables import convert_paged
 from .office import Office, OfficeFailed, OfficeUnavailable, find_uno_python
 from .profiles import new_profile, new_root, save_profile
 from .verify import check_docx, check_pdf
@@ -340,8 +341,13 @@ class Converter:
         self, job: _Job, members: list[int], run_dir: Path
     ) -> list[Path | ConversionError]:
         """Convert ``members`` of ``job`` in one run; a file whose PDF is missing or broken
-        is converted once more on its own (a crash mid-run loses the files after it)."""
-        stderr = self._run([job.paths[i] for i in members], run_dir, job.options, job.timeout)
+        is converted once more on its own (a crash mid-run loses the files after it).
+        A file alone in its run that is mostly one long table is converted a page-long
+        table at a time (:mod:`.long_tables`) when that holds."""
+        paged = len(members) == 1 and convert_paged(
+            self._run, job.paths[members[0]], run_dir, job.options, job.timeout) is not None
+        stderr = "" if paged else self._run([job.paths[i] for i in members], run_dir,
+                                            job.options, job.timeout)
         produced: list[Path | ConversionError] = []
         for i in members:
             path = job.paths[i]
