@@ -140,3 +140,16 @@ def test_templates_carry_only_the_styles_they_use(name):
     defined = set(re.findall(r'w:styleId="([^"]+)"', styles))
     assert used <= defined and all(s.startswith("Gw") or s in ("Normal", "DefaultParagraphFont",
                                    "TableNormal", "NoList") for s in defined), defined
+
+
+def test_an_edited_committed_template_takes_effect_in_the_same_process(tmp_path, monkeypatch):
+    from gongwen import templates
+
+    monkeypatch.setattr(templates, "template_dir", lambda: tmp_path)
+    assert templates.committed_template("pledge") is None
+    path = tmp_path / "pledge.docx"
+    path.write_bytes(b"first")
+    assert templates.committed_template("pledge") == b"first"
+    path.write_bytes(b"edited, and longer")
+    assert templates.committed_template("pledge") == b"edited, and longer"
+    assert templates.builtin_template("pledge") == b"edited, and longer"

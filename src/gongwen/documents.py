@@ -16,7 +16,7 @@ from .fileio import write_atomic
 from .inputs import SourceData, load_data
 from .models import KINDS, GongwenModel, validate
 from .ooxml import FIXED_ZIP_TIME
-from .templates import builtin_template, template_dir
+from .templates import builtin_template, committed_template
 from .templating import read_template, render_docx
 
 #: house-style templates (built in memory, not committed) a process keeps
@@ -172,9 +172,9 @@ def render_with(name: str, build_context: Any, *, template: str | Path | None,
         return render_docx(read_template(template), str(template), build_context,
                            sandboxed=True, properties=properties)
     chosen = standard.get_profile(profile)
-    if chosen is standard.STRICT and (template_dir() / f"{name}.docx").is_file():
-        data = builtin_template(name, chosen)  # the committed file: its edits take effect
-    else:
+    # the committed file when there is one: its edits take effect
+    data = committed_template(name) if chosen is standard.STRICT else None
+    if data is None:
         data = _built_template(name, chosen.name)
     return render_docx(data, f"built-in {name} template", build_context,
                        properties=properties)

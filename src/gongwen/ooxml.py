@@ -19,10 +19,10 @@ from docx.document import Document as DocxDocument
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.oxml import serialize_part_xml
 from docx.opc.package import Unmarshaller
-from docx.opc.packuri import PackURI
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI, PackURI
 from docx.opc.part import Part, PartFactory, XmlPart
 from docx.opc.pkgreader import PackageReader
-from docx.opc.pkgwriter import PackageWriter
+from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -291,6 +291,10 @@ class PackageTemplate:
             sparts.append((partname, content_type, reltype, blob))
         self._sparts = tuple(sparts)
         self._srels = tuple(reader.iter_srels())
+        self._has_images = any(spart[1].startswith("image/") for spart in sparts)
+        #: content types and relationship XML by what they list: every document of a
+        #: template repeats them unless it adds a part (a photo)
+        self._listings = Memo(REUSE_ENTRIES)
         #: id(blob) → (blob, crc, deflated) for the template's own part bytes
         self._deflated: dict[int, tuple[bytes, int, bytes]] = {}
         #: recently written small entries → (crc, deflated)
@@ -305,7 +309,7 @@ class PackageTemplate:
 
     def open(self) -> DocxDocument:
         """A new document of the template, sharing nothing that can change."""
-        package = Package()
+        package = Package() if self._has_images else _PackageWithoutImages()
         Unmarshaller.unmarshal(self, package, self._make_part)
         part = package.main_document_part
         if part.content_type != CT.WML_DOCUMENT_MAIN:
@@ -332,10 +336,20 @@ class PackageTemplate:
             part.before_marshal()
         entries = _Entries()
         # python-docx's own writer, minus its zip: content types, package rels, parts
-        PackageWriter._write_content_types_stream(entries, parts)
-        PackageWriter._write_pkg_rels(entries, package.rels)
-        PackageWriter._write_parts(entries, parts)
+        types = tuple((part.partname, part.content_type) for part in parts)
+        entries.write(CONTENT_TYPES_URI, self._listings.get_or_make(
+            types, lambda: _ContentTypesItem.from_parts(parts).blob))
+        entries.write(PACKAGE_URI.rels_uri, self._rels_xml(package.rels))
+        for part in parts:
+            entries.write(part.partname, part.blob)
+            if len(part.rels):
+                entries.write(part.partname.rels_uri, self._rels_xml(part.rels))
         return zip_archive(entries, self._deflate)
+
+    def _rels_xml(self, rels: Any) -> bytes:
+        key = tuple((rel.rId, rel.reltype, rel.target_ref, rel.is_external)
+                    for rel in rels.values())
+        return self._listings.get_or_make(key, lambda: rels.xml)
 
     def _deflate(self, data: bytes) -> tuple[int, bytes]:
         """Deflate an entry, or reuse what it deflated to before: the template's own
@@ -356,6 +370,31 @@ class PackageTemplate:
             if len(self._recent) > REUSE_ENTRIES:
                 self._recent.popitem(last=False)
         return crc, packed
+
+
+class _PackageWithoutImages(Package):
+    """A package of a template without images: nothing to gather after loading it (a
+    picture added later is registered as it is added)."""
+
+    def after_unmarshal(self) -> None:
+        pass
+
+
+class Memo(OrderedDict):
+    """A small least-recently-used map of values made once per key."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def get_or_make(self, key: Any, make: Callable[[], Any]) -> Any:
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        value = self[key] = make()
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return value
 
 
 class _Entries(list[tuple[str, bytes]]):

@@ -7,6 +7,7 @@ Other profiles are built in memory from :mod:`gongwen.standard`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
 }
 
 
+@functools.cache
 def template_dir() -> Path:
     """The folder holding the committed templates (the repository's ``templates/``)."""
     return Path(__file__).resolve().parents[2] / "templates"
@@ -40,10 +42,24 @@ def template_dir() -> Path:
 def builtin_template(name: str, profile: Profile = STRICT) -> bytes:
     """Bytes of built-in template ``name``: the committed file for the strict profile
     (so a checkout's edits to it take effect), built in memory otherwise."""
+    committed = committed_template(name) if profile is STRICT else None
+    return committed if committed is not None else build_template(name, profile)
+
+
+def committed_template(name: str) -> bytes | None:
+    """Bytes of the committed ``templates/<name>.docx``, None when there is none.  Read
+    again only when the file changed: a branch's members all render from it."""
     path = template_dir() / f"{name}.docx"
-    if profile is STRICT and path.is_file():
-        return path.read_bytes()
-    return build_template(name, profile)
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _read(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=len(DESCRIPTIONS))
+def _read(path: Path, mtime_ns: int, size: int) -> bytes:
+    return path.read_bytes()
 
 
 def list_templates() -> list[TemplateInfo]:

@@ -18,8 +18,7 @@ import functools
 import io
 import re
 import zipfile
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,7 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from .errors import TemplateError
-from .ooxml import TEMPLATE_CACHE_SIZE, PackageTemplate, order_properties
+from .ooxml import TEMPLATE_CACHE_SIZE, Memo, PackageTemplate, order_properties
 from .text import chinese_numeral, format_date, format_doc_number
 
 #: docxtpl imports docxcompose, which points python-docx's "cp" prefix at the custom
@@ -65,23 +64,6 @@ FILTERS: dict[str, Callable[..., Any]] = {
 }
 
 
-class _Memo(OrderedDict):
-    """A small least-recently-used map of values made once per key."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        if key in self:
-            self.move_to_end(key)
-            return self[key]
-        value = self[key] = make()
-        if len(self) > self.size:
-            self.popitem(last=False)
-        return value
-
-
 class _CompilingOnce:
     """Environment mixin: :meth:`from_string` compiles a source once.  docxtpl asks for
     the same template XML for every document it renders; a compiled template renders
@@ -92,7 +74,7 @@ class _CompilingOnce:
         parent = super().from_string  # type: ignore[misc]
         if globals is not None or template_class is not None or not isinstance(source, str):
             return parent(source, globals, template_class)
-        memo = self.__dict__.setdefault("_compiled", _Memo(COMPILED_CACHE_SIZE))
+        memo = self.__dict__.setdefault("_compiled", Memo(COMPILED_CACHE_SIZE))
         return memo.get_or_make(source, lambda: parent(source))
 
 
@@ -112,6 +94,8 @@ _TEMPLATE_ESCAPE_UNDERSCORE = re.compile(r"(?<=\{)_(?=[{%])|(?<=[}%])_(?=\})")
 
 def keep_literal(xml: str) -> str:
     """``xml`` (data, escaped for XML) safe from docxtpl's ``{_{`` replacement."""
+    if "{_" not in xml and "_}" not in xml:
+        return xml  # the usual case, found without the regular expression's lookarounds
     return _TEMPLATE_ESCAPE_UNDERSCORE.sub("&#95;", xml)
 
 
@@ -261,7 +245,7 @@ def _grid_fits(table: Any) -> bool:
     return widest >= columns
 
 
-_PATCHED = _Memo(COMPILED_CACHE_SIZE)
+_PATCHED = Memo(COMPILED_CACHE_SIZE)
 
 
 def render_docx(
