@@ -246,6 +246,10 @@ def test_two_builds_are_identical(tmp_path: Path, to_pdf) -> None:
     assert again.read_bytes() == first.read_bytes()
     ids = PdfReader(again).trailer["/ID"]
     assert ids[0] == ids[1] and len(ids[0]) == 16  # derived from the content
+    other = tmp_path / "other.pdf"  # other pages of the same files: another identifier
+    build_bundle(entries[:-1], other, title=TITLE, author=AUTHOR, subject="第四阶段材料",
+                 date=DATE, to_pdf=once)
+    assert PdfReader(other).trailer["/ID"][0] != ids[0]
 
 
 def test_duplex_starts_every_entry_on_a_right_hand_page(tmp_path: Path, to_pdf) -> None:

@@ -163,7 +163,9 @@ def build_bundle(
     bookmarks = _add_outline(writer, entries, plan)
     _add_page_labels(writer, plan)
     _add_metadata(writer, title=title, author=author, subject=subject, date=date)
-    data = _serialize(writer)
+    data = _serialize(writer, _content_id(
+        front, readers, entries,
+        (title, author, subject, str(date), cover, toc, duplex, numbering)))
     _write(out_path, data)
     placed = tuple(
         PlacedEntry(e.title, e.group, start + 1, str(plan.label(start)), n)
@@ -355,18 +357,38 @@ def _add_metadata(
     writer.root_object[NameObject("/Lang")] = TextStringObject(LANGUAGE)
 
 
-def _serialize(writer: PdfWriter) -> bytes:
+def _serialize(writer: PdfWriter, file_id: bytes) -> bytes:
     """The file's bytes, with fonts and images shared by several inputs stored once and
-    a file identifier derived from the content, never from a clock or random source."""
+    ``file_id`` as its identifier."""
     _share_identical_objects(writer)
-    draft = io.BytesIO()
-    writer.write(draft)
-    digest = ByteStringObject(hashlib.md5(draft.getvalue(), usedforsecurity=False).digest())
+    digest = ByteStringObject(file_id)
     # pypdf has no public setter for the trailer /ID (it only makes random ones)
     writer._ID = ArrayObject([digest, digest])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _content_id(front: PdfReader | None, readers: Sequence[PdfReader],
+                entries: Sequence[BundleEntry], options: tuple[object, ...]) -> bytes:
+    """The bundle's file identifier: a digest of everything it is made of (the input
+    files, which pages of them, the titles, the options), never of a clock or random
+    source; equal inputs give equal files."""
+    digest = hashlib.md5(usedforsecurity=False)
+    seen: dict[int, bytes] = {}
+    for reader, entry in zip([front, *readers], [None, *entries], strict=True):
+        if reader is None:
+            continue
+        if id(reader) not in seen:
+            stream = reader.stream
+            data = stream.getvalue() if isinstance(stream, io.BytesIO) else b""
+            seen[id(reader)] = hashlib.md5(data, usedforsecurity=False).digest()
+        digest.update(seen[id(reader)])
+        if entry is not None:
+            pages = (entry.pages.start, entry.pages.stop) if entry.pages is not None else None
+            digest.update(repr((entry.title, entry.group, pages)).encode())
+    digest.update(repr(options).encode())
+    return digest.digest()
 
 
 def _share_identical_objects(writer: PdfWriter) -> None:

@@ -16,7 +16,7 @@ import json
 import logging
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -249,14 +249,44 @@ class Manifest:
             "code": self.code,
             "libreoffice": self.libreoffice,
             "templates": self.templates,
-            "jobs": {name: asdict(job) for name, job in sorted(self.jobs.items())},
-            "documents": [asdict(self.documents[i]) for i in ids if i in self.documents],
-            "bundle": asdict(self.bundle) if self.bundle else None,
+            "jobs": {name: _plain(job) for name, job in sorted(self.jobs.items())},
+            "documents": [_plain(self.documents[i]) for i in ids if i in self.documents],
+            "bundle": _plain(self.bundle) if self.bundle else None,
             "failures": self.failures,
             "summary": self.summary,
         }
-        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-        return write_atomic(folder / MANIFEST_NAME, text.encode("utf-8"))
+        return write_atomic(folder / MANIFEST_NAME, _dumps(data).encode("utf-8"))
+
+
+def _plain(record: Any) -> dict[str, Any]:
+    """A record's fields (and its file records' fields) for JSON: what ``asdict`` gives,
+    without its deep copies."""
+    fields = dict(vars(record))
+    for name, value in fields.items():
+        if isinstance(value, FileRecord):
+            fields[name] = dict(vars(value))
+    return fields
+
+
+def _dumps(data: Mapping[str, Any]) -> str:
+    """The manifest as JSON: a line per top-level key, and a line per job and per
+    document.  Readable, diffable, and written by json's C encoder (``indent`` would
+    take the pure-Python one, ten times slower for a branch of a thousand)."""
+    def compact(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            inner = ",\n  ".join(compact(item) for item in value)
+            text = f"[\n  {inner}\n ]"
+        elif isinstance(value, dict) and value and key != "summary":
+            inner = ",\n  ".join(f"{compact(k)}: {compact(v)}" for k, v in value.items())
+            text = f"{{\n  {inner}\n }}"
+        else:
+            text = compact(value)
+        lines.append(f" {compact(key)}: {text}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def replace_into(staged: Path, target: Path) -> None:
