@@ -30,7 +30,6 @@ from pathlib import Path
 
 from lxml import etree
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject
 
 from ..fileio import write_atomic
 from .package import DOCUMENT, MARK_ID_BASE, w
@@ -129,7 +128,7 @@ def convert_paged(run: Run, source: Path, out_dir: Path, options: Mapping,
                     source.name)
         return None
     target = out_dir / f"{source.stem}.pdf"
-    _drop_marks(pdf, target, keep_others=bool(options.get(_DESTINATIONS)))
+    _drop_marks(pdf, target)
     return target
 
 
@@ -248,9 +247,9 @@ def _parts_in_place(pdf: Path, count: int) -> bool:
     return all(pages[n] == pages[1] + n - 1 for n in pages)
 
 
-def _drop_marks(pdf: Path, target: Path, *, keep_others: bool) -> None:
-    """Write ``pdf`` to ``target`` without the marks' named destinations (without any,
-    unless ``keep_others``: the caller did not ask for bookmarks as destinations)."""
+def _drop_marks(pdf: Path, target: Path) -> None:
+    """Write ``pdf`` to ``target`` without the marks' named destinations.  The document's
+    own bookmarks stay destinations: a link inside it may go to one by name."""
     writer = PdfWriter(clone_from=str(pdf))
     root = writer._root_object
     for holder in (root, root.get("/Names")):
@@ -258,9 +257,7 @@ def _drop_marks(pdf: Path, target: Path, *, keep_others: bool) -> None:
         if holder is None or "/Dests" not in holder:
             continue
         dests = holder["/Dests"].get_object()
-        if not keep_others:
-            del holder[NameObject("/Dests")]
-        elif "/Names" in dests:  # a name tree's leaf: [name, destination, …]
+        if "/Names" in dests:  # a name tree's leaf: [name, destination, …]
             names = dests["/Names"]
             kept = [item for pair in zip(names[::2], names[1::2], strict=True)
                     if not _MARK_NUMBER.search(str(pair[0])) for item in pair]
