@@ -123,3 +123,10 @@ def test_only_long_tables_whose_rows_can_be_cut_are_found(rows: int, merged: boo
     assert (table is not None) is found
     if table is not None:
         assert (len(table.header), len(table.body)) == (1, rows)
+
+
+def test_an_unreadable_probe_means_no_cut(tmp_path: Path):
+    broken = tmp_path / "probe.pdf"
+    broken.write_bytes(b"%PDF-1.7\nnot a PDF after all")
+    assert long_tables._rows_per_page(broken, 80) is None
+    assert not long_tables._parts_in_place(broken, 3)

@@ -24,12 +24,14 @@ import io
 import logging
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
 
 from ..fileio import write_atomic
 from .package import DOCUMENT, MARK_ID_BASE, w
@@ -96,9 +98,10 @@ def convert_paged(run: Run, source: Path, out_dir: Path, options: Mapping,
     None (nothing written there) when it has no long table or the cut did not hold."""
     try:
         with zipfile.ZipFile(source) as archive:
-            entries = {info.filename: archive.read(info) for info in archive.infolist()}
-        found = find_long_table(entries.get(DOCUMENT, b""))
-    except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError, KeyError):
+            found = find_long_table(archive.read(DOCUMENT))  # most often None: read no more
+            entries = {info.filename: archive.read(info) for info in archive.infolist()} \
+                if found is not None else {}
+    except (OSError, zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, KeyError, EOFError):
         return None  # the normal conversion says what is wrong with it
     if found is None:
         return None
@@ -128,7 +131,10 @@ def convert_paged(run: Run, source: Path, out_dir: Path, options: Mapping,
                     source.name)
         return None
     target = out_dir / f"{source.stem}.pdf"
-    _drop_marks(pdf, target)
+    try:
+        _drop_marks(pdf, target)
+    except (ValueError, KeyError, PyPdfError):
+        return None
     return target
 
 
@@ -229,13 +235,17 @@ def _mark_row(row: etree._Element, prefix: str, number: int) -> tuple[etree._Ele
 
 
 def _mark_pages(pdf: Path, kind: str) -> dict[int, int]:
-    """Mark number → 0-based page, for the marks of ``kind`` ("Row" or "Part")."""
-    reader = PdfReader(str(pdf))
+    """Mark number → 0-based page, for the marks of ``kind`` ("Row" or "Part"); empty
+    when the PDF cannot be read."""
     pages = {}
-    for name, destination in reader.named_destinations.items():
-        found = _MARK_NUMBER.search(name)
-        if found and found.group(1) == kind:
-            pages[int(found.group(2))] = reader.get_destination_page_number(destination)
+    try:
+        reader = PdfReader(str(pdf))
+        for name, destination in reader.named_destinations.items():
+            found = _MARK_NUMBER.search(name)
+            if found and found.group(1) == kind:
+                pages[int(found.group(2))] = reader.get_destination_page_number(destination)
+    except (OSError, ValueError, KeyError, PyPdfError):
+        return {}
     return pages
 
 
