@@ -15,6 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from processes import processes_with
 from pypdf import PdfReader
 
 from gongwen import batch_run, convert
@@ -461,25 +462,13 @@ def test_ctrl_c_while_converting_early_stops_libreoffice_and_keeps_outputs(
     (activity_dir / "plan.yaml").write_text(PLAN.replace("全体党员参加", "全体党员积极参加"),
                                             encoding="utf-8")
     marker = f"gongwen-lo-{os.getpid()}-"
-    others = set(_offices(marker))  # a converter an earlier test left running
+    others = set(processes_with(marker, "soffice"))  # a converter an earlier test left running
     started = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
         run_phase(activity_dir, PHASE, out, force=True)
     assert time.monotonic() - started < 30
     assert {p: p.read_bytes() for p in (out / PHASE).rglob("*") if p.is_file()} == before
     assert seen["pid_marker"] == marker
-    leftover = [pid for pid in _offices(marker) if pid not in others]
+    leftover = [pid for pid in processes_with(marker, "soffice") if pid not in others]
     assert not leftover, "LibreOffice outlived the interrupted run"
 
-
-def _offices(marker: str) -> list[str]:
-    """PIDs of LibreOffice processes whose command line carries ``marker``."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-        except OSError:
-            continue
-        if marker in cmdline and "soffice" in cmdline:
-            found.append(pid)
-    return found

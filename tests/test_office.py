@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from convert_samples import sample_docx, template_bytes
+from processes import processes_with
 from pypdf import PdfReader
 
 from gongwen.bundle import BundleEntry, build_bundle
@@ -38,19 +39,6 @@ def docs(tmp_path_factory) -> list[Path]:
 def text_of(pdf: Path) -> str:
     return "".join("".join((page.extract_text() or "").split())
                    for page in PdfReader(str(pdf)).pages)
-
-
-def processes_with(marker: str) -> list[int]:
-    """PIDs whose command line mentions ``marker`` (a converter's profile folder)."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-        except OSError:
-            continue
-        if marker in cmdline:
-            found.append(int(pid))
-    return found
 
 
 def office_pids(conv: Converter) -> set[int]:

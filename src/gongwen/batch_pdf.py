@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .activity import Activity, Phase
-from .batch_steps import BuiltDocument, content_digest, safe_name
+from .batch_steps import BuiltDocument, safe_name
 from .errors import ConversionError
 from .font_fallbacks import describe, fallback_characters, in_docx
 from .manifest import (
@@ -42,10 +42,9 @@ class EarlyPdfs:
         self._pool = ThreadPoolExecutor(max(1, converter.workers))
         self._futures: dict[str, Future] = {}
 
-    def submit(self, docx: bytes, title: str) -> None:
-        """Start converting ``docx`` (once per content); ``title`` names its file, for
-        the messages."""
-        key = content_digest(docx)
+    def submit(self, docx: bytes, title: str, key: str) -> None:
+        """Start converting ``docx`` (once per content: ``key`` is its
+        :func:`~gongwen.batch_steps.content_digest`); ``title`` names its file."""
         if key in self._futures:
             return
         source = self._folder / f"early-{len(self._futures) + 1:04d}-{safe_name(title)}.docx"
@@ -55,7 +54,7 @@ class EarlyPdfs:
                                                self._folder / "pdf")
 
     def take(self, content: str) -> Future | None:
-        """The conversion of the DOCX whose :func:`content_digest` is ``content``."""
+        """The conversion of the DOCX whose content digest is ``content``."""
         return self._futures.pop(content, None)
 
     def close(self) -> None:

@@ -151,9 +151,10 @@ class Run:
         if self.early is None or outcome.error is not None or len(outcome.documents) != 1:
             return
         document = outcome.documents[0]
-        if not self.force and content_digest(document.docx) in self._previous_contents:
+        key = content_digest(document.docx)
+        if not self.force and key in self._previous_contents:
             return
-        self.early.submit(document.docx, document.title)
+        self.early.submit(document.docx, document.title, key)
 
     @cached_property
     def _previous_contents(self) -> set[str]:

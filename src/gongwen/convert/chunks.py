@@ -22,7 +22,7 @@ from ..errors import ConversionError
 from .merge import Merger, NotCombinable
 from .package import Package
 from .split import split_pdf
-from .verify import check_docx
+from .verify import check_docx, marked_pages
 
 #: a combined DOCX is split further for parallel workers only down to this many documents
 MIN_CHUNK_SIZE = 10
@@ -163,11 +163,7 @@ def split_combined(combined: Path, names: Sequence[str], out_dir: Path) -> list[
     """Write each document's pages of ``combined`` to ``out_dir/<name>.pdf``; returns
     each PDF and the pages of ``combined`` it took."""
     reader = PdfReader(str(combined))
-    starts: dict[int, int] = {}
-    for name, dest in reader.named_destinations.items():
-        found = _MARK_RE.search(name)
-        if found:
-            starts[int(found.group(1))] = reader.get_destination_page_number(dest)
+    starts = marked_pages(reader, _MARK_RE)
     total = len(reader.pages)
     firsts = [starts.get(number) for number in range(1, len(names) + 1)]
     if None in firsts or firsts[0] != 0 or firsts != sorted(set(firsts)):

@@ -35,6 +35,7 @@ from pypdf.errors import PyPdfError
 
 from ..fileio import write_atomic
 from .package import DOCUMENT, MARK_ID_BASE, w
+from .verify import marked_pages
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ PROBE_FULL_PAGES = 1
 #: bookmarks that mark rows in the probe and parts in the cut copy
 ROW_MARK, PART_MARK = "_GwRow", "_GwPart"
 _MARK_NUMBER = re.compile(r"Gw(Row|Part)(\d+)$")
+_MARKS = {kind: re.compile(rf"Gw{kind}(\d+)$") for kind in ("Row", "Part")}
 #: export option that turns bookmarks into named destinations, which the check reads
 _DESTINATIONS = "ExportBookmarksToPDFDestination"
 
@@ -237,16 +239,10 @@ def _mark_row(row: etree._Element, prefix: str, number: int) -> tuple[etree._Ele
 def _mark_pages(pdf: Path, kind: str) -> dict[int, int]:
     """Mark number → 0-based page, for the marks of ``kind`` ("Row" or "Part"); empty
     when the PDF cannot be read."""
-    pages = {}
     try:
-        reader = PdfReader(str(pdf))
-        for name, destination in reader.named_destinations.items():
-            found = _MARK_NUMBER.search(name)
-            if found and found.group(1) == kind:
-                pages[int(found.group(2))] = reader.get_destination_page_number(destination)
+        return marked_pages(PdfReader(str(pdf)), _MARKS[kind])
     except (OSError, ValueError, KeyError, PyPdfError):
         return {}
-    return pages
 
 
 def _parts_in_place(pdf: Path, count: int) -> bool:

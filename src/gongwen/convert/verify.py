@@ -5,6 +5,7 @@ PDF only when pypdf can read it and it has pages."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -56,6 +57,18 @@ def check_docx(source: Path | bytes, name: str | None = None) -> None:
             handle.read("word/document.xml")  # decompresses and checks the CRC
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise ConversionError(f"{label}: the DOCX is damaged ({exc})") from None
+
+
+def marked_pages(reader: PdfReader, mark: re.Pattern[str]) -> dict[int, int]:
+    """Number → 0-based page of each named destination that ``mark`` finds (its last
+    group is the number): the bookmarks gongwen put in a DOCX, as the PDF placed them."""
+    pages = {}
+    for name, destination in reader.named_destinations.items():
+        found = mark.search(name)
+        if found:
+            pages[int(found.group(found.lastindex or 0))] = \
+                reader.get_destination_page_number(destination)
+    return pages
 
 
 def pdf_page_count(pdf: Path | bytes, name: str | None = None) -> int:
