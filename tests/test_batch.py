@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import os
 import subprocess
 import textwrap
@@ -163,6 +164,13 @@ def test_a_phase_run_makes_documents_pdfs_and_the_bundle(activity_dir, tmp_path)
     assert note is None and manifest.bundle.pages == len(bundle.pages)
     assert set(manifest.documents) == {d.id for d in result.documents}
     assert all(record.fonts for record in manifest.documents.values())
+    # one line per document, in bundle order, each a whole JSON object
+    lines = (folder / MANIFEST_NAME).read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line.strip().rstrip(",")) for line in lines
+               if line.startswith('  {"id": ')]
+    assert [r["id"] for r in records] == [d.id for d in result.documents]
+    assert json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))["documents"] \
+        == records
 
 
 def test_a_rerun_rebuilds_nothing_and_an_edit_only_what_it_touches(activity_dir, tmp_path):
