@@ -110,7 +110,7 @@ def write_activity(folder: Path, count: int) -> list[str]:
 
 def child(folder: str, out: str, edit: bool) -> None:
     """Run the phase in this (fresh) process and print its figures as JSON."""
-    from gongwen.batch import run_phase
+    from gongwen.batch.phase import run_phase
 
     if edit:
         roster = Path(folder) / "members.csv"

@@ -37,7 +37,7 @@ from pypdf import PdfWriter
 
 import gongwen
 import gongwen.models
-from gongwen.bundle import BundleEntry, build_bundle
+from gongwen.bundle.assemble import BundleEntry, build_bundle
 from gongwen.convert import convert_many, find_soffice
 from gongwen.convert.fonts import soffice_environment
 

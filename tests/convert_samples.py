@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
-from gongwen import standard
+from gongwen.layout import standard
 
 #: text no GB 2312 face has: an Extension-B ideograph and a rare BMP one
 RARE_CHARS = "𠮷㛃"

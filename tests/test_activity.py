@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE
 
-from gongwen.activity import load_activity
-from gongwen.batch import plan_phase
-from gongwen.checks import ConsistencyError, check_activity
+from gongwen.batch.activity import load_activity
+from gongwen.batch.checks import ConsistencyError, check_activity
+from gongwen.batch.isolate import member_names
+from gongwen.batch.phase import plan_phase
+from gongwen.batch.scaffold import init_activity
 from gongwen.errors import InputError
-from gongwen.isolate import member_names
 from gongwen.models import validate
-from gongwen.scaffold import init_activity
 
 ACTIVITY = """\
 活动名称: 主题党日活动
@@ -247,7 +247,7 @@ def test_the_samples_ship_inside_the_package():
     (pyproject's ``data/**/*``): they sit under the package, a link to samples/ in a
     checkout, so there is one copy."""
     import gongwen
-    from gongwen.scaffold import samples_dir
+    from gongwen.batch.scaffold import samples_dir
 
     package = Path(gongwen.__file__).parent
     folder = samples_dir()

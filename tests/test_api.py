@@ -19,7 +19,7 @@ def test_every_public_name_resolves(name: str) -> None:
 
 def test_public_names_are_the_modules_objects() -> None:
     from gongwen.convert import Converter
-    from gongwen.documents import render
+    from gongwen.kinds import render
 
     assert gongwen.render is render and gongwen.Converter is Converter
 

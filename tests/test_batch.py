@@ -19,18 +19,19 @@ import pytest
 from processes import processes_with
 from pypdf import PdfReader
 
-from gongwen import batch_run, convert
-from gongwen.batch import OutputError, plan_phase, run_phase
-from gongwen.batch_render import _member_parts, render_jobs
-from gongwen.batch_steps import content_digest, safe_name
-from gongwen.checks import ConsistencyError
-from gongwen.documents import Document
+from gongwen import convert
+from gongwen.batch import run as batch_run
+from gongwen.batch.checks import ConsistencyError
+from gongwen.batch.isolate import render_isolating_members
+from gongwen.batch.manifest import MANIFEST_NAME, Manifest
+from gongwen.batch.phase import OutputError, plan_phase, run_phase
+from gongwen.batch.progress import LineProgress, progress_for
+from gongwen.batch.render import _member_parts, render_jobs
+from gongwen.batch.steps import content_digest, safe_name
 from gongwen.errors import ConversionError, InputError
 from gongwen.inputs.roster import load_roster
 from gongwen.inputs.tallies import load_tallies
-from gongwen.isolate import render_isolating_members
-from gongwen.manifest import MANIFEST_NAME, Manifest
-from gongwen.progress import LineProgress, progress_for
+from gongwen.kinds.document import Document
 from gongwen.text import chinese_numeral
 
 PHASE = "动员部署"

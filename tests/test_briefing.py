@@ -28,15 +28,15 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 import gongwen
-from gongwen import standard
 from gongwen.cli import main
 from gongwen.errors import InputError
 from gongwen.inputs import load_data
 from gongwen.kinds.briefing import key_path
-from gongwen.layout import fitted_text, picture_size
+from gongwen.layout import standard
+from gongwen.layout.rules import fitted_text, picture_size
 from gongwen.models import KINDS
 from gongwen.models.briefing import Briefing
-from gongwen.templates import template_dir
+from gongwen.templating.registry import template_dir
 
 
 @pytest.fixture(scope="module")
@@ -354,7 +354,7 @@ def test_a_phone_photo_is_turned_as_its_exif_says(tmp_path):
 
     from PIL import Image as PilImage
 
-    from gongwen.pictures import ORIENTATION_TAG, upright
+    from gongwen.kinds.pictures import ORIENTATION_TAG, upright
 
     stored = PilImage.new("RGB", (800, 400), "white")
     stored.paste((255, 0, 0), (0, 0, 400, 400))  # the left half red, as stored

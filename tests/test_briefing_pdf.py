@@ -13,8 +13,8 @@ from briefing_samples import HOSTILE, make_workdir, pdf_text, render_documents
 from pdfgeom import PT_TO_MM, black_rules, lines_of, open_pdf, page_number, red_rules
 
 import gongwen
-from gongwen import standard
 from gongwen.convert import convert_many
+from gongwen.layout import standard
 
 TOP_THIRD_MM = standard.PAGE_HEIGHT_MM / 3
 BLOCK_LEFT = standard.MARGIN_LEFT_MM

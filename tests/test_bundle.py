@@ -14,10 +14,11 @@ from docx import Document
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-from gongwen import bundle_pages, standard
-from gongwen.bundle import BundleEntry, BundleResult, build_bundle
+from gongwen.bundle import pages as bundle_pages
+from gongwen.bundle.assemble import BundleEntry, BundleResult, build_bundle
 from gongwen.convert import Converter
 from gongwen.errors import BundleError
+from gongwen.layout import standard
 
 A4 = (standard.mm_to_pt(standard.PAGE_WIDTH_MM), standard.mm_to_pt(standard.PAGE_HEIGHT_MM))
 DATE = datetime.date(2024, 9, 1)

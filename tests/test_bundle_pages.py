@@ -7,8 +7,7 @@ import io
 from docx import Document
 from docx.oxml.ns import qn
 
-from gongwen import standard
-from gongwen.bundle_pages import (
+from gongwen.bundle.pages import (
     TOC_HEADING,
     TocLine,
     estimate_toc_pages,
@@ -17,6 +16,7 @@ from gongwen.bundle_pages import (
     plan_pages,
     toc_lines,
 )
+from gongwen.layout import standard
 
 
 def test_plan_simplex_puts_entries_back_to_back() -> None:

@@ -7,7 +7,7 @@ import pytest
 from convert_samples import sample_docx, template_bytes
 from pypdf import PdfReader
 
-from gongwen.bundle import BundleEntry, build_bundle
+from gongwen.bundle.assemble import BundleEntry, build_bundle
 from gongwen.convert import Converter, convert_many
 from gongwen.errors import BundleError
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from conftest import PLAN_YAML, write
 
 from gongwen.cli import main
-from gongwen.templates import template_dir
+from gongwen.templating.registry import template_dir
 
 
 def run(*args: str):

@@ -24,10 +24,10 @@ from convert_samples import (
 from docx import Document
 from pypdf import PdfReader
 
-from gongwen import standard
 from gongwen.convert import Converter, check_pdf, convert_many, libreoffice_version
 from gongwen.convert.libreoffice import version_warnings
 from gongwen.errors import ConversionError
+from gongwen.layout import standard
 
 A4_PT = (standard.mm_to_pt(standard.PAGE_WIDTH_MM), standard.mm_to_pt(standard.PAGE_HEIGHT_MM))
 PT_TOLERANCE = 0.5

@@ -19,10 +19,10 @@ from pdfgeom import black_rules, open_pdf
 from pypdf import PdfReader
 
 import gongwen
-from gongwen import standard
-from gongwen.batch import run_phase
+from gongwen.batch.phase import run_phase
 from gongwen.cli import main
-from gongwen.endblock import PAGE_BREAK, end_block_on_next_page, has_end_block
+from gongwen.layout import standard
+from gongwen.layout.endblock import PAGE_BREAK, end_block_on_next_page, has_end_block
 
 SHORT = {"kind": "plan", "organ": "中共青川县第三中学支部委员会", "date": "2025-11-30",
          "title": "关于开展冬季志愿服务的实施方案",
@@ -140,7 +140,7 @@ def test_an_end_block_spilled_onto_an_odd_page_goes_after_a_blank_page(tmp_path)
     """A body that fills an even page pushes the 版记 onto the odd page after it: the
     版记 then goes one page further, after a blank page, and neither page is numbered."""
     from gongwen.convert import Converter
-    from gongwen.endblock import end_block_after_blank_page
+    from gongwen.layout.endblock import end_block_after_blank_page
 
     lengths = range(38, 46)  # bodies around a full 4th page; one of them spills
     documents = {k: gongwen.render({**SHORT, "body": "\n\n".join([SENTENCE] * k) + "\n"})

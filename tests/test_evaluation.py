@@ -14,10 +14,10 @@ import pytest
 from docx import Document as open_docx
 from docx.oxml.ns import qn
 
-from gongwen import standard
 from gongwen.convert import convert_many
-from gongwen.documents import Document, render_all
 from gongwen.errors import InputError
+from gongwen.kinds import Document, render_all
+from gongwen.layout import standard
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "chuangxian"
 PT_TO_MM = 25.4 / 72

@@ -15,7 +15,6 @@ import pdfplumber
 import pytest
 from convert_samples import FACE_LINES, RARE_CHARS, sample_docx
 
-from gongwen import standard
 from gongwen.convert import (
     FONT_SUBSTITUTES,
     Converter,
@@ -26,6 +25,7 @@ from gongwen.convert import (
     replaced_names,
 )
 from gongwen.convert.fonts import FANDOL_FILES, FONT_DIR_ENV, render_font_config
+from gongwen.layout import standard
 
 NOTO_PREFIX = "NotoSerifCJKsc-"
 

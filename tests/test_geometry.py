@@ -31,8 +31,8 @@ from pdfgeom import (
 from pypdf import PdfReader
 
 import gongwen
-from gongwen import standard
 from gongwen.convert import Converter
+from gongwen.layout import standard
 
 TOL = standard.POSITION_TOLERANCE_MM  # ± 1 mm
 PITCH_TOL = 0.3

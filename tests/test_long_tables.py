@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from gongwen.convert import converter as converter_module
 from gongwen.convert import long_tables
 from gongwen.convert.converter import Converter
-from gongwen.documents import render_all
+from gongwen.kinds import render_all
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏"
 GIVEN = ("建华", "丽", "志强", "秀兰", "国庆", "海燕")

@@ -18,7 +18,7 @@ from convert_samples import sample_docx, template_bytes
 from processes import processes_with
 from pypdf import PdfReader
 
-from gongwen.bundle import BundleEntry, build_bundle
+from gongwen.bundle.assemble import BundleEntry, build_bundle
 from gongwen.convert import Converter, convert_many, shared_converter
 from gongwen.convert.office import UNO_PYTHON_ENV
 

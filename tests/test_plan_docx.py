@@ -12,7 +12,7 @@ from conftest import SAMPLE
 from docx.oxml.ns import qn
 
 import gongwen
-from gongwen import standard
+from gongwen.layout import standard
 
 
 def open_docx(data: bytes) -> docx.document.Document:

@@ -13,8 +13,8 @@ from docx import Document as open_docx
 from docx.oxml.ns import qn
 
 from gongwen.convert import convert_many
-from gongwen.documents import Document, render_all
 from gongwen.errors import InputError
+from gongwen.kinds import Document, render_all
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "chuangxian"
 CATEGORIES = ["学习钻研", "为人师表", "服务群众", "爱岗敬业", "遵纪守法"]

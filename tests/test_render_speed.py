@@ -20,11 +20,11 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SecurityError
 from lxml import etree
 
-from gongwen import formtables as ft
-from gongwen.documents import render_all
-from gongwen.ooxml import FIXED_ZIP_TIME, PackageTemplate, make_deterministic, zip_archive
-from gongwen.templates import builtin_template
-from gongwen.templating import SubDocument, _Template, environment
+from gongwen.kinds import render_all
+from gongwen.layout import formtables as ft
+from gongwen.layout.ooxml import FIXED_ZIP_TIME, PackageTemplate, make_deterministic, zip_archive
+from gongwen.templating.engine import SubDocument, _Template, environment
+from gongwen.templating.registry import builtin_template
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏"
 GIVEN = ["建华", "丽", "志强", "秀兰", "国庆", "海燕", "明", "晓东", "桂英", "伟"]

@@ -15,7 +15,7 @@ from gongwen.errors import InputError
 from gongwen.inputs.roster import Roster, load_roster
 from gongwen.inputs.tallies import load_tallies
 from gongwen.models.member import YearMonth
-from gongwen.scoring import GradeRule, largest_remainder, percentages, shares, summarize
+from gongwen.models.scoring import GradeRule, largest_remainder, percentages, shares, summarize
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "chuangxian"
 HEADER = "姓名,性别,出生年月,入党时间,职务,所在支部"

@@ -7,14 +7,14 @@ import zipfile
 
 import pytest
 
-from gongwen.builder import BUILDERS, build_template
-from gongwen.templates import template_dir
+from gongwen.templating.builder import BUILDERS, build_template
+from gongwen.templating.registry import template_dir
 
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))
 def test_committed_template_matches_the_builder(name: str):
     committed = template_dir() / f"{name}.docx"
-    assert committed.is_file(), f"run: python -m gongwen.builder templates ({name}.docx missing)"
+    assert committed.is_file(), f"run: python -m gongwen.templating.builder templates ({name}.docx missing)"
     built = build_template(name)
     if committed.read_bytes() != built:
         old = zipfile.ZipFile(committed)
@@ -22,7 +22,7 @@ def test_committed_template_matches_the_builder(name: str):
         changed = [n for n in new.namelist()
                    if n not in old.namelist() or old.read(n) != new.read(n)]
         pytest.fail(f"templates/{name}.docx is stale in {changed}; "
-                    "run: python -m gongwen.builder templates")
+                    "run: python -m gongwen.templating.builder templates")
 
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))
@@ -33,7 +33,7 @@ def test_template_build_is_deterministic(name: str):
 def _out_of_order(blob: bytes) -> list[str]:
     from lxml import etree
 
-    from gongwen.ooxml import _RANKS
+    from gongwen.layout.ooxml import _RANKS
 
     found = []
     with zipfile.ZipFile(io.BytesIO(blob)) as archive:
@@ -143,7 +143,7 @@ def test_templates_carry_only_the_styles_they_use(name):
 
 
 def test_an_edited_committed_template_takes_effect_in_the_same_process(tmp_path, monkeypatch):
-    from gongwen import templates
+    from gongwen.templating import registry as templates
 
     monkeypatch.setattr(templates, "template_dir", lambda: tmp_path)
     assert templates.committed_template("pledge") is None

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from gongwen import standard
 from gongwen.errors import InputError, Location
+from gongwen.layout import standard
 from gongwen.text import (
     Heading,
     ListItem,

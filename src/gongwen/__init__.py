@@ -21,28 +21,26 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .activity import Activity, load_activity
-    from .batch import BatchResult, plan_phase, run_phase
+    from .batch import Activity, BatchResult, load_activity, plan_phase, run_phase
     from .bundle import BundleEntry, BundleResult, build_bundle
     from .convert import Converter, convert_many, doctor_report
-    from .documents import Document, render, render_all
     from .inputs.roster import Roster, load_roster
     from .inputs.tallies import Tallies, load_tallies
+    from .kinds import Document, render, render_all
+    from .layout.standard import PROFILES, Profile, get_profile
     from .models import Briefing, Evaluation, Member, Plan, Pledge
-    from .standard import PROFILES, Profile, get_profile
 
 #: where each public name lives.  They are imported on first use, so that ``gongwen
 #: --help`` or a script that only renders does not pay for PDF, batch and bundle code.
 _LAZY = {
-    "activity": ("Activity", "load_activity"),
-    "batch": ("BatchResult", "plan_phase", "run_phase"),
+    "batch": ("Activity", "BatchResult", "load_activity", "plan_phase", "run_phase"),
     "bundle": ("BundleEntry", "BundleResult", "build_bundle"),
     "convert": ("Converter", "convert_many", "doctor_report"),
-    "documents": ("Document", "render", "render_all"),
+    "kinds": ("Document", "render", "render_all"),
     "inputs.roster": ("Roster", "load_roster"),
     "inputs.tallies": ("Tallies", "load_tallies"),
     "models": ("Briefing", "Evaluation", "Member", "Plan", "Pledge"),
-    "standard": ("PROFILES", "Profile", "get_profile"),
+    "layout.standard": ("PROFILES", "Profile", "get_profile"),
 }
 _MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
 

@@ -85,7 +85,7 @@ def render(data: Path, output: Path, fmt: str, template: Path | None, profile: s
     Chinese (title/标题, date/成文日期, …).  Output files are named after the
     title (or the member) and written atomically: a failed run leaves nothing.
     """
-    from .documents import render_all
+    from .kinds import render_all
 
     documents = render_all(data, template=template, profile=profile, roster=roster,
                            tallies=tallies, members=members)
@@ -111,7 +111,7 @@ def _bundle(documents: list[Any], pdfs: list[Path], target: Path) -> None:
     """One PDF of all the rendered documents, titled after what they share."""
     import os
 
-    from .bundle import BundleEntry, build_bundle
+    from .bundle.assemble import BundleEntry, build_bundle
 
     titles = [d.title for d in documents]
     common = os.path.commonprefix(titles).rstrip("（(") if len(titles) > 1 else titles[0]
@@ -146,7 +146,7 @@ def _write_pdfs(documents: list[Any], output: Path, single_file: bool) -> list[P
 def templates(fields: bool) -> None:
     """List the built-in templates (copy one, edit it in Word, pass it with --template)."""
     from .models import KINDS
-    from .templates import list_templates
+    from .templating.registry import list_templates
 
     for info in list_templates():
         where = str(info.path) if info.path else "(built in memory)"
@@ -187,7 +187,7 @@ def init(folder: Path) -> None:
     FOLDER must not exist or be empty.  Edit activity.yaml, members.csv and the data
     files, then run `gongwen batch FOLDER --phase <名称>`.
     """
-    from .scaffold import init_activity
+    from .batch.scaffold import init_activity
 
     for name in init_activity(folder):
         click.echo(folder / name)
@@ -223,8 +223,8 @@ def batch(activity: Path, phase: str, output: Path, only_kinds: tuple[str, ...],
     redoes only what changed.  Exit code 1 when some documents failed (the
     others are made; the bundle only with --partial).
     """
-    from .batch import plan_phase, run_phase
-    from .progress import progress_for
+    from .batch.phase import plan_phase, run_phase
+    from .batch.progress import progress_for
 
     if plan_only:
         plan = plan_phase(activity, phase, only_kinds=only_kinds or None)
@@ -304,7 +304,7 @@ def bundle_command(pdfs: tuple[Path, ...], output: Path, title: str, author: str
 
     Each document is listed under its file name without ".pdf".
     """
-    from .bundle import BundleEntry, build_bundle
+    from .bundle.assemble import BundleEntry, build_bundle
     from .text import parse_date
 
     date = parse_date(date_text, field="--date") if date_text else None

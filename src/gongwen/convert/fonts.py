@@ -29,9 +29,9 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import DictionaryObject, IndirectObject
 
-from .. import standard
 from ..errors import ConversionError
 from ..fileio import write_atomic
+from ..layout import standard
 
 #: environment variable naming the directory that holds the Fandol OTF files
 FONT_DIR_ENV = "GONGWEN_FONT_DIR"

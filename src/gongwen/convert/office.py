@@ -61,9 +61,9 @@ def warm_up_document() -> Path:
         return target
     from docx import Document as new_docx
 
-    from .. import standard
     from ..fileio import write_atomic
-    from ..ooxml import set_fonts
+    from ..layout import standard
+    from ..layout.ooxml import set_fonts
 
     doc = new_docx()
     for face in (standard.XIAOBIAOSONG, standard.FANGSONG, standard.KAITI, standard.HEITI):

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Location
-from ..scoring import GRADES, SOURCE_LABELS, SOURCES, Counts
+from ..models.scoring import GRADES, SOURCE_LABELS, SOURCES, Counts
 from .loader import SourceData, load_data
 from .roster import Roster, header_field
 from .sheets import Sheet, SheetRow, cell_text, normalize_header, read_sheet, split_sheet_spec

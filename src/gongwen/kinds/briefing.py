@@ -15,15 +15,16 @@ from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
 from docxtpl import DocxTemplate
 
-from .. import layout, standard
-from ..documents import Document, RenderOptions, properties, render_with
 from ..errors import InputError, Location
 from ..inputs import SourceData, load_text
 from ..inputs.loader import KeyPath
+from ..layout import rules as layout
+from ..layout import standard
 from ..models import GongwenModel
 from ..models.briefing import Article, Briefing, Picture
-from ..pictures import upright
 from ..text import Block, format_date, parse_body
+from .document import Document, RenderOptions, properties, render_with
+from .pictures import upright
 
 #: below this many pixels per inch as printed, a photo looks soft: say so
 LOW_RESOLUTION_DPI = 100

@@ -3,7 +3,7 @@
 This module lays the 测评表 (ballot): one row per member, a tick column per grade and an
 optional 存在问题 column, its header row repeated on every page.  The page turns
 landscape when the columns need more than the portrait text block (or when the data
-says so); see :mod:`gongwen.builder.forms` for where its page number goes.
+says so); see :mod:`gongwen.templating.builder.forms` for where its page number goes.
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ from typing import Any
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 
-from .. import formtables as ft
-from .. import layout, standard
-from ..builder.forms import set_landscape, text_width_mm
-from ..documents import Document, RenderOptions, properties, render_with
 from ..inputs.roster import Roster, header_field
+from ..layout import formtables as ft
+from ..layout import rules as layout
+from ..layout import standard
 from ..models.evaluation import Evaluation
 from ..models.member import Member
-from ..scoring import GRADES, share_text
+from ..models.scoring import GRADES, share_text
+from ..templating.builder.forms import set_landscape, text_width_mm
 from ..text import format_date
-from .members import roster_for
+from .document import Document, RenderOptions, properties, render_with
 
 NUMBER_HEADER = "序号"
 NAME_HEADER = "姓名"
@@ -37,17 +37,6 @@ VOTER_LINE = "评议人类别：□党员　□群众"
 MAX_TEXT_COLUMN_MM = 50.0
 #: room beside a column's text for the rules and a little air
 _COLUMN_AIR_MM = 1.0
-
-
-def render_evaluation(model: Evaluation, options: RenderOptions) -> list[Document]:
-    """Render the form ``model.form`` names."""
-    from .evaluation_register import render_register
-    from .evaluation_summary import render_summary
-
-    roster = roster_for(options, model.roster)
-    renderer = {"ballot": render_ballot, "register": render_register,
-                "summary": render_summary}[model.form]
-    return renderer(model, options, roster)
 
 
 #: makes a table form's three sub-documents (info lines, table, notes) for a text width

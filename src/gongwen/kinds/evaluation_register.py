@@ -14,15 +14,16 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 
-from .. import formtables as ft
-from .. import layout, standard
-from ..documents import Document, RenderOptions, properties, render_with
 from ..errors import InputError
 from ..inputs.roster import Roster
 from ..inputs.tallies import Tallies
+from ..layout import formtables as ft
+from ..layout import rules as layout
+from ..layout import standard
 from ..models.evaluation import Evaluation, MemberEvaluation
 from ..models.member import Member
-from ..scoring import GRADES, SOURCE_LABELS, SOURCES, Counts, summarize
+from ..models.scoring import GRADES, SOURCE_LABELS, SOURCES, Counts, summarize
+from .document import Document, RenderOptions, properties, render_with
 from .evaluation import date_text
 from .members import by_label, tallies_for
 

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 
-from .. import formtables as ft
-from .. import standard
-from ..documents import Document, RenderOptions
 from ..inputs.roster import Roster
+from ..layout import formtables as ft
+from ..layout import standard
 from ..models.evaluation import Evaluation
-from ..scoring import GRADES, SOURCE_LABELS, MemberResult, Summary, share_text, summarize
+from ..models.scoring import GRADES, SOURCE_LABELS, MemberResult, Summary, share_text, summarize
+from .document import Document, RenderOptions
 from .evaluation import NAME_HEADER, NUMBER_HEADER, date_text, notes, render_table_form, text_width
 from .members import by_label, tallies_for
 

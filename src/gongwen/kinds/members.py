@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..documents import RenderOptions
 from ..errors import InputError
 from ..inputs.roster import Roster, load_roster
 from ..inputs.tallies import Tallies, load_tallies, tallies_from_data
+from .document import RenderOptions
 
 T = TypeVar("T")
 ROSTER_KEYS = ("roster", "花名册")

@@ -7,12 +7,12 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
-from .. import layout
-from ..documents import Document, RenderOptions, properties, render_with, with_colon
 from ..errors import InputError
 from ..inputs import SourceData, load_text
+from ..layout import rules as layout
 from ..models import Plan
 from ..text import parse_body
+from .document import Document, RenderOptions, properties, render_with, with_colon
 
 
 def _body_text(plan: Plan, source: SourceData, base_dir: Path) -> tuple[str, str | None, int]:

@@ -14,12 +14,13 @@ from typing import Any
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 
-from .. import formtables as ft
-from .. import layout, standard
-from ..documents import Document, RenderOptions, properties, render_with
+from ..layout import formtables as ft
+from ..layout import rules as layout
+from ..layout import standard
 from ..models.member import Member
 from ..models.pledge import Category, Pledge
 from ..text import format_date
+from .document import Document, RenderOptions, properties, render_with
 from .members import by_label, roster_for
 
 REVIEW_LABEL = "党支部审核意见"

@@ -82,7 +82,7 @@ def _as_list(value: Any) -> Any:
 
 
 def _known_profile(value: str) -> str:
-    from ..standard import PROFILES
+    from ..layout.standard import PROFILES
 
     if value not in PROFILES:
         raise ValueError(f"unknown 版式 {value!r}; known: {', '.join(PROFILES)}")

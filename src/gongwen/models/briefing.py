@@ -23,8 +23,8 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
-from .. import standard
 from ..errors import InputError
+from ..layout import standard
 from ..text import chinese_numeral, parse_chinese_numeral
 from .base import Date, GongwenModel, ProfileName, StrList, zh
 

@@ -18,9 +18,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, PlainSerializer, field_validator
 from pydantic_core import PydanticCustomError
 
-from ..scoring import GRADES, GradeRule
 from .base import Date, GongwenModel, ProfileName, StrList, zh
 from .pledge import YearMonthStyle
+from .scoring import GRADES, GradeRule
 
 FORMS = {
     "ballot": "ballot", "测评表": "ballot", "民主评议党员测评表": "ballot",
@@ -108,7 +108,7 @@ Grade = Annotated[str, BeforeValidator(_grade)]
 
 
 class Rule(GongwenModel):
-    """评定规则: thresholds on each member's exact shares (see :mod:`gongwen.scoring`)."""
+    """评定规则: thresholds on each member's exact shares (see :mod:`gongwen.models.scoring`)."""
 
     excellent: Share = zh("优秀", default=Fraction(1, 2))
     basic: Share = zh("基本合格", default=Fraction(1, 2))

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, field_validator, model_validator
 
-from .. import standard
+from ..layout import standard
 from ..text import format_doc_number
 from .base import Date, DocNumberInput, GongwenModel, ProfileName, StrList, zh
 

@@ -1,6 +1,6 @@
 """Numbers as a 公文 writes them: Chinese numerals, heading numbers and 发文字号.
 
-Heading numbers take their shape from :data:`gongwen.standard.HEADING_NUMBERS`; the
+Heading numbers take their shape from :data:`gongwen.layout.standard.HEADING_NUMBERS`; the
 hand-written variants accepted here exist because text pasted from Word or a web page
 carries them, and they are normalised to the standard's form rather than kept.
 """
@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .. import standard
 from ..errors import InputError, Location
+from ..layout import standard
 
 # --- Chinese numerals -------------------------------------------------------------------
 
@@ -198,7 +198,7 @@ def format_doc_number(
     """发文字号 from its parts: ``("都教党组", 2024, 11)`` → ``都教党组〔2024〕11号``.
 
     Raises :class:`InputError` when the result would not match
-    :data:`gongwen.standard.DOC_NUMBER_PATTERN`, with a hint naming the bad part.
+    :data:`gongwen.layout.standard.DOC_NUMBER_PATTERN`, with a hint naming the bad part.
     """
     agency = agency.strip()
     text = f"{agency}{_OPEN}{year}{_CLOSE}{serial}{_SUFFIX}"

@@ -1,0 +1,10 @@
+"""PDF bundles: a cover, a 目录, bookmarks, page labels and metadata over many PDFs.
+
+:mod:`.assemble` merges the documents; :mod:`.pages` makes the cover and the 目录.
+"""
+
+from __future__ import annotations
+
+from .assemble import Bookmark, BundleEntry, BundleResult, PlacedEntry, build_bundle
+
+__all__ = ["Bookmark", "BundleEntry", "BundleResult", "PlacedEntry", "build_bundle"]

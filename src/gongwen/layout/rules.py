@@ -1,0 +1,345 @@
+"""Layout rules that depend on the data, written into docxtpl sub-documents.
+
+The template fixes styles; this module decides which style each piece of text takes
+and the geometry the standard ties to the text itself: the 附件说明's hanging indent,
+署名 and 成文日期 aligned to each other, the 版记 rules at the bottom of the last page.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Twips
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph as DocxParagraph
+from docxtpl import DocxTemplate, InlineImage, RichText
+from docxtpl.subdoc import Subdoc
+
+from ..text import Block, Heading, ListItem, Paragraph, Table, format_date
+from . import standard
+from .ooxml import border, child
+from .standard import chars_to_twips
+
+#: the title's 二号 characters that fit one line of the text block
+TITLE_CELLS_PER_LINE = math.floor(
+    standard.mm_to_pt(standard.TEXT_BLOCK_WIDTH_MM) / standard.ERHAO
+)
+#: a title line may break after these characters (never inside a word we can't see)
+_TITLE_BREAK_AFTER = "的与和及、》”"
+_TITLE_BREAK_BEFORE = re.compile(r"(?<=.)关于")
+HEADING_STYLES = {1: "GwHeading1", 2: "GwHeading2", 3: "GwHeading3", 4: "GwHeading4"}
+FULL_WIDTH_COLON = "："
+
+
+def text_cells(text: str) -> float:
+    """Width of ``text`` in character cells: CJK and full-width 1, others ½."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+
+
+def styled(sub: Subdoc, text: str, style_id: str) -> DocxParagraph:
+    """Append a paragraph in style ``style_id`` (the template's id, not its name)."""
+    paragraph = sub.add_paragraph(text)
+    child(paragraph._p.get_or_add_pPr(), "w:pStyle", val=style_id)
+    return paragraph
+
+
+def blank(sub: Subdoc, lines: int = 1) -> None:
+    for _ in range(lines):
+        styled(sub, "", "GwBody")
+
+
+def body(tpl: DocxTemplate, blocks: Sequence[Block]) -> Subdoc:
+    """The 正文: headings numbered by the text layer, paragraphs, lists, tables."""
+    sub = tpl.new_subdoc()
+    for block in blocks:
+        if isinstance(block, Heading):
+            styled(sub, block.full_text, HEADING_STYLES[block.level])
+        elif isinstance(block, Paragraph):
+            styled(sub, block.text, "GwBody")
+        elif isinstance(block, ListItem):
+            marker = f"{block.number}." if block.ordered and block.number else ""
+            styled(sub, marker + block.text, "GwListItem")
+        elif isinstance(block, Table):
+            table(sub, block.header, block.rows)
+    return sub
+
+
+def table(sub: Subdoc, header: Sequence[str], rows: Sequence[Sequence[str]]) -> DocxTable:
+    """A full-width ruled table; its header row repeats on every page it spans."""
+    columns = max(len(header), *(len(r) for r in rows)) if rows else len(header)
+    docx_table = sub.add_table(rows=1 + len(rows), cols=columns)
+    _rule_all(docx_table)
+    width = standard.mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM)
+    lines = [list(header), *map(list, rows)]
+    for row_index, (row, values) in enumerate(zip(docx_table.rows, lines, strict=True)):
+        if row_index == 0:
+            child(row._tr.get_or_add_trPr(), "w:tblHeader")
+        child(row._tr.get_or_add_trPr(), "w:cantSplit")
+        for col, cell in enumerate(row.cells):
+            cell.width = Twips(width // columns)
+            paragraph = cell.paragraphs[0]
+            paragraph.text = values[col] if col < len(values) else ""
+            child(paragraph._p.get_or_add_pPr(), "w:pStyle", val="GwTable")
+            if row_index == 0:
+                for run in paragraph.runs:
+                    run.bold = True
+    return docx_table
+
+
+def _rule_all(docx_table: DocxTable, width_mm: float = standard.END_RULE_THIN_MM) -> None:
+    tbl_pr = docx_table._tbl.tblPr
+    child(tbl_pr, "w:tblW", w=standard.mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM), type="dxa")
+    child(tbl_pr, "w:jc", val="center")
+    borders = child(tbl_pr, "w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        border(borders, side, width_pt=standard.mm_to_pt(width_mm), color=standard.BLACK)
+
+
+def closing(
+    tpl: DocxTemplate,
+    *,
+    attachments: Sequence[str],
+    signature: str | None,
+    date: object | None,
+    note: str | None,
+) -> Subdoc:
+    """附件说明, 署名, 成文日期 and 附注, each a blank line apart as the standard says."""
+    sub = tpl.new_subdoc()
+    if attachments:
+        blank(sub)
+        _attachment_note(sub, attachments)
+    if signature or date:
+        blank(sub, standard.SIGNATURE_LINES_BELOW_BODY)
+        _signature(sub, signature or "", format_date(date) if date else "")
+    if note:
+        text = note if note.startswith("（") else f"（{note}）"
+        styled(sub, text, "GwNote")
+    return sub
+
+
+def _attachment_note(sub: Subdoc, names: Sequence[str]) -> None:
+    """「附件：」 + name, or numbered names aligned under the first one."""
+    label = "附件" + FULL_WIDTH_COLON
+    if len(names) == 1:
+        styled(sub, label + names[0].rstrip("。．.，,；;"), "GwAttachments")
+        return
+    for index, name in enumerate(names, start=1):
+        clean = name.rstrip("。．.，,；;")
+        paragraph = styled(sub, f"{label if index == 1 else ''}{index}. {clean}", "GwAttachments")
+        if index > 1:  # later items start where the first item's number starts
+            ind = child(paragraph._p.get_or_add_pPr(), "w:ind")
+            ind.set(qn("w:hanging"), "0")
+            ind.set(qn("w:firstLine"), "0")
+
+
+#: the gap (in cells) LibreOffice and Word put between Chinese characters and digits
+AUTOSPACE_CELLS = 0.25
+
+
+def _script_changes(text: str) -> int:
+    wide = [unicodedata.east_asian_width(ch) in "WF" for ch in text]
+    return sum(a != b for a, b in zip(wide, wide[1:], strict=False))
+
+
+def _signature(sub: Subdoc, name: str, date_text: str) -> None:
+    """No seal: name right-aligned 2 cells in; the date starts 2 cells right of it.
+
+    The date is placed by its left edge (its width depends on digit widths and the
+    gaps renderers add between scripts); when the date is the longer one, the name
+    moves left so the date still ends 2 cells in.
+    """
+    indent, offset = standard.SIGNATURE_RIGHT_INDENT_CHARS, standard.DATE_OFFSET_CHARS
+    date_cells = text_cells(date_text) + AUTOSPACE_CELLS * _script_changes(date_text)
+    name_cells = text_cells(name)
+    name_right = max(float(indent), indent + offset + date_cells - name_cells)
+    if name:
+        _right_indent(styled(sub, name, "GwSignature"), name_right)
+    if not date_text:
+        return
+    paragraph = styled(sub, date_text, "GwDate")
+    if not name:
+        _right_indent(paragraph, indent)
+        return
+    start = standard.CHARS_PER_LINE - name_right - name_cells + offset
+    ppr = paragraph._p.get_or_add_pPr()
+    child(ppr, "w:ind", left=chars_to_twips(start), right=0)
+    child(ppr, "w:jc", val="left")
+
+
+def _right_indent(paragraph: DocxParagraph, cells: float) -> None:
+    child(paragraph._p.get_or_add_pPr(), "w:ind", right=chars_to_twips(cells))
+
+
+def end_block(
+    tpl: DocxTemplate, *, cc: Sequence[str], printer: str | None, print_date: object | None
+) -> Subdoc:
+    """版记: 抄送 and 印发 between thick rules, thin rules between, at the page bottom."""
+    sub = tpl.new_subdoc()
+    rows: list[tuple[str, str]] = []
+    if cc:
+        rows.append(("抄送" + FULL_WIDTH_COLON + "，".join(cc) + "。", ""))
+    if printer or print_date:
+        when = f"{format_date(print_date)}印发" if print_date else ""
+        rows.append((printer or "", when))
+    if not rows:
+        return sub
+    docx_table = sub.add_table(rows=len(rows), cols=2)
+    _float_to_page_bottom(docx_table)
+    thick = standard.mm_to_pt(standard.END_RULE_THICK_MM)
+    thin = standard.mm_to_pt(standard.END_RULE_THIN_MM)
+    borders = child(docx_table._tbl.tblPr, "w:tblBorders")
+    border(borders, "top", width_pt=thick, color=standard.BLACK)
+    border(borders, "bottom", width_pt=thick, color=standard.BLACK)
+    border(borders, "insideH", width_pt=thin, color=standard.BLACK)
+    for side in ("left", "right", "insideV"):
+        child(borders, f"w:{side}", val="nil")
+    half = standard.mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM) // 2
+    for row, (left, right) in zip(docx_table.rows, rows, strict=True):
+        child(row._tr.get_or_add_trPr(), "w:cantSplit")
+        left_cell, right_cell = row.cells
+        if not right:  # 抄送 spans the whole row
+            left_cell = left_cell.merge(right_cell)
+        left_cell.paragraphs[0].text = left
+        child(left_cell.paragraphs[0]._p.get_or_add_pPr(), "w:pStyle", val="GwEndBlock")
+        if right:
+            left_cell.width = right_cell.width = Twips(half)
+            paragraph = right_cell.paragraphs[0]
+            paragraph.text = right
+            ppr = paragraph._p.get_or_add_pPr()
+            child(ppr, "w:pStyle", val="GwEndBlock")
+            child(ppr, "w:jc", val="right")
+    return sub
+
+
+def _float_to_page_bottom(docx_table: DocxTable) -> None:
+    """Anchor the table to the bottom of the text block, full width, centred."""
+    tbl_pr = docx_table._tbl.tblPr
+    position = OxmlElement("w:tblpPr")
+    for name, value in (("leftFromText", 0), ("rightFromText", 0), ("vertAnchor", "margin"),
+                        ("horzAnchor", "margin"), ("tblpXSpec", "center"),
+                        ("tblpYSpec", "bottom")):
+        position.set(qn(f"w:{name}"), str(value))
+    tbl_pr.insert(0, position)
+    child(tbl_pr, "w:tblW", w=standard.mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM), type="dxa")
+    margins = child(tbl_pr, "w:tblCellMar")
+    for side in ("left", "right"):
+        child(margins, f"w:{side}", w=0, type="dxa")
+
+
+def title_lines(title: str) -> list[str]:
+    """Break a long title into balanced lines at likely word boundaries.
+
+    Explicit line breaks in the data win; otherwise lines are kept within the text
+    block and as even as the break points allow (a trapezoid, longest line first).
+    """
+    if "\n" in title:
+        return [line.strip() for line in title.splitlines() if line.strip()]
+    cells = text_cells(title)
+    if cells <= TITLE_CELLS_PER_LINE:
+        return [title]
+    count = math.ceil(cells / TITLE_CELLS_PER_LINE)
+    target = len(title) / count
+    candidates = [i + 1 for i, ch in enumerate(title[:-1]) if ch in _TITLE_BREAK_AFTER]
+    candidates += [match.start() for match in _TITLE_BREAK_BEFORE.finditer(title)]
+    fitting = [i for i in candidates
+               if text_cells(title[:i]) <= TITLE_CELLS_PER_LINE
+               and text_cells(title[i:]) <= TITLE_CELLS_PER_LINE * (count - 1)]
+    cut = (min(fitting, key=lambda i: (abs(i - target), -i)) if fitting
+           else min(len(title) - 1, math.ceil(target)))
+    return [title[:cut], *title_lines(title[cut:])]
+
+
+def mark_text(tpl: DocxTemplate, text: str) -> RichText:
+    """The 发文机关标志 at the common size, shrunk so a long name stays on one line."""
+    width_pt = standard.mm_to_pt(standard.TEXT_BLOCK_WIDTH_MM) * standard.MARK_MAX_WIDTH_SHARE
+    size = min(standard.MARK_SIZE, width_pt / max(text_cells(text), 1))
+    return RichText(text, size=round(size * 2))
+# --- 简报 (briefing) ---------------------------------------------------------------
+
+
+def fitted_text(text: str, size: float, share: float) -> RichText:
+    """``text`` at ``size`` pt, shrunk so that it stays on one line within ``share`` of
+    the text block (a 报头 name is never wrapped)."""
+    width_pt = standard.mm_to_pt(standard.TEXT_BLOCK_WIDTH_MM) * share
+    fitted = min(size, width_pt / max(text_cells(text), 1))
+    return RichText(text, size=round(fitted * 2))
+
+
+def picture_size(px_width: int, px_height: int, width_mm: float | None = None
+                 ) -> tuple[float, float]:
+    """A photo's printed (width, height) in mm: the requested width (the text block's by
+    default), never wider than the text block nor taller than the briefing's limit,
+    with the pixels' aspect ratio kept."""
+    if px_width <= 0 or px_height <= 0:
+        raise ValueError("a picture needs a positive size in pixels")
+    aspect = px_height / px_width
+    width = min(width_mm or standard.TEXT_BLOCK_WIDTH_MM, standard.TEXT_BLOCK_WIDTH_MM)
+    height = width * aspect
+    if height > standard.BRIEFING_PICTURE_MAX_HEIGHT_MM:
+        height = standard.BRIEFING_PICTURE_MAX_HEIGHT_MM
+        width = height / aspect
+    return width, height
+
+
+def distribution_line(label: str, names: Sequence[str]) -> str:
+    """「报：甲，乙。」: the names after a label, separated and closed as 抄送 is."""
+    cleaned = [name.rstrip("。．.，,；;、") for name in names if name.strip()]
+    return label + FULL_WIDTH_COLON + "，".join(cleaned) + "。"
+
+
+def tail_block(tpl: DocxTemplate, *, lines: Sequence[tuple[str, Sequence[str]]],
+               copies: int | None) -> Subdoc:
+    """报尾: 「报：」「送：」「发：」 lines and 「（共印X份）」 between two rules, floated
+    to the bottom of the last page as the 版记 is.  Empty lines are left out; a name
+    list that wraps lines up after its label."""
+    sub = tpl.new_subdoc()
+    rows = [(distribution_line(label, names), "left") for label, names in lines if names]
+    if copies:
+        rows.append((f"（共印{copies}份）", "right"))
+    if not rows:
+        return sub
+    docx_table = sub.add_table(rows=len(rows), cols=1)
+    _float_to_page_bottom(docx_table)
+    thick = standard.mm_to_pt(standard.END_RULE_THICK_MM)
+    borders = child(docx_table._tbl.tblPr, "w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):  # schema order
+        if side in ("top", "bottom"):
+            border(borders, side, width_pt=thick, color=standard.BLACK)
+        else:
+            child(borders, f"w:{side}", val="nil")
+    label_twips = round(2 * standard.BRIEFING_TAIL_SIZE * standard.TWIPS_PER_PT)  # 「报：」
+    indent = chars_to_twips(standard.END_BLOCK_INDENT_CHARS)
+    for row, (text, align) in zip(docx_table.rows, rows, strict=True):
+        child(row._tr.get_or_add_trPr(), "w:cantSplit")
+        cell = row.cells[0]
+        cell.width = Twips(standard.mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM))
+        paragraph = cell.paragraphs[0]
+        paragraph.text = text
+        ppr = paragraph._p.get_or_add_pPr()
+        child(ppr, "w:pStyle", val="GwBriefingTail")
+        if align == "right":
+            child(ppr, "w:jc", val="right")
+        else:
+            child(ppr, "w:ind", left=indent + label_twips, right=indent, hanging=label_twips)
+    return sub
+
+
+class _FlushImage(InlineImage):
+    """An inline picture without wrap distances: LibreOffice reads missing ones as
+    0.32 cm a side, which pushes a picture as wide as the text block past its edge."""
+
+    def _insert_image(self) -> str:
+        xml = super()._insert_image()
+        return xml.replace("<wp:inline ", '<wp:inline distT="0" distB="0" distL="0" distR="0" ',
+                           1)
+
+
+def picture(tpl: DocxTemplate, blob: bytes, width_mm: float, height_mm: float) -> InlineImage:
+    """An inline picture of exactly ``width_mm`` × ``height_mm`` for a template tag."""
+    return _FlushImage(tpl, io.BytesIO(blob), width=Mm(width_mm), height=Mm(height_mm))

@@ -1,0 +1,386 @@
+"""GB/T 9704-2012 《党政机关公文格式》: every number gongwen lays out by, named once.
+
+Nothing else lives here.  Lengths are kept in millimetres as the standard states them
+and converted with :func:`mm_to_twips` / :func:`mm_to_pt` where OOXML wants other units.
+A :class:`Profile` bundles the numbers; ``strict`` is the standard itself and every
+house style is a *named* set of deviations from it, never a silent one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+
+# --- units ------------------------------------------------------------------------
+
+TWIPS_PER_PT = 20
+PT_PER_INCH = 72
+MM_PER_INCH = 25.4
+
+
+def mm_to_pt(mm: float) -> float:
+    return mm / MM_PER_INCH * PT_PER_INCH
+
+
+def mm_to_twips(mm: float) -> int:
+    return round(mm_to_pt(mm) * TWIPS_PER_PT)
+
+
+def chars_to_twips(chars: float) -> int:
+    """An indent of ``chars`` character cells of the 28-per-line grid."""
+    return mm_to_twips(chars * CHAR_PITCH_MM)
+
+
+def pt_to_mm(pt: float) -> float:
+    return pt / PT_PER_INCH * MM_PER_INCH
+
+
+# --- Chinese type sizes (字号), in points ----------------------------------------------
+
+CHUHAO = 42.0  # 初号
+YIHAO = 26.0  # 一号
+ERHAO = 22.0  # 二号
+SANHAO = 16.0  # 三号
+SIHAO = 14.0  # 四号
+XIAOSI = 12.0  # 小四
+WUHAO = 10.5  # 五号
+
+# --- official font names (kept in the DOCX; the PDF maps them to open faces) ------
+
+FANGSONG = "仿宋_GB2312"
+XIAOBIAOSONG = "方正小标宋简体"
+KAITI = "楷体_GB2312"
+HEITI = "黑体"
+SONGTI = "宋体"
+LATIN_FONT = "Times New Roman"  # digits and Latin letters in body text
+
+RED = "FF0000"
+BLACK = "000000"
+
+# --- page and text block (版心) ------------------------------------------------------
+
+PAGE_WIDTH_MM = 210.0
+PAGE_HEIGHT_MM = 297.0
+MARGIN_TOP_MM = 37.0  # 天头, ± 1 mm
+MARGIN_LEFT_MM = 28.0  # 订口, ± 1 mm
+TEXT_BLOCK_WIDTH_MM = 156.0
+TEXT_BLOCK_HEIGHT_MM = 225.0
+MARGIN_RIGHT_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - TEXT_BLOCK_WIDTH_MM  # 26
+MARGIN_BOTTOM_MM = PAGE_HEIGHT_MM - MARGIN_TOP_MM - TEXT_BLOCK_HEIGHT_MM  # 35
+POSITION_TOLERANCE_MM = 1.0
+
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+#: baseline-to-baseline distance that fits 22 lines into the text block (≈ 10.23 mm)
+LINE_PITCH_MM = TEXT_BLOCK_HEIGHT_MM / LINES_PER_PAGE
+#: width of one character cell when 28 fill the text block (≈ 5.57 mm)
+CHAR_PITCH_MM = TEXT_BLOCK_WIDTH_MM / CHARS_PER_LINE
+#: character tracking that lets 28 三号 characters fill the 156 mm line (28 × 16 pt is
+#: 2 mm too wide); chosen over Word's char grid, which LibreOffice lays with the
+#: characters sunk to the bottom of each 10.23 mm line (only 21 lines then fit)
+BODY_TRACKING_PT = -0.25
+#: 一字: one 三号 character, the unit of every indent the standard gives
+ONE_CHAR_MM = pt_to_mm(SANHAO)
+BODY_INDENT_CHARS = 2  # 正文每段首行空二字
+
+# --- 版头 (header block) --------------------------------------------------------------
+
+COPY_NUMBER_DIGITS = 6  # 份号: 6 Arabic digits
+MARK_TOP_BELOW_TEXT_BLOCK_MM = 35.0  # 发文机关标志上边缘距版心上边缘
+MARK_SIZE = YIHAO * 1.5  # not fixed by the standard; ≈ 39 pt is the common 小标宋 mark
+#: a longer mark shrinks so it stays on one line inside this share of the text block
+MARK_MAX_WIDTH_SHARE = 0.96
+#: 份号, 密级和保密期限 and 紧急程度 take the text block's first three lines; the lines are
+#: kept (empty) when an element is absent, so that the mark below them never moves
+HEADER_LINES_ABOVE_MARK = 3
+#: the mark's line spacing as a share of single spacing.  At 5/6 LibreOffice lays the
+#: line exactly as tall as the type, the glyphs' body filling it (measured with
+#: FandolSong Bold from 20 to 39 pt: baseline 0.797 em below the line's top), so the
+#: space above the mark alone puts its top edge MARK_TOP_BELOW_TEXT_BLOCK_MM down,
+#: whatever size a long name shrinks the mark to
+MARK_LINE_SHARE = 5 / 6
+DOC_NUMBER_LINES_BELOW_MARK = 2  # 发文机关标志下空二行编排发文字号
+RED_RULE_BELOW_DOC_NUMBER_MM = 4.0  # 发文字号之下 4 mm 处居中印红色分隔线
+RED_RULE_WIDTH_PT = 1.5  # thickness not fixed by the standard
+#: 发文字号: 机关代字 + 〔YYYY〕 + serial + 号, hexagonal brackets, no 第, no padding
+DOC_NUMBER_OPEN, DOC_NUMBER_CLOSE = "〔", "〕"
+DOC_NUMBER_PATTERN = r"^[\u4e00-\u9fff]+〔\d{4}〕[1-9]\d*号$"
+
+# --- 主体 -------------------------------------------------------------------------------
+
+TITLE_LINES_BELOW_RULE = 2  # 红色分隔线下空二行编排标题
+ADDRESSEE_LINES_BELOW_TITLE = 1  # 标题下空一行编排主送机关
+SIGNATURE_LINES_BELOW_BODY = 1  # 正文(或附件说明)下空一行编排署名
+SIGNATURE_RIGHT_INDENT_CHARS = 2  # 不加盖印章: 署名右空二字
+DATE_OFFSET_CHARS = 2  # 成文日期首字比署名首字右移二字
+HEADING_NUMBERS = ("一、", "（一）", "1.", "（1）")
+
+# --- 版记 (end block) ---------------------------------------------------------------
+
+END_RULE_THICK_MM = 0.35
+END_RULE_THIN_MM = 0.25
+END_BLOCK_INDENT_CHARS = 1  # 抄送/印发机关 左右各空一字
+
+# --- 页码 ---------------------------------------------------------------------------
+
+PAGE_NUMBER_SIZE = SIHAO
+PAGE_NUMBER_FONT = SONGTI
+PAGE_NUMBER_DASH = "—"  # 一字线
+PAGE_NUMBER_BELOW_TEXT_BLOCK_MM = 7.0
+PAGE_NUMBER_INDENT_CHARS = 1  # 单页码居右空一字, 双页码居左空一字
+
+
+@dataclass(frozen=True)
+class ElementStyle:
+    """How one element of a document looks: the DOCX style is built from this."""
+
+    style_id: str
+    name: str  # the style name a user sees in Word / WPS
+    font: str = FANGSONG
+    size: float = SANHAO
+    bold: bool = False
+    color: str = BLACK
+    align: str = "both"  # OOXML w:jc value
+    first_line_chars: float = 0.0
+    left_chars: float = 0.0
+    right_chars: float = 0.0
+    keep_with_next: bool = False
+    snap_to_grid: bool = True
+
+
+def _element_styles(bold_headings: tuple[int, ...] = ()) -> dict[str, ElementStyle]:
+    """The strict style of every element; heading levels in ``bold_headings`` get bold."""
+    s = ElementStyle
+    styles = [
+        s("GwBody", "公文正文", first_line_chars=BODY_INDENT_CHARS),
+        s("GwCopyNumber", "公文份号", align="left", snap_to_grid=False),
+        s("GwSecret", "公文密级", font=HEITI, align="left", snap_to_grid=False),
+        s("GwUrgency", "公文紧急程度", font=HEITI, align="left", snap_to_grid=False),
+        s("GwMark", "公文发文机关标志", font=XIAOBIAOSONG, size=MARK_SIZE, color=RED,
+          align="center", snap_to_grid=False),
+        s("GwDocNumber", "公文发文字号", align="center", snap_to_grid=False),
+        s("GwTitle", "公文标题", font=XIAOBIAOSONG, size=ERHAO, align="center",
+          keep_with_next=True),
+        s("GwAddressee", "公文主送机关", align="left"),
+        s("GwHeading1", "公文一级标题", font=HEITI, first_line_chars=BODY_INDENT_CHARS,
+          bold=1 in bold_headings, keep_with_next=True),
+        s("GwHeading2", "公文二级标题", font=KAITI, first_line_chars=BODY_INDENT_CHARS,
+          bold=2 in bold_headings, keep_with_next=True),
+        s("GwHeading3", "公文三级标题", first_line_chars=BODY_INDENT_CHARS,
+          bold=3 in bold_headings, keep_with_next=True),
+        s("GwHeading4", "公文四级标题", first_line_chars=BODY_INDENT_CHARS,
+          bold=4 in bold_headings, keep_with_next=True),
+        s("GwListItem", "公文列表", first_line_chars=BODY_INDENT_CHARS),
+        s("GwTable", "公文表格", size=SIHAO, align="center"),
+        s("GwAttachments", "公文附件说明", left_chars=BODY_INDENT_CHARS + 3,
+          first_line_chars=-3),
+        s("GwSignature", "公文署名", align="right", right_chars=SIGNATURE_RIGHT_INDENT_CHARS),
+        s("GwDate", "公文成文日期", align="right", right_chars=SIGNATURE_RIGHT_INDENT_CHARS),
+        s("GwNote", "公文附注", first_line_chars=BODY_INDENT_CHARS),
+        s("GwAttachmentLabel", "公文附件标识", font=HEITI, align="left"),
+        s("GwEndBlock", "公文版记", size=SIHAO, align="left", left_chars=END_BLOCK_INDENT_CHARS,
+          right_chars=END_BLOCK_INDENT_CHARS, snap_to_grid=False),
+        s("GwPageNumber", "公文页码", font=PAGE_NUMBER_FONT, size=PAGE_NUMBER_SIZE,
+          snap_to_grid=False),
+    ]
+    return {st.style_id: st for st in styles}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A complete set of layout numbers.  ``deviations`` names every departure from
+    the standard so that output can say which house style it follows."""
+
+    name: str
+    description: str
+    deviations: tuple[str, ...] = ()
+    page_number_align: str = "outside"  # "outside": odd right / even left; or "center"
+    #: "exact": every line exactly ``exact_line_pt`` apart (22 lines fill the text
+    #: block) with ``tracking_pt`` for 28 characters a line; "grid": Word's document
+    #: grid (w:docGrid linesAndChars) instead
+    line_spacing: str = "exact"
+    exact_line_pt: float = mm_to_pt(LINE_PITCH_MM)
+    tracking_pt: float = BODY_TRACKING_PT
+    styles: MappingProxyType = field(
+        default_factory=lambda: MappingProxyType(_element_styles())
+    )
+
+    def style(self, style_id: str) -> ElementStyle:
+        return self.styles[style_id]
+
+    @property
+    def is_strict(self) -> bool:
+        return not self.deviations
+
+
+STRICT = Profile("strict", "GB/T 9704-2012 as published")
+
+PROFILES: MappingProxyType = MappingProxyType(
+    {
+        "strict": STRICT,
+        "centred-page-numbers": replace(
+            STRICT,
+            name="centred-page-numbers",
+            description="page numbers centred on every page",
+            deviations=("页码居中 (standard: odd right, even left, one character in)",),
+            page_number_align="center",
+        ),
+        "bold-headings": replace(
+            STRICT,
+            name="bold-headings",
+            description="level-2 and level-3 headings in bold",
+            deviations=("二级、三级标题加粗 (standard: not required)",),
+            styles=MappingProxyType(_element_styles(bold_headings=(2, 3))),
+        ),
+        "word-grid": replace(
+            STRICT,
+            name="word-grid",
+            description="Word's 22 × 28 document grid instead of exact spacing and tracking",
+            deviations=("文档网格 (LibreOffice lays 21 lines a page with it)",),
+            line_spacing="grid",
+            tracking_pt=0.0,
+        ),
+        "fixed-28pt": replace(
+            STRICT,
+            name="fixed-28pt",
+            description="fixed 28 pt line spacing instead of the 22-line grid",
+            deviations=("固定值28磅行距 (standard: 22 lines fill the text block)",),
+            line_spacing="exact",
+            exact_line_pt=28.0,
+        ),
+    }
+)
+
+
+def get_profile(name: str) -> Profile:
+    """The profile called ``name``; raises ``KeyError`` naming the known ones."""
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise KeyError(f"unknown profile {name!r}; known: {', '.join(PROFILES)}") from None
+
+# --- header/footer distances (derived, measured on LibreOffice 25.2 output) ---------
+
+HEADER_DISTANCE_MM = 15.0  # nothing is printed in the header; any value inside the margin
+#: footer text bottom above the paper's edge, so that the page number's top sits
+#: PAGE_NUMBER_BELOW_TEXT_BLOCK_MM below the text block.  The footer's line is exactly
+#: as tall as its type (LibreOffice then fills the line with the glyphs' body), so the
+#: number's top is the footer's bottom + its size: 297 − 23.06 − 4.94 = 269 mm
+FOOTER_DISTANCE_MM = MARGIN_BOTTOM_MM - PAGE_NUMBER_BELOW_TEXT_BLOCK_MM - pt_to_mm(SIHAO)
+
+# --- 简报 (briefing) ------------------------------------------------------------------
+# Not in GB/T 9704: the house conventions of /work/shared/gbt9704.md ("Not in the
+# standard"), laid on the standard's page, fonts and page numbers.
+
+XIAOER = 18.0  # 小二
+#: 报头 name: 初号 小标宋 in red, shrunk to stay on one line inside this share of the line
+BRIEFING_NAME_SIZE = CHUHAO
+BRIEFING_NAME_MAX_WIDTH_SHARE = MARK_MAX_WIDTH_SHARE
+#: air above the name, above the 期号 line and above the 编印单位/date line: the
+#: 报头 fills the top third, its red rule ≈ 88 mm from the paper's top (≈ 95 mm with
+#: a 内部资料 mark above the name)
+BRIEFING_NAME_SPACE_BEFORE_MM = 6.0
+BRIEFING_ISSUE_SPACE_BEFORE_MM = 3.0
+BRIEFING_META_SPACE_BEFORE_MM = 6.0
+#: the 报头 (name down to its red rule) stays inside this distance from the paper's top
+BRIEFING_HEAD_LIMIT_MM = PAGE_HEIGHT_MM / 3
+#: the red rule under the 编印单位/date line, as under the 发文字号
+BRIEFING_RULE_BELOW_META_MM = RED_RULE_BELOW_DOC_NUMBER_MM
+BRIEFING_ARTICLE_TITLE_SIZE = XIAOER  # article titles: 小二 小标宋, centred
+BRIEFING_CAPTION_SIZE = SIHAO  # photo captions: 四号 仿宋, centred
+BRIEFING_TAIL_SIZE = SIHAO  # 报尾: 四号 仿宋, as the 版记
+#: a photo is as wide as the text block unless the data asks for less, and never
+#: taller than this, so a photo, its caption and some text share a page
+BRIEFING_PICTURE_MAX_HEIGHT_MM = TEXT_BLOCK_HEIGHT_MM * 0.6
+BRIEFING_TOC_LABEL = "本期目录"
+BRIEFING_NOTE_LABEL = "编者按："
+
+
+def _briefing_styles() -> dict[str, ElementStyle]:
+    s = ElementStyle
+    styles = [
+        s("GwBriefingName", "简报名称", font=XIAOBIAOSONG, size=BRIEFING_NAME_SIZE, color=RED,
+          align="center", snap_to_grid=False),
+        s("GwBriefingIssue", "简报期号", align="center", snap_to_grid=False),
+        s("GwBriefingMeta", "简报编印单位和日期", align="left", snap_to_grid=False),
+        s("GwBriefingNote", "简报按语", font=KAITI, first_line_chars=BODY_INDENT_CHARS),
+        s("GwBriefingTocLabel", "简报目录标题", font=HEITI, first_line_chars=BODY_INDENT_CHARS,
+          keep_with_next=True),
+        s("GwBriefingTocItem", "简报目录条目", font=KAITI, left_chars=BODY_INDENT_CHARS,
+          keep_with_next=True),
+        s("GwBriefingTitle", "简报文章标题", font=XIAOBIAOSONG, size=BRIEFING_ARTICLE_TITLE_SIZE,
+          align="center", keep_with_next=True),
+        s("GwBriefingAuthor", "简报文章作者", font=KAITI, align="center", keep_with_next=True),
+        s("GwBriefingPicture", "简报图片", align="center", keep_with_next=True,
+          snap_to_grid=False),
+        s("GwBriefingCaption", "简报图片说明", size=BRIEFING_CAPTION_SIZE, align="center"),
+        s("GwBriefingTail", "简报报尾", size=BRIEFING_TAIL_SIZE, align="left",
+          left_chars=END_BLOCK_INDENT_CHARS, right_chars=END_BLOCK_INDENT_CHARS,
+          snap_to_grid=False),
+    ]
+    return {st.style_id: st for st in styles}
+
+
+#: the briefing template's styles, added to a profile's own styles by its builder
+BRIEFING_STYLES: MappingProxyType = MappingProxyType(_briefing_styles())
+
+# --- 表格式文书: 承诺书 and 民主评议 records -------------------------------------------
+# Not in GB/T 9704 (/work/shared/gbt9704.md, "Not in the standard"): forms on the
+# standard's page, fonts and page numbers; their tables in 四号 仿宋, the 汇总表 in 五号.
+
+#: a landscape table page is the paper turned so that the table head faces the binding
+#: edge: the margins turn with it, and the page number stays where portrait pages have
+#: it (GB/T 9704 §10.1), i.e. in the left margin, read with the paper upright
+LANDSCAPE_PAGE_WIDTH_MM = PAGE_HEIGHT_MM
+LANDSCAPE_PAGE_HEIGHT_MM = PAGE_WIDTH_MM
+LANDSCAPE_MARGIN_TOP_MM = MARGIN_LEFT_MM  # 订口
+LANDSCAPE_MARGIN_BOTTOM_MM = MARGIN_RIGHT_MM
+LANDSCAPE_MARGIN_LEFT_MM = MARGIN_BOTTOM_MM  # the page number's side
+LANDSCAPE_MARGIN_RIGHT_MM = MARGIN_TOP_MM
+LANDSCAPE_TEXT_WIDTH_MM = TEXT_BLOCK_HEIGHT_MM
+
+FORM_SIZE = SIHAO
+FORM_DENSE_SIZE = WUHAO
+#: exact line height of form text as a multiple of its size (the body's 22-line grid
+#: would give a 四号 line 10 mm)
+FORM_LINE_SPACING = 1.5
+FORM_DENSE_LINE_SPACING = 1.3
+FORM_RULE_MM = END_RULE_THIN_MM
+FORM_CELL_MARGIN_MM = 1.9
+FORM_DENSE_CELL_MARGIN_MM = 0.6
+#: a row of a form table is never lower than this: room to write or tick by hand
+FORM_ROW_MIN_HEIGHT_MM = 9.0
+FORM_DENSE_ROW_MIN_HEIGHT_MM = 7.0
+#: the 审核意见 / 支部意见 / 个人总结 boxes leave this much room for handwriting
+FORM_BOX_MIN_HEIGHT_MM = 36.0
+#: an underlined blank of this many characters for a handwritten signature
+FORM_SIGNATURE_BLANK_CHARS = 6
+#: a date left blank for handwriting
+FORM_BLANK_DATE = "　　年　　月　　日"
+#: two characters of 四号 text in the 三号 cells ElementStyle indents are counted in
+FORM_INDENT_CHARS = BODY_INDENT_CHARS * FORM_SIZE / SANHAO
+#: the ballot turns landscape when its columns need more than the portrait text block
+BALLOT_MIN_WIDTHS_MM = {"number": 12.0, "grade": 16.0, "problems": 70.0,
+                        "problems_least": 40.0, "extra": 30.0}
+
+
+def _form_styles() -> dict[str, ElementStyle]:
+    s = ElementStyle
+    styles = [
+        s("GwFormCell", "表格文字", size=FORM_SIZE, align="center", snap_to_grid=False),
+        s("GwFormText", "表格段落", size=FORM_SIZE, first_line_chars=FORM_INDENT_CHARS,
+          snap_to_grid=False),
+        s("GwFormItem", "表格条目", size=FORM_SIZE, snap_to_grid=False),
+        s("GwFormSign", "表格签署", size=FORM_SIZE, align="right",
+          right_chars=FORM_INDENT_CHARS, snap_to_grid=False),
+        s("GwFormInfo", "表头信息", size=FORM_SIZE, align="left", snap_to_grid=False),
+        s("GwFormNote", "表格说明", size=FORM_SIZE, first_line_chars=FORM_INDENT_CHARS,
+          snap_to_grid=False),
+        s("GwFormDense", "密排表格文字", size=FORM_DENSE_SIZE, align="center",
+          snap_to_grid=False),
+    ]
+    return {st.style_id: st for st in styles}
+
+
+#: the form templates' styles (承诺书, 民主评议), added to a profile's own by their builders
+FORM_STYLES: MappingProxyType = MappingProxyType(_form_styles())
