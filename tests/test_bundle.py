@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from pdfgeom import Char, lines_of, open_pdf
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
@@ -437,3 +438,79 @@ def test_unwritable_output_leaves_no_temp_file(tmp_path: Path) -> None:
         build_bundle([BundleEntry(text_pdf("A"), "甲")], tmp_path / "taken", title="汇编",
                      cover=False, toc=False)
     assert [p.name for p in tmp_path.iterdir()] == ["taken"]
+
+
+# --- the cover's title and the 目录's lines, measured on the rendered page ----------------
+
+RIGHT_MARGIN_X_MM = standard.MARGIN_LEFT_MM + standard.TEXT_BLOCK_WIDTH_MM
+#: 27 一字 of 三号: the whole width of the text block, before the number
+LINE_FILLING_TITLE = "都江市实验中学党支部关于深入开展创先争优活动的实施方案"
+
+
+def toc_entries_on(path: Path, toc: list[bundle_pages.TocLine]
+                   ) -> list[tuple[str, list[Char], list[Char], list[Char]]]:
+    """Each entry of ``toc`` as the rendered pages show it: (its lines' text, title
+    chars, leader dots, number digits).  An entry's lines are read until
+    they hold its title; the characters after the title are the leader and number."""
+    with open_pdf(path) as pdf:
+        lines = [line for page in pdf.pages for line in lines_of(page)][1:]  # no heading
+    found = []
+    for entry in toc:
+        chars: list[Char] = []
+        while lines and len(chars) < len(entry.text) + (entry.page is not None):
+            chars.extend(lines.pop(0).chars)
+        if entry.page is None:
+            assert "".join(c.text for c in chars) == entry.text
+            continue
+        title, rest = chars[:len(entry.text)], chars[len(entry.text):]
+        digits = [c for c in rest if c.text.isdigit()]
+        dots = [c for c in rest if not c.text.isdigit()]
+        found.append(("".join(c.text for c in chars), title, dots, digits))
+    return found
+
+
+def test_toc_wraps_long_titles_beside_leaders_and_right_aligned_numbers(
+    tmp_path: Path, to_pdf
+) -> None:
+    lines = [
+        bundle_pages.TocLine(LINE_FILLING_TITLE, 1),
+        bundle_pages.TocLine(LINE_FILLING_TITLE + "（第二次修订稿）", 12),
+        bundle_pages.TocLine("承诺书"),
+        bundle_pages.TocLine("..", 105, nested=True),
+        bundle_pages.TocLine("-rf", 106, nested=True),
+        bundle_pages.TocLine("1", 107, nested=True),
+        bundle_pages.TocLine(LINE_FILLING_TITLE * 2, 108, nested=True),
+        bundle_pages.TocLine("张三", 1234, nested=True),
+    ]
+    path = tmp_path / "front.pdf"
+    path.write_bytes(to_pdf(bundle_pages.front_matter_docx(title=None, toc=lines)))
+    found = toc_entries_on(path, lines)
+    expected = [line for line in lines if line.page is not None]
+    assert [("".join(c.text for c in title), "".join(c.text for c in digits))
+            for _, title, _, digits in found] == [(line.text, str(line.page)) for line in expected]
+    for (title, title_chars, dots, digits), line in zip(found, expected, strict=True):
+        assert {c.text for c in dots} == {"."}, title
+        assert digits[-1].x1 == pytest.approx(RIGHT_MARGIN_X_MM, abs=0.3), title
+        assert len(dots) >= 3, f"{title}: no dot leader"
+        # every line of the title starts at the entry's indent: wrapped inside its column
+        indent = bundle_pages.NESTED_INDENT_CHARS if line.nested else 0
+        column = standard.MARGIN_LEFT_MM + indent * standard.ONE_CHAR_MM
+        assert min(c.x0 for c in title_chars) == pytest.approx(column, abs=0.3), title
+        # the title stays clear of the number, even where it fills its lines
+        assert max(c.x1 for c in title_chars) < digits[0].x0 - standard.ONE_CHAR_MM / 2, title
+        assert title_chars[-1].x1 <= dots[0].x0 + 0.1 and dots[-1].x1 <= digits[0].x0 + 0.1, title
+
+
+def test_cover_title_breaks_at_word_boundaries(tmp_path: Path, to_pdf) -> None:
+    """LibreOffice would fill the first line: 「…阶段材」 / 「料汇编」."""
+    title = "实验中学创先争优活动发动部署阶段材料汇编"  # 20 一字 of 一号: two lines
+    path = tmp_path / "front.pdf"
+    path.write_bytes(to_pdf(bundle_pages.front_matter_docx(
+        title=title, author=AUTHOR, date_text="2024年9月1日")))
+    with open_pdf(path) as pdf:
+        cover = [line for line in lines_of(pdf.pages[0])
+                 if line.size == bundle_pages.COVER_TITLE_SIZE]
+    assert [line.text for line in cover] == ["实验中学创先争优活动", "发动部署阶段材料汇编"]
+    centre = standard.MARGIN_LEFT_MM + standard.TEXT_BLOCK_WIDTH_MM / 2
+    for line in cover:
+        assert (line.x0 + line.x1) / 2 == pytest.approx(centre, abs=1.0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import logging
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from pypdf.errors import PyPdfError
 from ..errors import BundleError
 from ..layout import standard
 from ..layout.ooxml import child, make_deterministic, prune_styles, set_fonts
+from ..layout.rules import title_lines
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,15 @@ LANGUAGE = "zh-CN"
 
 COVER_TITLE_SIZE = standard.YIHAO
 COVER_TITLE_LINE_PT = COVER_TITLE_SIZE * 1.5
+#: the cover title's 一号 characters that fit one line of the text block
+COVER_TITLE_CELLS_PER_LINE = math.floor(
+    standard.mm_to_pt(standard.TEXT_BLOCK_WIDTH_MM) / COVER_TITLE_SIZE
+)
+#: words a bundle title is made of (「<活动><阶段>材料汇编」, an organ's 委员会): a cover
+#: line may end after the first kind or before the second, as well as where a plan
+#: title may break
+_COVER_WORD_ENDS = re.compile(r"活动|阶段|委员会")
+_COVER_WORD_STARTS = re.compile(r"材料汇编")
 #: from the top of the text block to the cover title, and from the title to the organ:
 #: room for three title lines and the organ and date on one page
 COVER_TITLE_TOP_MM = 60.0
@@ -53,8 +64,9 @@ TOC_HEADING_SIZE = standard.ERHAO
 LINE_PITCH_TWIPS = math.floor(standard.mm_to_pt(standard.LINE_PITCH_MM) * standard.TWIPS_PER_PT)
 #: indent of an entry inside a group, in 一字
 NESTED_INDENT_CHARS = standard.BODY_INDENT_CHARS
-#: room a 目录 line keeps for the dot leader and the number, in 一字 (estimate only)
-NUMBER_ROOM_CHARS = 4
+#: room a 目录 title leaves at the line's end for the dot leader and the number, in 一字:
+#: a four-digit number (two 一字 of the Latin face) and at least one 一字 of dots
+NUMBER_ROOM_CHARS = 3
 #: renderings of the front before giving up on numbers that keep moving
 MAX_RENDERS = 4
 
@@ -190,7 +202,11 @@ def front_matter_docx(
     _add_styles(doc)
     prune_styles(doc)
     if title is not None:
-        doc.add_paragraph(title, style=_TITLE_STYLE)
+        run = doc.add_paragraph(style=_TITLE_STYLE).add_run()
+        for index, line in enumerate(cover_title_lines(title)):
+            if index:
+                run.add_break()
+            run.add_text(line)
         organ = doc.add_paragraph(author or "", style=_ORGAN_STYLE)
         organ.paragraph_format.space_before = Mm(COVER_ORGAN_GAP_MM)
         if date_text:
@@ -214,15 +230,23 @@ def front_matter_docx(
     return make_deterministic(out.getvalue())  # equal bundles ask for equal front pages
 
 
+def cover_title_lines(title: str) -> list[str]:
+    """The cover title in balanced 一号 lines that end where a word does (LibreOffice
+    would fill each line and cut 「材料汇编」 anywhere)."""
+    breaks = [m.end() for m in _COVER_WORD_ENDS.finditer(title)]
+    breaks += [m.start() for m in _COVER_WORD_STARTS.finditer(title)]
+    return title_lines(title, COVER_TITLE_CELLS_PER_LINE, breaks)
+
+
 def estimate_toc_pages(toc: Sequence[TocLine]) -> int:
     """How many pages the 目录 takes, counted in grid lines: a first guess only."""
     per_line = standard.TEXT_BLOCK_WIDTH_MM / standard.ONE_CHAR_MM
     lines = 2  # the heading and the blank line under it
     for line in toc:
-        needed = _width_in_chars(line.text) + NUMBER_ROOM_CHARS
-        if line.nested:
-            needed += NESTED_INDENT_CHARS
-        lines += max(1, math.ceil(needed / per_line))
+        room = per_line - (NESTED_INDENT_CHARS if line.nested else 0)
+        if line.page is not None:
+            room -= NUMBER_ROOM_CHARS
+        lines += max(1, math.ceil(_width_in_chars(line.text) / room))
     return max(1, math.ceil(lines / standard.LINES_PER_PAGE))
 
 
@@ -304,8 +328,13 @@ def _add_styles(doc: DocxDocument) -> None:
     for name, indent in ((_TOC_ENTRY_STYLE, 0), (_TOC_NESTED_STYLE, NESTED_INDENT_CHARS)):
         fmt = _paragraph_style(doc, name, standard.FANGSONG, standard.SANHAO).paragraph_format
         fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        fmt.left_indent = one_char * (indent + 1)  # a wrapped title hangs one character in
-        fmt.first_line_indent = -one_char
+        # no hanging indent: its implicit tab stop would catch the tab after a title
+        # narrower than one 一字 (「..」, 「1」) and leave the number without a leader
+        fmt.left_indent = one_char * indent
+        fmt.first_line_indent = 0
+        # a title wraps short of the number's column; the tab stop lies beyond the right
+        # indent, at the margin, so the dots run out there to a right-aligned number
+        fmt.right_indent = one_char * NUMBER_ROOM_CHARS
         fmt.tab_stops.add_tab_stop(
             Mm(standard.TEXT_BLOCK_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
         )

@@ -11,7 +11,7 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -232,27 +232,32 @@ def _float_to_page_bottom(docx_table: DocxTable) -> None:
         child(margins, f"w:{side}", w=0, type="dxa")
 
 
-def title_lines(title: str) -> list[str]:
+def title_lines(title: str, cells_per_line: int = TITLE_CELLS_PER_LINE,
+                breaks: Collection[int] = ()) -> list[str]:
     """Break a long title into balanced lines at likely word boundaries.
 
     Explicit line breaks in the data win; otherwise lines are kept within the text
     block and as even as the break points allow (a trapezoid, longest line first).
+    ``cells_per_line`` is for a title set in another size than 二号, ``breaks`` for
+    indices where the caller knows a word ends (the parts a title is made of).
     """
     if "\n" in title:
         return [line.strip() for line in title.splitlines() if line.strip()]
     cells = text_cells(title)
-    if cells <= TITLE_CELLS_PER_LINE:
+    if cells <= cells_per_line:
         return [title]
-    count = math.ceil(cells / TITLE_CELLS_PER_LINE)
+    count = math.ceil(cells / cells_per_line)
     target = len(title) / count
     candidates = [i + 1 for i, ch in enumerate(title[:-1]) if ch in _TITLE_BREAK_AFTER]
     candidates += [match.start() for match in _TITLE_BREAK_BEFORE.finditer(title)]
+    candidates += [i for i in breaks if 0 < i < len(title)]
     fitting = [i for i in candidates
-               if text_cells(title[:i]) <= TITLE_CELLS_PER_LINE
-               and text_cells(title[i:]) <= TITLE_CELLS_PER_LINE * (count - 1)]
+               if text_cells(title[:i]) <= cells_per_line
+               and text_cells(title[i:]) <= cells_per_line * (count - 1)]
     cut = (min(fitting, key=lambda i: (abs(i - target), -i)) if fitting
            else min(len(title) - 1, math.ceil(target)))
-    return [title[:cut], *title_lines(title[cut:])]
+    return [title[:cut], *title_lines(title[cut:], cells_per_line,
+                                      [i - cut for i in breaks if i > cut])]
 
 
 def mark_text(tpl: DocxTemplate, text: str) -> RichText:
