@@ -10,6 +10,7 @@ import errno
 import io
 import json
 import os
+import re
 import subprocess
 import textwrap
 from pathlib import Path
@@ -32,7 +33,7 @@ from gongwen.errors import ConversionError, InputError
 from gongwen.inputs.roster import load_roster
 from gongwen.inputs.tallies import load_tallies
 from gongwen.kinds.document import Document
-from gongwen.text import chinese_numeral
+from gongwen.text import BIDI_CONTROLS, chinese_numeral
 
 PHASE = "动员部署"
 ACTIVITY = """\
@@ -481,3 +482,46 @@ def test_ctrl_c_while_converting_early_stops_libreoffice_and_keeps_outputs(
     leftover = [pid for pid in processes_with(marker, "soffice") if pid not in others]
     assert not leftover, "LibreOffice outlived the interrupted run"
 
+
+
+RLO, RLI, PDI, RLM = "\u202e", "\u2067", "\u2069", "\u200f"
+
+
+def test_bidi_controls_in_data_reach_neither_the_pages_nor_a_file_name(activity_dir, tmp_path):
+    """A name with an override (李<U+202E>强) would print its 目录 number backwards
+    (15 as 51) and put the control into its file name; so would any other field."""
+    extra = "".join(f"党员{chinese_numeral(n)},男,1980.05,2005.07,教师\n" for n in range(1, 10))
+    (activity_dir / "members.csv").write_text(
+        MEMBERS + extra + f"李{RLO}强,男,1982.04,2008.07,{RLM}教师\n", encoding="utf-8")
+    (activity_dir / "plan.yaml").write_text(PLAN.replace(
+        "关于开展主题党日活动的实施方案", f"关于开展{RLI}主题党日活动{PDI}的实施方案{RLO}"),
+        encoding="utf-8")
+    (activity_dir / "pledge.yaml").write_text(PLEDGE.replace(
+        "上好每一节课", f"上好每一节课{RLO}（共120节）"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_phase(activity_dir, PHASE, out)
+    assert result.exit_code == 0 and not result.failures
+    controls = set(BIDI_CONTROLS)
+    assert not any(controls & set(p.name) for p in out.rglob("*"))
+    assert (out / PHASE / "党员承诺书" / "李强.pdf").is_file()
+    assert (out / PHASE / "关于开展主题党日活动的实施方案.pdf").is_file()
+
+    bundle = PdfReader(result.bundle)
+    labels = bundle.page_labels
+    front = sum(1 for label in labels if not label.isdigit())
+    pledges = outline_tree(bundle)[-1]
+    assert [title for title, _ in pledges[1]][-1] == "李强"
+    starts = {item.title: bundle.get_destination_page_number(item)
+              for item in bundle.outline[-1] if not isinstance(item, list)}
+    text = subprocess.run(["pdftotext", "-layout", result.bundle, "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert not controls & set(text)
+    toc = text.split("\f")[1:front]
+    line = next(x for page in toc for x in page.splitlines() if "李强" in x)
+    printed = re.fullmatch(r"\s*李强\s*(?:\.\s*){3,}(\d+)\s*", line)
+    assert printed, line
+    assert int(labels[starts["李强"]]) >= 10  # a two-digit number shows a reversal
+    assert printed.group(1) == labels[starts["李强"]]
+    # the fields are printed as written, without their controls
+    assert "关于开展主题党日活动的实施方案" in "".join(text.split())
+    assert "上好每一节课（共120节）" in "".join(text.split())

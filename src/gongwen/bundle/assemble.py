@@ -33,7 +33,7 @@ from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringO
 from ..errors import BundleError
 from ..fileio import write_atomic
 from ..layout import standard
-from ..text import format_date
+from ..text import format_date, strip_bidi_controls
 from .pages import (
     COVER_BOOKMARK,
     LANGUAGE,
@@ -145,6 +145,9 @@ def build_bundle(
     if numbering not in ("body", "physical"):
         raise ValueError(f"numbering must be 'body' or 'physical', not {numbering!r}")
     entries = [_normalized(entry) for entry in entries]
+    title = strip_bidi_controls(title)
+    author = strip_bidi_controls(author) if author else author
+    subject = strip_bidi_controls(subject) if subject else subject
     _check_entries(entries, title)
     readers = _open_entries(entries)
     counts = [len(_pages_of(e, r)) for e, r in zip(entries, readers, strict=True)]
@@ -204,9 +207,13 @@ def _check_entries(entries: Sequence[BundleEntry], title: str) -> None:
 
 
 def _normalized(entry: BundleEntry) -> BundleEntry:
-    """A blank group (say, from a file in the current directory) means no group."""
-    group = (entry.group or "").strip() or None
-    return entry if group == entry.group else replace(entry, group=group)
+    """A blank group (say, from a file in the current directory) means no group; no
+    title or group keeps a bidi control, which would reorder the 目录 line's number
+    and the bookmark it prints (:mod:`gongwen.text.bidi`)."""
+    title = strip_bidi_controls(entry.title)
+    group = strip_bidi_controls(entry.group or "").strip() or None
+    return (entry if (title, group) == (entry.title, entry.group)
+            else replace(entry, title=title, group=group))
 
 
 def _source_name(entry: BundleEntry) -> str:

@@ -16,6 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import InputError, Location
+from ..text.bidi import strip_bidi_controls
 
 #: a path into nested data: keys as the user wrote them, list indices as ints
 KeyPath = tuple[str | int, ...]
@@ -40,9 +41,11 @@ class SourceData:
 
 
 def load_text(path: Path) -> str:
-    """Read a UTF-8 text file; a missing file or bad encoding is an InputError."""
+    """Read a UTF-8 text file; a missing file or bad encoding is an InputError.
+    Bidi controls are dropped here, so no data or body text carries one into a
+    document or a file name (:mod:`gongwen.text.bidi`)."""
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return strip_bidi_controls(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise InputError("file not found", location=Location(str(path)),
                          hint="check the path; relative paths start at the data file's folder"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import InputError, Location
 from ..models.member import GENDERS, Member, YearMonth
-from ..text import parse_year_month
+from ..text import parse_year_month, strip_bidi_controls
 from .sheets import Sheet, column_letter, normalize_header, read_sheet, split_sheet_spec
 
 #: field → the headers it is found under (compared after :func:`normalize_header`)
@@ -145,8 +145,9 @@ class Roster:
 
 
 def clean_name(text: str) -> str:
-    """A name as compared: trimmed, padding between Chinese characters removed."""
-    return _PADDING.sub("", str(text).strip())
+    """A name as compared: trimmed, padding between Chinese characters and bidi
+    controls removed (a name typed on the command line is cleaned like the roster's)."""
+    return _PADDING.sub("", strip_bidi_controls(str(text)).strip())
 
 
 def load_roster(spec: str | Path) -> Roster:

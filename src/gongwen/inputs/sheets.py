@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, Location
+from ..text.bidi import strip_bidi_controls
 
 SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 #: a sheet is named after the file: ``members.xlsx#第一支部``
@@ -131,8 +132,8 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
                          ) from None
     except IsADirectoryError:
         raise InputError("is a folder, not a file", location=Location(name)) from None
-    if suffix == ".csv":
-        return Sheet(name, _csv_rows(decode_text(data, name)))
+    if suffix == ".csv":  # bidi controls dropped as every input's (gongwen.text.bidi)
+        return Sheet(name, _csv_rows(strip_bidi_controls(decode_text(data, name))))
     return _xlsx_sheet(data, name, sheet)
 
 
@@ -177,7 +178,8 @@ def _xlsx_sheet(data: bytes, name: str, sheet: str | None) -> Sheet:
     else:
         raise InputError(f"has no worksheet {sheet!r}", location=Location(name),
                          hint="its worksheets: " + "、".join(book.sheetnames))
-    grid = [list(values) for values in worksheet.iter_rows(values_only=True)]
+    grid = [[strip_bidi_controls(v) if isinstance(v, str) else v for v in values]
+            for values in worksheet.iter_rows(values_only=True)]
     _fill_merged(grid, worksheet.merged_cells.ranges)
     rows = [SheetRow(number, values) for number, values in enumerate(grid, start=1)]
     return Sheet(name, [row for row in rows if not row.is_blank], worksheet.title)

@@ -17,6 +17,7 @@ from ..layout.ooxml import FIXED_ZIP_TIME
 from ..models import GongwenModel
 from ..templating.engine import read_template, render_docx
 from ..templating.registry import builtin_template, committed_template
+from ..text.bidi import strip_bidi_controls
 
 #: house-style templates (built in memory, not committed) a process keeps
 BUILT_TEMPLATES = 32
@@ -84,7 +85,9 @@ class Document:
 
 
 def safe_filename(text: str, limit: int = 80) -> str:
-    cleaned = _UNSAFE_FILENAME.sub("_", text).strip(" .") or "document"
+    """A file name from a title: no path separators, reserved or control characters,
+    and no bidi controls, which would show the name (and its extension) reordered."""
+    cleaned = _UNSAFE_FILENAME.sub("_", strip_bidi_controls(text)).strip(" .") or "document"
     cleaned = cleaned.replace("..", "_")
     return cleaned[:limit]
 

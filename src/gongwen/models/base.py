@@ -15,12 +15,13 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from ..errors import InputError
 from ..inputs.loader import SourceData
-from ..text import parse_date, parse_doc_number
+from ..text import parse_date, parse_doc_number, strip_bidi_controls_in
 
 M = TypeVar("M", bound="GongwenModel")
 
@@ -29,6 +30,12 @@ class GongwenModel(BaseModel):
     """A strict model: unknown fields are errors, every field has a Chinese name too."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_bidi_controls(cls, data: Any) -> Any:
+        """Data given from Python, not read from a file, is cleaned like a file's."""
+        return strip_bidi_controls_in(data)
 
     @classmethod
     def field_names(cls) -> dict[str, str]:

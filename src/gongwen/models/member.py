@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, NamedTuple
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from ..text import format_year_month, format_year_month_dotted, parse_year_month
+from ..text import (
+    format_year_month,
+    format_year_month_dotted,
+    parse_year_month,
+    strip_bidi_controls_in,
+)
 
 #: 性别 as rosters write it → the form printed
 GENDERS = {"男": "男", "女": "女", "男性": "男", "女性": "女", "m": "男", "f": "女",
@@ -62,6 +67,12 @@ class Member(BaseModel):
     note: str | None = None
     #: the roster's other columns, header → text, in the sheet's order
     extra: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_bidi_controls(cls, data: Any) -> Any:
+        """A member made in Python is cleaned like a roster's row (gongwen.text.bidi)."""
+        return strip_bidi_controls_in(data)
 
     def field_text(self, name: str, year_month_style: str = "dotted") -> str:
         """A field (or an extra column by its header) as printed in a form; ``""`` if empty."""

@@ -5,6 +5,7 @@ Pure functions over strings and dates; nothing here reads or writes files.
 
 from __future__ import annotations
 
+from .bidi import BIDI_CONTROLS, strip_bidi_controls, strip_bidi_controls_in
 from .blocks import Block, Heading, ListItem, Paragraph, Table, parse_body
 from .dates import (
     format_date,
@@ -23,6 +24,7 @@ from .numbering import (
 )
 
 __all__ = [
+    "BIDI_CONTROLS",
     "Block",
     "Heading",
     "ListItem",
@@ -40,4 +42,6 @@ __all__ = [
     "parse_date",
     "parse_doc_number",
     "parse_year_month",
+    "strip_bidi_controls",
+    "strip_bidi_controls_in",
 ]
