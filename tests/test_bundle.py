@@ -485,6 +485,13 @@ def test_toc_wraps_long_titles_beside_leaders_and_right_aligned_numbers(
     path = tmp_path / "front.pdf"
     path.write_bytes(to_pdf(bundle_pages.front_matter_docx(title=None, toc=lines)))
     found = toc_entries_on(path, lines)
+    with open_pdf(path) as pdf:
+        printed = [line.text for line in lines_of(pdf.pages[0])]
+    # a title wraps where a word ends, in balanced lines, as a plan's title does
+    assert printed[1] == "都江市实验中学党支部"
+    assert printed[2].startswith("关于深入开展创先争优活动的实施方案...")
+    assert printed[3] == "都江市实验中学党支部关于深入开展创先争优活动的"
+    assert printed[4].startswith("实施方案（第二次修订稿）...")
     expected = [line for line in lines if line.page is not None]
     assert [("".join(c.text for c in title), "".join(c.text for c in digits))
             for _, title, _, digits in found] == [(line.text, str(line.page)) for line in expected]

@@ -222,7 +222,7 @@ def front_matter_docx(
                 name, text = _TOC_GROUP_STYLE, line.text
             else:
                 name = _TOC_NESTED_STYLE if line.nested else _TOC_ENTRY_STYLE
-                text = f"{line.text}\t{line.page}"
+                text = "\n".join(toc_title_lines(line)) + f"\t{line.page}"  # \n: w:br
             paragraph = doc.add_paragraph(text)
             paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = style_ids[name]
     out = io.BytesIO()
@@ -238,15 +238,23 @@ def cover_title_lines(title: str) -> list[str]:
     return title_lines(title, COVER_TITLE_CELLS_PER_LINE, breaks)
 
 
+def toc_title_lines(line: TocLine) -> list[str]:
+    """An entry's title in the lines it takes beside the number's column: balanced, and
+    broken where a word ends, as a plan's title is (not 「…的实/施方案」)."""
+    cells = (standard.TEXT_BLOCK_WIDTH_MM / standard.ONE_CHAR_MM - NUMBER_ROOM_CHARS
+             - (NESTED_INDENT_CHARS if line.nested else 0))
+    return title_lines(line.text, math.floor(cells))
+
+
 def estimate_toc_pages(toc: Sequence[TocLine]) -> int:
     """How many pages the 目录 takes, counted in grid lines: a first guess only."""
     per_line = standard.TEXT_BLOCK_WIDTH_MM / standard.ONE_CHAR_MM
     lines = 2  # the heading and the blank line under it
     for line in toc:
-        room = per_line - (NESTED_INDENT_CHARS if line.nested else 0)
         if line.page is not None:
-            room -= NUMBER_ROOM_CHARS
-        lines += max(1, math.ceil(_width_in_chars(line.text) / room))
+            lines += len(toc_title_lines(line))
+        else:
+            lines += max(1, math.ceil(_width_in_chars(line.text) / per_line))
     return max(1, math.ceil(lines / standard.LINES_PER_PAGE))
 
 
