@@ -6,6 +6,7 @@ import datetime
 import io
 import re
 import subprocess
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -481,6 +482,7 @@ def test_toc_wraps_long_titles_beside_leaders_and_right_aligned_numbers(
         bundle_pages.TocLine("1", 107, nested=True),
         bundle_pages.TocLine(LINE_FILLING_TITLE * 2, 108, nested=True),
         bundle_pages.TocLine("张三", 1234, nested=True),
+        bundle_pages.TocLine("ئەخمەت", 1235, nested=True),  # right to left: a Uyghur name
     ]
     path = tmp_path / "front.pdf"
     path.write_bytes(to_pdf(bundle_pages.front_matter_docx(title=None, toc=lines)))
@@ -493,11 +495,15 @@ def test_toc_wraps_long_titles_beside_leaders_and_right_aligned_numbers(
     assert printed[3] == "都江市实验中学党支部关于深入开展创先争优活动的"
     assert printed[4].startswith("实施方案（第二次修订稿）...")
     expected = [line for line in lines if line.page is not None]
+    # pdfplumber reads the letters of a right-to-left name in the order they are drawn
     assert [("".join(c.text for c in title), "".join(c.text for c in digits))
-            for _, title, _, digits in found] == [(line.text, str(line.page)) for line in expected]
+            for _, title, _, digits in found] == [
+        (line.text[::-1] if unicodedata.bidirectional(line.text[0]) == "AL" else line.text,
+         str(line.page)) for line in expected]
     for (title, title_chars, dots, digits), line in zip(found, expected, strict=True):
         assert {c.text for c in dots} == {"."}, title
         assert digits[-1].x1 == pytest.approx(RIGHT_MARGIN_X_MM, abs=0.3), title
+        assert {c.size for c in digits} == {standard.SANHAO}, title
         assert len(dots) >= 3, f"{title}: no dot leader"
         # every line of the title starts at the entry's indent: wrapped inside its column
         indent = bundle_pages.NESTED_INDENT_CHARS if line.nested else 0

@@ -30,7 +30,7 @@ from pypdf.errors import PyPdfError
 
 from ..errors import BundleError
 from ..layout import standard
-from ..layout.ooxml import child, make_deterministic, prune_styles, set_fonts
+from ..layout.ooxml import child, half_points, make_deterministic, prune_styles, set_fonts
 from ..layout.rules import title_lines
 
 log = logging.getLogger(__name__)
@@ -363,4 +363,7 @@ def _paragraph_style(doc: DocxDocument, name: str, east_asia: str, size: float) 
     rpr = style.element.get_or_add_rPr()
     rpr.get_or_add_rFonts()  # in schema position, before w:sz; set_fonts fills it
     set_fonts(rpr, east_asia, standard.LATIN_FONT)
+    # the size of complex-script text too: the page number after a name in Arabic
+    # script (a Uyghur member's) is set as such, and would shrink to the default
+    child(rpr, "w:szCs", val=half_points(size))
     return style
