@@ -14,11 +14,12 @@ from openpyxl import Workbook
 from pypdf import PdfReader
 from test_bundle import text_pdf
 
-from gongwen.batch_steps import safe_name
+from gongwen.batch.steps import safe_name
 from gongwen.bundle import BundleEntry, build_bundle
-from gongwen.documents import render_all, safe_filename
 from gongwen.inputs import load_data
 from gongwen.inputs.roster import clean_name, load_roster
+from gongwen.kinds import render_all
+from gongwen.kinds.document import safe_filename
 from gongwen.models.member import Member
 from gongwen.text import BIDI_CONTROLS, strip_bidi_controls
 
