@@ -10,6 +10,7 @@ from docx.oxml.ns import qn
 from gongwen.bundle.pages import (
     TOC_HEADING,
     TocLine,
+    cover_title_lines,
     estimate_toc_pages,
     front_matter_docx,
     is_toc_heading,
@@ -124,3 +125,17 @@ def test_front_docx_toc_only_has_no_page_break() -> None:
     doc = Document(io.BytesIO(front_matter_docx(title=None, toc=[TocLine("甲", 1)])))
     assert doc.paragraphs[0].text == TOC_HEADING
     assert not doc.paragraphs[0].paragraph_format.page_break_before
+
+
+def test_cover_title_lines_end_where_words_do() -> None:
+    """The cover's 一号 lines (17 一字) break after the title's parts, or at spaces."""
+    assert cover_title_lines("创先争优活动发动部署阶段材料汇编") == ["创先争优活动发动部署阶段材料汇编"]
+    assert cover_title_lines("都江市实验中学党支部创先争优活动发动部署阶段材料汇编") == [
+        "都江市实验中学党支部创先争优活动", "发动部署阶段材料汇编"]
+    assert cover_title_lines("2024年度都江市实验中学党支部委员会党建工作材料汇编") == [
+        "2024年度都江市实验中学党支部委员会", "党建工作材料汇编"]
+    latin = "Materials of the Mobilisation Phase"
+    assert cover_title_lines(latin) == ["Materials of the", "Mobilisation Phase"]
+    # no break between whole words fits two lines: LibreOffice wraps it at a space
+    longer = "Materials of the Mobilisation Phase of the Campaign for Excellence"
+    assert cover_title_lines(longer) == [longer]

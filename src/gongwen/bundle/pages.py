@@ -52,8 +52,8 @@ COVER_TITLE_CELLS_PER_LINE = math.floor(
 )
 #: words a bundle title is made of (「<活动><阶段>材料汇编」, an organ's 委员会): a cover
 #: line may end after the first kind or before the second, as well as where a plan
-#: title may break
-_COVER_WORD_ENDS = re.compile(r"活动|阶段|委员会")
+#: title may break; and at a space, as a title in Latin letters does
+_COVER_WORD_ENDS = re.compile(r"活动|阶段|委员会|\s+")
 _COVER_WORD_STARTS = re.compile(r"材料汇编")
 #: from the top of the text block to the cover title, and from the title to the organ:
 #: room for three title lines and the organ and date on one page
@@ -235,7 +235,17 @@ def cover_title_lines(title: str) -> list[str]:
     would fill each line and cut 「材料汇编」 anywhere)."""
     breaks = [m.end() for m in _COVER_WORD_ENDS.finditer(title)]
     breaks += [m.start() for m in _COVER_WORD_STARTS.finditer(title)]
-    return title_lines(title, COVER_TITLE_CELLS_PER_LINE, breaks)
+    lines = title_lines(title, COVER_TITLE_CELLS_PER_LINE, breaks)
+    cut = 0
+    for line in lines[:-1]:
+        cut += len(line)
+        if _latin_word_char(title[cut - 1]) and _latin_word_char(title[cut]):
+            return [title]  # no whole-word break fits: LibreOffice wraps it at a space
+    return [line.strip() for line in lines]
+
+
+def _latin_word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 def toc_title_lines(line: TocLine) -> list[str]:
