@@ -16,6 +16,7 @@ from gongwen.bundle.pages import (
     is_toc_heading,
     plan_pages,
     toc_lines,
+    toc_title_lines,
 )
 from gongwen.layout import standard
 
@@ -139,3 +140,10 @@ def test_cover_title_lines_end_where_words_do() -> None:
     # no break between whole words fits two lines: LibreOffice wraps it at a space
     longer = "Materials of the Mobilisation Phase of the Campaign for Excellence"
     assert cover_title_lines(longer) == [longer]
+
+
+def test_toc_title_lines_keep_latin_words_whole() -> None:
+    title = "Minutes of the Branch Committee Meeting on the Campaign"  # 27.5 cells: 2 lines
+    lines = toc_title_lines(TocLine(title, 1))
+    assert len(lines) == 2 and " ".join(lines) == title
+    assert toc_title_lines(TocLine("张三", 1, nested=True)) == ["张三"]

@@ -52,8 +52,8 @@ COVER_TITLE_CELLS_PER_LINE = math.floor(
 )
 #: words a bundle title is made of (「<活动><阶段>材料汇编」, an organ's 委员会): a cover
 #: line may end after the first kind or before the second, as well as where a plan
-#: title may break; and at a space, as a title in Latin letters does
-_COVER_WORD_ENDS = re.compile(r"活动|阶段|委员会|\s+")
+#: title may break
+_COVER_WORD_ENDS = re.compile(r"活动|阶段|委员会")
 _COVER_WORD_STARTS = re.compile(r"材料汇编")
 #: from the top of the text block to the cover title, and from the title to the organ:
 #: room for three title lines and the organ and date on one page
@@ -235,17 +235,7 @@ def cover_title_lines(title: str) -> list[str]:
     would fill each line and cut 「材料汇编」 anywhere)."""
     breaks = [m.end() for m in _COVER_WORD_ENDS.finditer(title)]
     breaks += [m.start() for m in _COVER_WORD_STARTS.finditer(title)]
-    lines = title_lines(title, COVER_TITLE_CELLS_PER_LINE, breaks)
-    cut = 0
-    for line in lines[:-1]:
-        cut += len(line)
-        if _latin_word_char(title[cut - 1]) and _latin_word_char(title[cut]):
-            return [title]  # no whole-word break fits: LibreOffice wraps it at a space
-    return [line.strip() for line in lines]
-
-
-def _latin_word_char(char: str) -> bool:
-    return char.isascii() and char.isalnum()
+    return _whole_word_lines(title, COVER_TITLE_CELLS_PER_LINE, breaks)
 
 
 def toc_title_lines(line: TocLine) -> list[str]:
@@ -253,7 +243,25 @@ def toc_title_lines(line: TocLine) -> list[str]:
     broken where a word ends, as a plan's title is (not 「…的实/施方案」)."""
     cells = (standard.TEXT_BLOCK_WIDTH_MM / standard.ONE_CHAR_MM - NUMBER_ROOM_CHARS
              - (NESTED_INDENT_CHARS if line.nested else 0))
-    return title_lines(line.text, math.floor(cells))
+    return _whole_word_lines(line.text, math.floor(cells), [])
+
+
+def _whole_word_lines(title: str, cells_per_line: int, breaks: list[int]) -> list[str]:
+    """:func:`title_lines` with a space as a word boundary too; a title in Latin letters
+    that no whole-word break fits (title_lines then cuts mid-line) is left on one line
+    for LibreOffice to wrap at a space."""
+    breaks = breaks + [m.end() for m in re.finditer(r"\s+", title)]
+    lines = title_lines(title, cells_per_line, breaks)
+    cut = 0
+    for line in lines[:-1]:
+        cut += len(line)
+        if _latin_word_char(title[cut - 1]) and _latin_word_char(title[cut]):
+            return [title]
+    return [line.strip() for line in lines]
+
+
+def _latin_word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 def estimate_toc_pages(toc: Sequence[TocLine]) -> int:
