@@ -46,6 +46,7 @@ from .libreoffice import (
 from .long_tables import convert_paged
 from .office import Office, OfficeFailed, OfficeUnavailable, find_uno_python
 from .profiles import new_profile, new_root, save_profile
+from .punctuation import libreoffice_input
 from .verify import check_docx, check_pdf
 
 logger = logging.getLogger(__name__)
@@ -204,9 +205,20 @@ class Converter:
         self, inputs: Sequence[Path], out_dir: Path, options: Mapping, timeout: float | None
     ) -> str:
         """Convert ``inputs`` on a free worker; returns what LibreOffice said went wrong
-        (empty when nothing did)."""
+        (empty when nothing did).  LibreOffice reads copies that say ``w:overflowPunct``
+        its way (:mod:`.punctuation`); they go when the run is over."""
         if self._closed:
             raise ConversionError("the converter is closed")
+        copies = out_dir / ".libreoffice-input"
+        try:
+            return self._run_inputs([libreoffice_input(path, copies) for path in inputs],
+                                    out_dir, options, timeout)
+        finally:
+            shutil.rmtree(copies, ignore_errors=True)
+
+    def _run_inputs(
+        self, inputs: Sequence[Path], out_dir: Path, options: Mapping, timeout: float | None
+    ) -> str:
         limit = timeout or self.timeout
         if limit is None:
             limit = RUN_TIMEOUT_BASE_S + RUN_TIMEOUT_PER_FILE_S * len(inputs)

@@ -201,6 +201,9 @@ class Profile:
     line_spacing: str = "exact"
     exact_line_pt: float = mm_to_pt(LINE_PITCH_MM)
     tracking_pt: float = BODY_TRACKING_PT
+    #: Word's 「允许标点溢出边界」 (w:overflowPunct): off, a line-final 、，。 stays inside
+    #: the text block (the line breaks earlier); on, it may hang past the right margin
+    hanging_punctuation: bool = False
     styles: MappingProxyType = field(
         default_factory=lambda: MappingProxyType(_element_styles())
     )
@@ -239,6 +242,13 @@ PROFILES: MappingProxyType = MappingProxyType(
             deviations=("文档网格 (LibreOffice lays 21 lines a page with it)",),
             line_spacing="grid",
             tracking_pt=0.0,
+        ),
+        "hanging-punctuation": replace(
+            STRICT,
+            name="hanging-punctuation",
+            description="a line-final 、，。 may hang past the right margin (Word's default)",
+            deviations=("标点溢出边界 (standard: every glyph inside the 版心)",),
+            hanging_punctuation=True,
         ),
         "fixed-28pt": replace(
             STRICT,

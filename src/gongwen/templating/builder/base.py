@@ -133,6 +133,8 @@ def _set_doc_defaults(doc: DocxDocument, profile: Profile) -> None:
     # no widow/orphan control, so that every full page has its 22 lines; said
     # explicitly because Word reads a missing element as off and LibreOffice as on
     ppr.insert(0, OxmlElement("w:widowControl", {qn("w:val"): "0"}))
+    # 「允许标点溢出边界」: off keeps a line-final 、，。 inside the text block
+    child(ppr, "w:overflowPunct", val=int(profile.hanging_punctuation))
     spacing = child(ppr, "w:spacing", before=0, after=0)
     _line_spacing(spacing, profile)
     normal = doc.styles["Normal"].element
