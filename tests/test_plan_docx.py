@@ -118,10 +118,28 @@ def test_doc_number_date_and_end_block(sample_doc):
     assert by_style(sample_doc, "GwSignature") == ["中共都江市实验中学支部委员会"]
     assert by_style(sample_doc, "GwNote") == ["（此件发至全体党员）"]
     attachments = by_style(sample_doc, "GwAttachments")
-    assert attachments == ["附件：1. 创先争优活动领导小组成员名单", "2. 创先争优活动阶段安排表"]
+    assert attachments == ["附件：1.创先争优活动领导小组成员名单", "2.创先争优活动阶段安排表"]
     table_text = [c.text for t in sample_doc.tables for row in t.rows for c in row.cells]
     assert "抄送：都江市教育局党组，都江市教育局机关党委。" in table_text
     assert "2024年9月2日印发" in table_text
+
+
+def test_attachment_numbers_are_written_as_the_headings_are(sample_doc):
+    """「附件：1.名称」 as in GB/T 9704 7.3.4 and the 「1.」 headings: no space after the
+    number, and a number the data wrote itself is not printed twice."""
+    data = {"kind": "plan", "organ": "中共测试支部", "title": "关于测试的方案",
+            "body": "# 安排\n## 步骤\n### 准备\n正文。\n", "date": "2025-01-02",
+            "attachments": ["1. 党员名单", "2．活动安排表。", "3、 经费预算表", "2025年计划"]}
+    document = open_docx(gongwen.render(data).to_bytes())
+    assert by_style(document, "GwAttachments") == [
+        "附件：1.党员名单", "2.活动安排表", "3.经费预算表", "4.2025年计划"]
+    (heading,) = by_style(document, "GwHeading3")
+    numbered = re.compile(r"\d\.\S")
+    assert numbered.match(heading)
+    for line in by_style(document, "GwAttachments"):
+        assert numbered.match(line.removeprefix("附件："))
+    single = open_docx(gongwen.render({**data, "attachments": ["1. 党员名单。"]}).to_bytes())
+    assert by_style(single, "GwAttachments") == ["附件：党员名单"]
 
 
 def test_no_template_tag_survives(sample_doc):

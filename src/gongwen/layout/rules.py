@@ -123,15 +123,26 @@ def closing(
     return sub
 
 
+#: a number the data put before an attachment's name itself: 「1. 」「2．」「3、」
+_OWN_NUMBER = re.compile(r"^\s*\d+\s*[.．、]\s*")
+
+
+def attachment_name(name: str) -> str:
+    """An attachment's name as printed: no number of its own (gongwen numbers them) and
+    no punctuation after it (GB/T 9704 7.3.4)."""
+    return _OWN_NUMBER.sub("", name.strip()).rstrip("。．.，,；;")
+
+
 def _attachment_note(sub: Subdoc, names: Sequence[str]) -> None:
-    """「附件：」 + name, or numbered names aligned under the first one."""
+    """「附件：」 + name, or 「附件：1.名称」 numbered names aligned under the first one:
+    「1.」 touches the name as in the standard's example and as the 「1.」 headings do."""
     label = "附件" + FULL_WIDTH_COLON
     if len(names) == 1:
-        styled(sub, label + names[0].rstrip("。．.，,；;"), "GwAttachments")
+        styled(sub, label + attachment_name(names[0]), "GwAttachments")
         return
     for index, name in enumerate(names, start=1):
-        clean = name.rstrip("。．.，,；;")
-        paragraph = styled(sub, f"{label if index == 1 else ''}{index}. {clean}", "GwAttachments")
+        clean = attachment_name(name)
+        paragraph = styled(sub, f"{label if index == 1 else ''}{index}.{clean}", "GwAttachments")
         if index > 1:  # later items start where the first item's number starts
             ind = child(paragraph._p.get_or_add_pPr(), "w:ind")
             ind.set(qn("w:hanging"), "0")
