@@ -54,20 +54,36 @@ def blank(sub: Subdoc, lines: int = 1) -> None:
         styled(sub, "", "GwBody")
 
 
-def body(tpl: DocxTemplate, blocks: Sequence[Block]) -> Subdoc:
-    """The 正文: headings numbered by the text layer, paragraphs, lists, tables."""
+def body(tpl: DocxTemplate, blocks: Sequence[Block], *, keep_end_with_next: bool = False
+         ) -> Subdoc:
+    """The 正文: headings numbered by the text layer, paragraphs, lists, tables.
+
+    ``keep_end_with_next``: the last paragraph keeps with what follows (the 署名 and
+    成文日期, GB/T 9704 7.3.5), so that no page starts with the 署名 and none holds it
+    without body text above it."""
     sub = tpl.new_subdoc()
+    last: DocxParagraph | None = None
     for block in blocks:
+        last = None
         if isinstance(block, Heading):
-            styled(sub, block.full_text, HEADING_STYLES[block.level])
+            last = styled(sub, block.full_text, HEADING_STYLES[block.level])
         elif isinstance(block, Paragraph):
-            styled(sub, block.text, "GwBody")
+            last = styled(sub, block.text, "GwBody")
         elif isinstance(block, ListItem):
             marker = f"{block.number}." if block.ordered and block.number else ""
-            styled(sub, marker + block.text, "GwListItem")
+            last = styled(sub, marker + block.text, "GwListItem")
         elif isinstance(block, Table):
             table(sub, block.header, block.rows)
+    if keep_end_with_next and last is not None:
+        keep_with_next(last)
+        child(last._p.get_or_add_pPr(), "w:widowControl", val=1)
     return sub
+
+
+def keep_with_next(paragraph: DocxParagraph) -> DocxParagraph:
+    """No page break between ``paragraph`` and the next one."""
+    child(paragraph._p.get_or_add_pPr(), "w:keepNext")
+    return paragraph
 
 
 def table(sub: Subdoc, header: Sequence[str], rows: Sequence[Sequence[str]]) -> DocxTable:
@@ -111,16 +127,28 @@ def closing(
 ) -> Subdoc:
     """附件说明, 署名, 成文日期 and 附注, each a blank line apart as the standard says."""
     sub = tpl.new_subdoc()
+    signed = bool(signature or date)
     if attachments:
         blank(sub)
         _attachment_note(sub, attachments)
-    if signature or date:
+    if signed:
         blank(sub, standard.SIGNATURE_LINES_BELOW_BODY)
         _signature(sub, signature or "", format_date(date) if date else "")
     if note:
         text = note if note.startswith("（") else f"（{note}）"
         styled(sub, text, "GwNote")
+    if signed:  # 7.3.5: the 署名 and 日期 stay with the lines above them
+        paragraphs = sub.paragraphs
+        signature_at = max(i for i, p in enumerate(paragraphs)
+                           if _style_id(p) in ("GwSignature", "GwDate"))
+        for paragraph in paragraphs[:signature_at]:
+            keep_with_next(paragraph)
     return sub
+
+
+def _style_id(paragraph: DocxParagraph) -> str | None:
+    style = paragraph._p.pPr.find(qn("w:pStyle")) if paragraph._p.pPr is not None else None
+    return style.get(qn("w:val")) if style is not None else None
 
 
 #: a number the data put before an attachment's name itself: 「1. 」「2．」「3、」

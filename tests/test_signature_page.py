@@ -1,0 +1,68 @@
+"""GB/T 9704 7.3.5: the 署名 and 成文日期 stay with the body, measured on the PDF.
+
+Plans whose body (with or without a 附件说明) ends on the last lines of page 1, exactly
+at its end, or just past it: without care LibreOffice starts page 2 with the 署名, or
+with the 附件说明, or leaves the 成文日期 alone there.  On every one of them the page
+holding the 署名 starts with body text, and the date is on the 署名's page.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pdfgeom import body_lines, lines_of, open_pdf
+
+import gongwen
+from gongwen.convert import Converter
+
+ORGAN = "中共青川县第三中学支部委员会"
+LAST = "这是最后一段正文，它有两行长，" * 3  # two lines
+#: one-line paragraphs before the last: the body then ends from line 17 of page 1 to
+#: line 1 of page 2 (page 1 holds 20 body lines under the title and 主送)
+COUNTS = range(13, 18)
+
+
+def plan(count: int, attachments: bool) -> dict:
+    data = {"kind": "plan", "organ": ORGAN, "title": "关于开展读书活动的实施方案",
+            "addressee": "各党小组", "date": "2025-11-30",
+            "body": "\n\n".join(["为弘扬志愿精神，制定本方案。"] * count + [LAST]) + "\n"}
+    if attachments:
+        data["attachments"] = ["党员名单", "活动安排表"]
+    return data
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> dict[str, list[list[str]]]:
+    """Each plan's pages as the text of their 三号 lines."""
+    folder = tmp_path_factory.mktemp("signature")
+    names, paths = [], []
+    for count in COUNTS:
+        for attachments in (False, True):
+            name = f"n{count}{'-attachments' if attachments else ''}"
+            names.append(name)
+            paths.append(gongwen.render(plan(count, attachments)).save(folder / f"{name}.docx"))
+    with Converter() as converter:
+        pdfs = converter.convert(paths, folder / "pdf")
+    found = {}
+    for name, pdf in zip(names, pdfs, strict=True):
+        with open_pdf(pdf) as document:
+            found[name] = [[line.text for line in body_lines(lines_of(page))]
+                           for page in document.pages]
+    return found
+
+
+def test_signature_and_date_stay_with_the_body(pages):
+    assert any(len(texts) == 2 for texts in pages.values())  # some did reach page 2
+    for name, texts in pages.items():
+        (index,) = [i for i, lines in enumerate(texts) if ORGAN in lines]
+        lines = texts[index]
+        at = lines.index(ORGAN)
+        assert lines[at + 1] == "2025年11月30日", f"{name}: the date left its 署名"
+        first = lines[0]
+        assert LAST.startswith(first) or first in LAST or first == "各党小组：", (
+            f"{name}: page {index + 1} starts with {first!r}, not with body text")
+        above = lines[:at]
+        assert any(text in LAST for text in above), f"{name}: no body text above the 署名"
+        if index:  # what moved is the last paragraph and the closing: page 1 is else full
+            closing = 1 + 2 + 1 + 2 if "attachments" in name else 1 + 2  # blanks included
+            moved = 2 + closing
+            assert len(texts[index - 1]) >= 20 - moved, f"{name}: page {index} left too empty"
