@@ -114,6 +114,8 @@ SIGNATURE_LINES_BELOW_BODY = 1  # 正文(或附件说明)下空一行编排署�
 SIGNATURE_RIGHT_INDENT_CHARS = 2  # 不加盖印章: 署名右空二字
 DATE_OFFSET_CHARS = 2  # 成文日期首字比署名首字右移二字
 HEADING_NUMBERS = ("一、", "（一）", "1.", "（1）")
+#: a body table's cell margins left and right (not in the standard: Word's default)
+BODY_TABLE_CELL_MARGIN_MM = 1.9
 
 # --- 版记 (end block) ---------------------------------------------------------------
 

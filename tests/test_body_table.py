@@ -1,0 +1,77 @@
+"""A table in the 正文 (a 12-member 领导小组 list) gets column widths from its content.
+
+With equal widths the 分工 column wrapped to four lines beside two half-empty ones; the
+PDF is measured: every row is at most two lines tall, the table spans the 版心.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+from pdfgeom import black_rules, lines_of, open_pdf
+
+import gongwen
+from gongwen import standard
+from gongwen.layout import column_widths
+
+LEFT = standard.MARGIN_LEFT_MM
+RIGHT = LEFT + standard.TEXT_BLOCK_WIDTH_MM
+DUTIES = ["全面负责创先争优活动的组织领导和统筹协调，审定活动方案和各阶段工作总结",
+          "协助组长抓好活动的组织实施，负责宣传发动、简报编写和典型经验的总结推广",
+          "负责教师党员的学习教育、公开承诺和践诺检查，组织开展业务练兵和教学竞赛"]
+MEMBERS = [("组长", "林明富", DUTIES[0]), ("副组长", "陈秀英", DUTIES[1])] + [
+    ("成员", name, DUTIES[2]) for name in
+    ("王建国", "吴静", "张伟", "李娜", "刘洋", "赵敏", "孙强", "周芳", "郑浩", "欧阳明")]
+TABLE = "| 职务 | 姓名 | 分工 |\n|---|---|---|\n" + "".join(
+    f"| {role} | {name} | {duty} |\n" for role, name, duty in MEMBERS)
+PLAN = {"kind": "plan", "organ": "中共测试支部", "title": "关于成立创先争优活动领导小组的通知",
+        "body": "# 领导小组\n经支部会议研究，成立领导小组，成员及分工如下：\n\n" + TABLE,
+        "date": "2025-01-02"}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> tuple[docx.document.Document, Path]:
+    document = gongwen.render(PLAN)
+    pdf = tmp_path_factory.mktemp("table") / "table.pdf"
+    document.to_pdf(pdf)
+    return docx.Document(io.BytesIO(document.to_bytes())), pdf
+
+
+def test_columns_follow_their_content(rendered):
+    (table,) = rendered[0].tables
+    widths = [cell.width.twips for cell in table.rows[0].cells]
+    grid = [int(col.w.twips) for col in table._tbl.tblGrid.gridCol_lst]
+    assert widths == grid
+    assert sum(widths) == standard.mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM)
+    role, name, duty = widths
+    assert duty > 4 * max(role, name)  # the long column takes the room
+    size = standard.SIHAO * standard.TWIPS_PER_PT
+    assert min(role, name) >= 3 * size  # 「副组长」「欧阳明」 stay on one line
+
+
+def test_no_row_wraps_beyond_two_lines(rendered):
+    with open_pdf(rendered[1]) as pdf:
+        rows, texts = [], []
+        for page in pdf.pages:
+            rules = [r for r in black_rules(page) if r.length > 100]
+            assert all(r.x0 == pytest.approx(LEFT, abs=1) and r.x1 == pytest.approx(RIGHT, abs=1)
+                       for r in rules)
+            rows += [b.y - a.y for a, b in zip(rules, rules[1:], strict=False)]
+            texts += [line.text for line in lines_of(page) if line.size == standard.SIHAO]
+    assert len(rows) >= 1 + len(MEMBERS)  # and the header again on a second page
+    two_lines = 2 * standard.LINE_PITCH_MM + 1
+    assert max(rows) <= two_lines, [round(h, 1) for h in rows]
+    assert any(text.startswith("副组长陈秀英") for text in texts)  # one line each
+
+
+def test_more_columns_than_room_share_by_their_headers():
+    header = ["序号", "姓名", "性别", "出生年月", "入党时间", "职务", "所在支部", "编号", "学历",
+              "民族", "电话", "备注"]
+    widths = column_widths(header, [["1", "林明富", "男", "1972.05", "1996.07", "党支部书记",
+                                     "都江市实验中学党支部", "DJS001", "本科", "汉族",
+                                     "13800000000", ""]], 8844, 280, 286)
+    assert sum(widths) == 8844 and min(widths) > 0
+    assert widths[header.index("出生年月")] > widths[header.index("性别")]
