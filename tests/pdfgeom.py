@@ -30,6 +30,8 @@ from pathlib import Path
 
 import pdfplumber
 
+from gongwen import standard
+
 PT_TO_MM = 25.4 / 72
 #: LibreOffice places the baseline of an exactly spaced line at 4/5 of its height
 LO_BASELINE_SHARE = 0.8
@@ -251,3 +253,38 @@ def line_ink(page: pdfplumber.page.Page, line: Line,
 
 def open_pdf(path: str | Path) -> pdfplumber.PDF:
     return pdfplumber.open(str(path))
+
+
+# --- the text block (版心) --------------------------------------------------------------
+
+#: how far a glyph box may pass the 版心's edge: box rounding, not a hanging 、 (5.6 mm)
+TEXT_BLOCK_TOLERANCE_MM = 0.3
+
+
+def text_block(page: pdfplumber.page.Page) -> tuple[float, float, float, float]:
+    """The 版心 (left, top, right, bottom, mm) of a portrait page, or of a landscape
+    table page (the paper turned: the 订口 at the top, the page number's margin left)."""
+    if page.width > page.height:
+        left, top = standard.LANDSCAPE_MARGIN_LEFT_MM, standard.LANDSCAPE_MARGIN_TOP_MM
+        return (left, top, standard.LANDSCAPE_PAGE_WIDTH_MM - standard.LANDSCAPE_MARGIN_RIGHT_MM,
+                standard.LANDSCAPE_PAGE_HEIGHT_MM - standard.LANDSCAPE_MARGIN_BOTTOM_MM)
+    left, top = standard.MARGIN_LEFT_MM, standard.MARGIN_TOP_MM
+    return (left, top, left + standard.TEXT_BLOCK_WIDTH_MM, top + standard.TEXT_BLOCK_HEIGHT_MM)
+
+
+def outside_text_block(page: pdfplumber.page.Page) -> list[Char]:
+    """Upright glyphs on the lines of the 版心 that reach past its left or right edge
+    (the page number under it, or turned in a landscape page's margin, is not in it)."""
+    left, top, right, bottom = text_block(page)
+    slack = TEXT_BLOCK_TOLERANCE_MM
+    found = []
+    for char in page.chars:
+        if not char["text"].strip() or not char.get("upright", True):
+            continue
+        if not top <= _baseline(page, char) * PT_TO_MM <= bottom + slack:
+            continue
+        x0, x1 = char["x0"] * PT_TO_MM, char["x1"] * PT_TO_MM
+        if x0 < left - slack or x1 > right + slack:
+            found.append(Char(char["text"], x0, x1, round(char["size"], 1),
+                              char["fontname"].split("+")[-1], _color(char)))
+    return found
