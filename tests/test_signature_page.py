@@ -9,7 +9,7 @@ holding the 署名 starts with body text, and the date is on the 署名's page.
 from __future__ import annotations
 
 import pytest
-from pdfgeom import body_lines, lines_of, open_pdf
+from pdfgeom import lines_of, open_pdf
 
 import gongwen
 from gongwen.convert import Converter
@@ -30,24 +30,39 @@ def plan(count: int, attachments: bool) -> dict:
     return data
 
 
+#: a body that ends with a table: the 署名 keeps with its last row
+TABLE = "| 职务 | 姓名 |\n|---|---|\n" + "".join(f"| 成员 | 党员{i} |\n" for i in range(6))
+TABLE_COUNTS = range(10, 14)  # the table ends on page 1, at its end, and past it
+
+
+def table_plan(count: int) -> dict:
+    return {**plan(count, False),
+            "body": "\n\n".join(["为弘扬志愿精神，制定本方案。"] * count + [TABLE]) + "\n"}
+
+
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory) -> dict[str, list[list[str]]]:
-    """Each plan's pages as the text of their 三号 lines."""
+def converted(tmp_path_factory) -> dict[str, list[list[tuple[float, str]]]]:
+    """Each plan's pages as the (size, text) of their lines."""
     folder = tmp_path_factory.mktemp("signature")
-    names, paths = [], []
-    for count in COUNTS:
-        for attachments in (False, True):
-            name = f"n{count}{'-attachments' if attachments else ''}"
-            names.append(name)
-            paths.append(gongwen.render(plan(count, attachments)).save(folder / f"{name}.docx"))
+    plans = {f"n{count}{'-attachments' if attachments else ''}": plan(count, attachments)
+             for count in COUNTS for attachments in (False, True)}
+    plans.update({f"table{count}": table_plan(count) for count in TABLE_COUNTS})
+    paths = [gongwen.render(data).save(folder / f"{name}.docx") for name, data in plans.items()]
     with Converter() as converter:
         pdfs = converter.convert(paths, folder / "pdf")
     found = {}
-    for name, pdf in zip(names, pdfs, strict=True):
+    for name, pdf in zip(plans, pdfs, strict=True):
         with open_pdf(pdf) as document:
-            found[name] = [[line.text for line in body_lines(lines_of(page))]
+            found[name] = [[(line.size, line.text) for line in lines_of(page)]
                            for page in document.pages]
     return found
+
+
+@pytest.fixture
+def pages(converted) -> dict[str, list[list[str]]]:
+    """The plans without a table, their pages as the text of their 三号 lines."""
+    return {name: [[text for size, text in page if size == 16.0] for page in found]
+            for name, found in converted.items() if name.startswith("n")}
 
 
 def test_signature_and_date_stay_with_the_body(pages):
@@ -66,3 +81,13 @@ def test_signature_and_date_stay_with_the_body(pages):
             closing = 1 + 2 + 1 + 2 if "attachments" in name else 1 + 2  # blanks included
             moved = 2 + closing
             assert len(texts[index - 1]) >= 20 - moved, f"{name}: page {index} left too empty"
+
+
+def test_signature_stays_with_a_closing_table(converted):
+    tables = {name: found for name, found in converted.items() if name.startswith("table")}
+    assert any(len(found) == 2 for found in tables.values())
+    for name, found in tables.items():
+        (page,) = [[text for size, text in page if size >= 14.0] for page in found
+                   if (16.0, ORGAN) in page]
+        at = page.index(ORGAN)
+        assert "成员党员5" in page[:at], f"{name}: the 署名 left the table: {page}"

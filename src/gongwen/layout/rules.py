@@ -58,25 +58,26 @@ def body(tpl: DocxTemplate, blocks: Sequence[Block], *, keep_end_with_next: bool
          ) -> Subdoc:
     """The 正文: headings numbered by the text layer, paragraphs, lists, tables.
 
-    ``keep_end_with_next``: the last paragraph keeps with what follows (the 署名 and
-    成文日期, GB/T 9704 7.3.5), so that no page starts with the 署名 and none holds it
-    without body text above it."""
+    ``keep_end_with_next``: the last paragraph (or a closing table's last row) keeps with
+    what follows, the 署名 and 成文日期 (GB/T 9704 7.3.5), so that no page starts with the
+    署名 and none holds it without body text above it.  LibreOffice then moves the whole
+    paragraph; Word, with widow control on it, its last two lines."""
     sub = tpl.new_subdoc()
-    last: DocxParagraph | None = None
+    tail: list[DocxParagraph] = []
     for block in blocks:
-        last = None
         if isinstance(block, Heading):
-            last = styled(sub, block.full_text, HEADING_STYLES[block.level])
+            tail = [styled(sub, block.full_text, HEADING_STYLES[block.level])]
         elif isinstance(block, Paragraph):
-            last = styled(sub, block.text, "GwBody")
+            tail = [styled(sub, block.text, "GwBody")]
         elif isinstance(block, ListItem):
             marker = f"{block.number}." if block.ordered and block.number else ""
-            last = styled(sub, marker + block.text, "GwListItem")
+            tail = [styled(sub, marker + block.text, "GwListItem")]
         elif isinstance(block, Table):
-            table(sub, block.header, block.rows)
-    if keep_end_with_next and last is not None:
-        keep_with_next(last)
-        child(last._p.get_or_add_pPr(), "w:widowControl", val=1)
+            last_row = table(sub, block.header, block.rows).rows[-1]
+            tail = [paragraph for cell in last_row.cells for paragraph in cell.paragraphs]
+    if keep_end_with_next:
+        for paragraph in tail:
+            child(keep_with_next(paragraph)._p.get_or_add_pPr(), "w:widowControl", val=1)
     return sub
 
 
