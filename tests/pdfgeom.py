@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from gongwen import standard
+from gongwen.layout import standard
 
 PT_TO_MM = 25.4 / 72
 #: LibreOffice places the baseline of an exactly spaced line at 4/5 of its height
