@@ -51,8 +51,8 @@ def render_plan(plan: Plan, options: RenderOptions) -> list[Document]:
             "addressee": with_colon(plan.addressee),
             "organ": plan.organ,
             "date": plan.date,
-            "body": layout.body(tpl, blocks, keep_end_with_next=bool(
-                plan.attachments or plan.signer or plan.date)),
+            "body": layout.body(tpl, blocks, keep_end_with_next=layout.has_closing(
+                plan.attachments, plan.signer, plan.date)),
             "closing": layout.closing(tpl, attachments=plan.attachments,
                                       signature=plan.signer, date=plan.date, note=plan.note),
             "end_block": layout.end_block(tpl, cc=plan.cc, printer=plan.printer,

@@ -183,25 +183,36 @@ def closing(
     date: object | None,
     note: str | None,
 ) -> Subdoc:
-    """附件说明, 署名, 成文日期 and 附注, each a blank line apart as the standard says."""
+    """附件说明, 署名, 成文日期 and 附注, each a blank line apart as the standard says.
+
+    Everything down to the 成文日期 (or the last 附件说明 line) keeps with the next
+    paragraph: with the body's last paragraph keeping with the closing
+    (:func:`body`), they move to a new page together, never alone (7.3.5)."""
     sub = tpl.new_subdoc()
-    signed = bool(signature or date)
     if attachments:
         blank(sub)
         _attachment_note(sub, attachments)
-    if signed:
+    if signature or date:
         blank(sub, standard.SIGNATURE_LINES_BELOW_BODY)
         _signature(sub, signature or "", format_date(date) if date else "")
     if note:
         text = note if note.startswith("（") else f"（{note}）"
         styled(sub, text, "GwNote")
-    if signed:  # 7.3.5: the 署名 and 日期 stay with the lines above them
-        paragraphs = sub.paragraphs
-        signature_at = max(i for i, p in enumerate(paragraphs)
-                           if _style_id(p) in ("GwSignature", "GwDate"))
-        for paragraph in paragraphs[:signature_at]:
-            keep_with_next(paragraph)
+    paragraphs = sub.paragraphs
+    kept = [i for i, p in enumerate(paragraphs) if _style_id(p) in CLOSING_STYLES]
+    for paragraph in paragraphs[:max(kept, default=0)]:
+        keep_with_next(paragraph)
     return sub
+
+
+#: the closing's paragraphs that stay with the body's last lines
+CLOSING_STYLES = ("GwAttachments", "GwSignature", "GwDate")
+
+
+def has_closing(attachments: Sequence[str], signature: str | None, date: object | None
+                ) -> bool:
+    """Whether :func:`closing` writes a 附件说明, 署名 or 成文日期 the body must keep with."""
+    return bool(attachments or signature or date)
 
 
 def _style_id(paragraph: DocxParagraph) -> str | None:
