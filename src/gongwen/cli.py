@@ -28,10 +28,16 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except GongwenError as exc:
-            click.secho(f"error: {exc}", fg="red", err=True)
+            print_error(exc)
             sys.exit(exc.exit_code)
 
     return wrapper
+
+
+def print_error(error: GongwenError | str, prefix: str = "error") -> None:
+    """``error: …`` on every line (an error listing several problems has one a line)."""
+    for line in str(error).splitlines() or [""]:
+        click.secho(f"{prefix}: {line}", fg="red", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -223,16 +229,22 @@ def batch(activity: Path, phase: str, output: Path, only_kinds: tuple[str, ...],
     redoes only what changed.  Exit code 1 when some documents failed (the
     others are made; the bundle only with --partial).
     """
-    from .batch.phase import plan_phase, run_phase
+    from .batch.phase import check_phase, run_phase
     from .batch.progress import progress_for
 
-    if plan_only:
-        plan = plan_phase(activity, phase, only_kinds=only_kinds or None)
+    if plan_only:  # a dry run: the checks of a real run, nothing rendered
+        plan = check_phase(activity, phase, only_kinds=only_kinds or None,
+                           members=members or None)
         click.echo(f"{plan.phase.name}: {plan.phase.start} – {plan.phase.end}")
         for doc in plan.documents:
-            state = click.style(f"  error: {doc.error}", fg="red") if doc.error else ""
+            state = click.style("  (error, below)", fg="red") if doc.error else ""
             click.echo(f"  {doc.name:28} {doc.kind:12} {doc.label}{state}")
-        return
+        for doc in plan.documents:
+            if doc.error is not None:
+                print_error(doc.error)
+        for problem in plan.problems:
+            print_error(problem)
+        sys.exit(plan.exit_code)
     result = run_phase(activity, phase, output, only_kinds=only_kinds or None,
                        members=members or None, force=force, partial=partial,
                        progress=progress_for())

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from .activity import Activity, Phase, load_activity
-from .phase import PhasePlan, PlannedDocument, plan_phase, run_phase
+from .phase import PhasePlan, PlannedDocument, check_phase, plan_phase, run_phase
 from .result import BatchResult, DocumentOutcome, Failure
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Phase",
     "PhasePlan",
     "PlannedDocument",
+    "check_phase",
     "load_activity",
     "plan_phase",
     "run_phase",

@@ -24,8 +24,11 @@ DATE_FIELD = "date"
 ISSUE_FIELD = "issue"
 TOTAL_ISSUE_FIELD = "total_issue"
 DOC_NUMBER_FIELD = "doc_number"
+TALLIES_FIELD = "tallies"
 #: names the member tables' lookups return: name → where it is written
 NameIndex = dict[str, Location]
+#: a problem and the document it is about
+Problem = tuple["LoadedDocument", InputError]
 
 
 class ConsistencyError(InputError):
@@ -57,6 +60,15 @@ class LoadedDocument:
     @property
     def file(self) -> str:
         return str(self.spec.path)
+
+    @property
+    def kind(self) -> type[GongwenModel] | None:
+        """The model class of the document's kind, also when its data is wrong."""
+        if self.model is not None:
+            return type(self.model)
+        if self.source is None:
+            return None
+        return KINDS.get(str(self.source.data.get("kind", self.source.data.get("类型", "plan"))))
 
     def where(self, field: str) -> Location:
         """The line of Python field ``field`` as this file spells it."""
@@ -111,31 +123,62 @@ def check_activity(
     activity: Activity,
     documents: list[LoadedDocument] | None = None,
     *,
+    phase: Phase | None = None,
     roster_names: Callable[[Path], NameIndex | None] | None = None,
     tally_names: Callable[[Path], NameIndex | None] | None = None,
 ) -> None:
     """Raise :class:`ConsistencyError` listing every disagreement between documents.
 
     ``roster_names``/``tally_names`` read a roster or tallies file into its member names
-    (None when the file cannot be read: its own errors come when rendering).
+    (None when the file cannot be read: its own errors come when rendering).  With
+    ``phase``, only the problems of the documents that phase hands in count: a wrong
+    date in a later phase's 简报 does not stop this phase's run.
     """
-    documents = load_all(activity) if documents is None else documents
-    valid = [doc for doc in documents if doc.model is not None]
-    problems = [*check_dates(activity, valid), *check_issues(valid),
-                *check_doc_numbers(valid)]
-    if roster_names is not None:
-        problems += check_members(activity, roster_names, tally_names)
+    problems = find_problems(activity, documents, phase=phase, roster_names=roster_names,
+                             tally_names=tally_names)
     if problems:
         raise ConsistencyError(problems)
 
 
-def check_dates(activity: Activity, documents: Iterable[LoadedDocument]) -> list[InputError]:
+def find_problems(
+    activity: Activity,
+    documents: list[LoadedDocument] | None = None,
+    *,
+    phase: Phase | None = None,
+    roster_names: Callable[[Path], NameIndex | None] | None = None,
+    tally_names: Callable[[Path], NameIndex | None] | None = None,
+) -> list[InputError]:
+    """:func:`check_activity`'s problems, returned rather than raised (a dry run lists
+    them next to the documents)."""
+    documents = load_all(activity) if documents is None else documents
+    valid = [doc for doc in documents if doc.model is not None]
+    keep = _of_phase(phase)
+    problems = [*check_dates(activity, valid, phase=phase),
+                *(e for doc, e in _issue_problems(valid) if keep(doc)),
+                *(e for doc, e in _doc_number_problems(valid) if keep(doc))]
+    if roster_names is not None:
+        problems += check_members(activity, roster_names, tally_names, phase=phase,
+                                  documents=documents)
+    return problems
+
+
+def _of_phase(phase: Phase | None) -> Callable[[LoadedDocument], bool]:
+    """Whether a document is one ``phase`` hands in (every document without a phase)."""
+    if phase is None:
+        return lambda doc: True
+    paths = {spec.path for spec in phase.documents}
+    return lambda doc: doc.spec.path in paths
+
+
+def check_dates(activity: Activity, documents: Iterable[LoadedDocument], *,
+                phase: Phase | None = None) -> list[InputError]:
     """A document lies in the phase that first lists it, and no later phase lists a
-    document dated after that phase's end."""
+    document dated after that phase's end (with ``phase``: only that phase's documents)."""
     problems = []
+    keep = _of_phase(phase)
     for doc in documents:
         day = getattr(doc.model, DATE_FIELD, None)
-        if not isinstance(day, dt.date):
+        if not isinstance(day, dt.date) or not keep(doc):
             continue
         if not doc.phase.contains(day):
             problems.append(InputError(
@@ -143,10 +186,12 @@ def check_dates(activity: Activity, documents: Iterable[LoadedDocument]) -> list
                 f"{doc.phase.end})", location=doc.where(DATE_FIELD),
                 field=doc.spelled(DATE_FIELD),
                 hint="correct the date, or list the file under the phase it belongs to"))
-        for phase in activity.phases[doc.phase.index + 1:]:
-            if doc.spec.path in {s.path for s in phase.documents} and day > phase.end:
+        for later in activity.phases[doc.phase.index + 1:]:
+            if phase not in (None, later):
+                continue
+            if doc.spec.path in {s.path for s in later.documents} and day > later.end:
                 problems.append(InputError(
-                    f"listed in phase {phase.name}, which ends {phase.end} before its date "
+                    f"listed in phase {later.name}, which ends {later.end} before its date "
                     f"{day}", location=doc.where(DATE_FIELD), field=doc.spelled(DATE_FIELD)))
     return problems
 
@@ -154,7 +199,11 @@ def check_dates(activity: Activity, documents: Iterable[LoadedDocument]) -> list
 def check_issues(documents: Iterable[LoadedDocument]) -> list[InputError]:
     """期号 of each briefing series (same name and 年度) go 1, 2, 3 … in the order the
     phases list them: no gaps, no repeats; 总期号 likewise across years."""
-    problems: list[InputError] = []
+    return [error for _, error in _issue_problems(documents)]
+
+
+def _issue_problems(documents: Iterable[LoadedDocument]) -> list[Problem]:
+    problems: list[Problem] = []
     series: dict[tuple[str, ...], LoadedDocument] = {}
     totals: dict[tuple[str, ...], LoadedDocument] = {}
     for doc in documents:
@@ -170,7 +219,7 @@ def check_issues(documents: Iterable[LoadedDocument]) -> list[InputError]:
 
 
 def _next_in(last: dict[tuple[str, ...], LoadedDocument], key: tuple[str, ...],
-             doc: LoadedDocument, field: str, problems: list[InputError]) -> None:
+             doc: LoadedDocument, field: str, problems: list[Problem]) -> None:
     number = getattr(doc.model, field)
     before = last.get(key)
     last[key] = doc
@@ -184,15 +233,19 @@ def _next_in(last: dict[tuple[str, ...], LoadedDocument], key: tuple[str, ...],
     else:
         missing = "、".join(str(n) for n in range(previous + 1, number))
         what = f"skips {missing}: {number} follows {previous} of {before.spec.path.name}"
-    problems.append(InputError(
+    problems.append((doc, InputError(
         what, location=doc.where(field), field=doc.spelled(field),
         hint=f"{key[0]}: numbers go up by one across phases, in the order activity.yaml "
-             f"lists the issues ({before.phase.name} → {doc.phase.name})"))
+             f"lists the issues ({before.phase.name} → {doc.phase.name})")))
 
 
 def check_doc_numbers(documents: Iterable[LoadedDocument]) -> list[InputError]:
     """No two documents of the activity carry the same 发文字号."""
-    problems = []
+    return [error for _, error in _doc_number_problems(documents)]
+
+
+def _doc_number_problems(documents: Iterable[LoadedDocument]) -> list[Problem]:
+    problems: list[Problem] = []
     first: dict[str, LoadedDocument] = {}
     for doc in documents:
         number = getattr(doc.model, DOC_NUMBER_FIELD, None)
@@ -201,10 +254,10 @@ def check_doc_numbers(documents: Iterable[LoadedDocument]) -> list[InputError]:
         text = str(number)
         other = first.setdefault(text, doc)
         if other is not doc:
-            problems.append(InputError(
+            problems.append((doc, InputError(
                 f"{text} is already the 发文字号 of {other.where(DOC_NUMBER_FIELD)}",
                 location=doc.where(DOC_NUMBER_FIELD), field=doc.spelled(DOC_NUMBER_FIELD),
-                hint="each document gets its own 序号"))
+                hint="each document gets its own 序号")))
     return problems
 
 
@@ -212,12 +265,17 @@ def check_members(
     activity: Activity,
     roster_names: Callable[[Path], NameIndex | None],
     tally_names: Callable[[Path], NameIndex | None] | None,
+    *,
+    phase: Phase | None = None,
+    documents: Iterable[LoadedDocument] = (),
 ) -> list[InputError]:
-    """Everyone in a tallies file and in a phase's ``成员`` list is in the roster."""
+    """Everyone in a tallies file and in a phase's ``成员`` list is in the roster (with
+    ``phase``: that phase's lists, and the tallies of its documents that read them)."""
     problems = []
     checked: set[tuple[Path, Path | None]] = set()
-    for phase in activity.phases:
-        for spec in phase.documents:
+    kinds = {doc.spec.path: doc.kind for doc in documents}
+    for each in activity.phases if phase is None else (phase,):
+        for spec in each.documents:
             if spec.roster is None:
                 continue
             roster = roster_names(spec.roster)
@@ -228,10 +286,14 @@ def check_members(
                     InputError(f"{name} is not in the roster {spec.roster.name}",
                                location=spec.location, field="成员 (members)",
                                hint=_closest(name, roster))
-                    for name in spec.members if name not in roster]
+                    for name in spec.members if _bare(name) not in roster]
             if spec.tallies is None or tally_names is None or \
                     (spec.roster, spec.tallies) in checked:
                 continue
+            kind = kinds.get(spec.path)
+            if phase is not None and kind is not None and \
+                    TALLIES_FIELD not in kind.model_fields:
+                continue  # a plan or 简报 does not read the activity's tallies
             checked.add((spec.roster, spec.tallies))
             tallied = tally_names(spec.tallies) or {}
             problems += [
@@ -239,6 +301,11 @@ def check_members(
                            field="姓名", hint=_closest(name, roster))
                 for name, where in tallied.items() if name not in roster]
     return problems
+
+
+def _bare(reference: str) -> str:
+    """The name of 「张伟（0107）」 or 「张伟#0107」 (the roster's name index has names)."""
+    return reference.split("（")[0].split("(")[0].split("#")[0].strip()
 
 
 def _closest(name: str, known: Iterable[str]) -> str:

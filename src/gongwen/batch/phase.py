@@ -27,11 +27,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import GongwenError, InputError, Location
 from ..inputs.roster import clean_name
 from .activity import Activity, Phase, load_activity, named_file
-from .checks import LoadedDocument, check_activity, load_all, load_document
+from .checks import ConsistencyError, LoadedDocument, find_problems, load_all, load_document
 from .isolate import member_names, model_title
 from .manifest import Manifest
 from .progress import NullProgress, Progress
@@ -74,6 +75,16 @@ class PhasePlan:
     activity: Activity
     phase: Phase
     documents: tuple[PlannedDocument, ...]
+    #: what stops a run before it renders anything (see :func:`check_phase`)
+    problems: tuple[InputError, ...] = ()
+
+    @property
+    def exit_code(self) -> int:
+        """The exit status a run would end with for its input: 2 when it would stop
+        before rendering, 1 when some document's data is wrong, else 0."""
+        if self.problems:
+            return 2
+        return 1 if any(doc.error is not None for doc in self.documents) else 0
 
 
 def plan_phase(activity: Activity | str | Path, phase: Phase | str, *,
@@ -105,6 +116,25 @@ def plan_phase(activity: Activity | str | Path, phase: Phase | str, *,
     return PhasePlan(activity, phase, tuple(planned))
 
 
+def check_phase(activity: Activity | str | Path, phase: Phase | str, *,
+                only_kinds: Sequence[str] | None = None,
+                members: Sequence[str] | None = None,
+                loaded: Sequence[LoadedDocument] | None = None) -> PhasePlan:
+    """:func:`plan_phase` and every check a run makes before rendering: the phase's
+    documents against each other and the rosters (:func:`~gongwen.checks.find_problems`)
+    and each ``members`` entry against the phase's rosters.  The problems are kept in
+    :attr:`PhasePlan.problems`, not raised, so a dry run can list them all."""
+    activity = activity if isinstance(activity, Activity) else load_activity(activity)
+    phase = phase if isinstance(phase, Phase) else activity.phase(phase)
+    loaded = load_all(activity) if loaded is None else list(loaded)
+    problems = find_problems(activity, loaded, phase=phase, roster_names=member_names,
+                             tally_names=member_names)
+    plan = plan_phase(activity, phase, only_kinds=only_kinds, loaded=loaded)
+    if members:
+        problems += _member_problems(plan, members)
+    return PhasePlan(plan.activity, plan.phase, plan.documents, tuple(problems))
+
+
 def run_phase(
     activity: Activity | str | Path,
     phase: Phase | str,
@@ -131,10 +161,10 @@ def run_phase(
     phase = phase if isinstance(phase, Phase) else activity.phase(phase)
     progress.stage("检查", 1)
     loaded = load_all(activity)
-    check_activity(activity, loaded, roster_names=member_names, tally_names=member_names)
-    plan = plan_phase(activity, phase, only_kinds=only_kinds, loaded=loaded)
-    if members:
-        _check_members(plan, members)
+    plan = check_phase(activity, phase, only_kinds=only_kinds, members=members, loaded=loaded)
+    if plan.problems:
+        progress.close()
+        raise ConsistencyError(list(plan.problems))
     progress.advance()
 
     folder = Path(out_dir) / safe_name(phase.name)
@@ -164,8 +194,8 @@ def _kind_name(doc: LoadedDocument) -> str:
     """The kind's English name (``pledge``), or what the file says when it is unknown."""
     from ..models import KINDS
 
-    if doc.model is not None:
-        model = type(doc.model)
+    model = doc.kind
+    if model is not None:
         return next((k for k, m in KINDS.items() if m is model and k.isascii()), model.__name__)
     if doc.source is not None:
         return str(doc.source.data.get("kind", doc.source.data.get("类型", "?")))
@@ -186,24 +216,43 @@ def _selected(entry: PlannedDocument, wanted: Sequence[str]) -> bool:
     return False
 
 
-def _check_members(plan: PhasePlan, members: Sequence[str]) -> None:
-    """Every ``--member`` is in a roster the phase uses (a typo fails before any work)."""
+def _member_problems(plan: PhasePlan, members: Sequence[str]) -> list[InputError]:
+    """Each ``--member`` names one member of a roster the phase uses: a typo, or a name
+    two members share (张伟 for 张伟（0107） and 张伟（0112）), fails before any work,
+    with the error ``gongwen render --member`` gives."""
+    from .steps import cached_roster
+
+    problems: list[InputError] = []
     known: dict[str, None] = {}
+    rosters: dict[Path, Any] = {}
     for entry in plan.documents:
         spec, model = entry.loaded.spec, entry.loaded.model
         roster = spec.roster or named_file(model, "roster", spec.path.parent)
         names = member_names(roster) if roster is not None else None
         known.update(dict.fromkeys(names or {}))
+        if roster is not None and roster not in rosters:
+            rosters[roster] = cached_roster(roster)
     if not known:
-        return
+        return problems
+    where = Location(str(plan.activity.file))
     for member in members:
         name = clean_name(member.split("（")[0].split("(")[0].split("#")[0])
         if name not in known:
             guess = difflib.get_close_matches(name, list(known), n=1, cutoff=0.3)
-            raise InputError(f"{member!r} is in none of the phase's rosters", field="--member",
-                             location=Location(str(plan.activity.file)),
-                             hint=f"did you mean {guess[0]!r}?" if guess else
-                             "check the name against the roster")
+            problems.append(InputError(
+                f"{member!r} is in none of the phase's rosters", field="--member",
+                location=where, hint=f"did you mean {guess[0]!r}?" if guess else
+                "check the name against the roster"))
+            continue
+        for roster in rosters.values():
+            if roster is None or len(roster.find(member)) < 2:
+                continue
+            try:
+                roster.resolve(member, field="--member")
+            except InputError as exc:
+                problems.append(exc)
+                break
+    return problems
 
 
 def _remove_dead_staging(folder: Path) -> None:
@@ -226,5 +275,5 @@ def _remove_dead_staging(folder: Path) -> None:
 
 __all__ = [
     "BatchResult", "DocumentOutcome", "Failure", "OutputError", "PhasePlan", "PlannedDocument",
-    "plan_phase", "run_phase",
+    "check_phase", "plan_phase", "run_phase",
 ]
