@@ -119,3 +119,77 @@ def test_an_ambiguous_member_is_refused_by_batch_as_by_render(sample_dir, tmp_pa
     assert dry.exit_code == 2 and error_lines(dry.output) == [expected]
     named = check_phase(sample_dir, FIRST, members=["张伟（DJS005）"])
     assert named.problems == ()
+
+
+# --- item 12: render inside an activity folder reads activity.yaml as batch does --------
+
+
+def docx_text(path: Path) -> str:
+    from docx import Document as Docx
+
+    return "\n".join(p.text for p in Docx(str(path)).paragraphs)
+
+
+def test_render_in_an_activity_folder_uses_its_shared_values(sample_dir, tmp_path):
+    edit(sample_dir / "briefing-2.yaml", "简报名称: 创先争优活动简报\n", "")
+    result = cli("render", sample_dir / "briefing-2.yaml", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.output.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 1 and "activity.yaml" in notes[0] and "--no-activity" in notes[0]
+    (made,) = (tmp_path / "out").glob("*.docx")
+    assert made.name == "创先争优活动简报第2期.docx"
+    assert "创先争优活动简报" in docx_text(made)  # 简报名称 from 共用
+
+    alone = cli("render", sample_dir / "briefing-2.yaml", "-o", tmp_path / "alone",
+                "--no-activity")
+    assert alone.exit_code == 2 and "简报名称 (name): is required" in alone.output
+    assert "note: " not in alone.output and not (tmp_path / "alone").exists()
+
+
+def test_render_in_an_activity_folder_takes_its_roster_and_the_files_own_values_win(
+        sample_dir, tmp_path):
+    edit(sample_dir / "pledge.yaml", "花名册: members.csv\n", "")
+    edit(sample_dir / "activity.yaml", "  署名: 中共都江市实验中学支部委员会",
+         "  署名: 中共都江市实验中学支部委员会\n  标题: 共用的标题")
+    result = cli("render", sample_dir / "pledge.yaml", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    made = sorted(p.relative_to(tmp_path / "out").as_posix()
+                  for p in (tmp_path / "out").rglob("*.docx"))
+    assert len(made) == 13 and "党员承诺书/吴静.docx" in made  # the activity's 名册
+    assert all(name.startswith("党员承诺书/") for name in made)  # pledge.yaml's 标题 wins
+
+
+# --- items 11 and 14: counts of what the phase owes; one naming rule; no hidden files ----
+
+
+def test_a_run_counts_what_the_phase_owes_and_names_files_as_render_does(sample_dir, tmp_path):
+    edit(sample_dir / "members.csv", "吴静,女,汉族,1988.04", "吴静,女,汉族,1988.13")
+    edit(sample_dir / "plan.yaml", "主送机关:", "titel: 多余\n主送机关:")
+    out = tmp_path / "out"
+    result = cli("batch", sample_dir, "--phase", FIRST, "-o", out)
+    assert result.exit_code == 1, result.output
+    # the plan (1) and 吴静's pledge failed; the 简报 and 12 pledges were made: 15 owed
+    assert "13 of 15 documents made now, 2 failed" in result.output
+    total = next(line for line in result.output.splitlines() if "合计" in line)
+    documents, made, pages, _, failed = re.findall(r"\d+", total)
+    assert (documents, made, pages, failed) == ("15", "13", str(_pages(out / FIRST)), "2")
+    pledges = next(line for line in result.output.splitlines() if "党员承诺书" in line)
+    assert re.findall(r"│\s*(\d+)", pledges)[0] == "13"  # 12 made + 1 failed
+
+    hidden = [p for p in (out / FIRST).rglob(".*")]
+    assert hidden == []  # no .combined/, no staging folder left behind
+
+    edit(sample_dir / "members.csv", "1988.13", "1988.04")
+    rendered = cli("render", sample_dir / "pledge.yaml", "--member", "张伟（DJS004）",
+                   "--format", "both", "-o", tmp_path / "r")
+    assert rendered.exit_code == 0, rendered.output
+    assert sorted(p.relative_to(tmp_path / "r").as_posix()
+                  for p in (tmp_path / "r").rglob("*") if p.is_file()) == [
+        "党员承诺书/张伟（DJS004）.docx", "党员承诺书/张伟（DJS004）.pdf"]
+    assert (out / FIRST / "党员承诺书" / "张伟（DJS004）.pdf").is_file()
+
+
+def _pages(folder: Path) -> int:
+    from pypdf import PdfReader
+
+    return sum(len(PdfReader(p).pages) for p in folder.rglob("*.pdf"))

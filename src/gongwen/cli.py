@@ -76,10 +76,12 @@ def main() -> None:
 @click.option("--member", "members", multiple=True, help="Only this member (repeatable).")
 @click.option("--bundle", "bundle_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also merge all the PDFs into this one file (e.g. 承诺书汇编.pdf).")
+@click.option("--no-activity", is_flag=True,
+              help="Ignore the activity.yaml of DATA's folder (its 共用, 名册, 评议数据).")
 @reports_errors
 def render(data: Path, output: Path, fmt: str, template: Path | None, profile: str | None,
            roster: Path | None, tallies: Path | None, members: tuple[str, ...],
-           bundle_path: Path | None) -> None:
+           bundle_path: Path | None, no_activity: bool) -> None:
     """Render DATA (a YAML or JSON file) into documents.
 
     \b
@@ -90,21 +92,36 @@ def render(data: Path, output: Path, fmt: str, template: Path | None, profile: s
     pledge (承诺书) or evaluation (民主评议).  Field names may be English or
     Chinese (title/标题, date/成文日期, …).  Output files are named after the
     title (or the member) and written atomically: a failed run leaves nothing.
+
+    In an activity folder (activity.yaml in DATA's folder or above) DATA is read
+    as `gongwen batch` reads it: its 共用 values, 名册 and 评议数据 fill what DATA
+    leaves out (the options and DATA's own values win); --no-activity ignores it.
     """
+    from .batch.activity import find_activity_document
     from .kinds import render_all
 
-    documents = render_all(data, template=template, profile=profile, roster=roster,
-                           tallies=tallies, members=members)
+    found = None if no_activity else find_activity_document(data)
+    if found is not None:
+        click.echo(f"note: {data} is read with {found.activity.file} (共用, 名册, 评议数据; "
+                   "--no-activity ignores it)", err=True)
+        documents = render_all(found.source, profile=profile, **found.render_options(
+            template=template, roster=roster, tallies=tallies, members=members))
+    else:
+        documents = render_all(data, template=template, profile=profile, roster=roster,
+                               tallies=tallies, members=members)
+    from .batch.steps import document_stems
+
+    stems = document_stems(documents, found.spec.label if found is not None else None)
     single_file = len(documents) == 1 and output.suffix.lower() in (".docx", ".pdf")
     for document in documents:
         for warning in document.warnings:
             click.secho(f"warning: {warning}", fg="yellow", err=True)
     pdfs = []
     if fmt in ("pdf", "both") or bundle_path:  # first: a 版记 moved to an even page
-        pdfs = _write_pdfs(documents, output, single_file)  # changes the DOCX too
+        pdfs = _write_pdfs(documents, stems, output, single_file)  # changes the DOCX too
     if fmt in ("docx", "both"):
-        for document in documents:
-            target = output.with_suffix(".docx") if single_file else output / document.filename
+        for document, stem in zip(documents, stems, strict=True):
+            target = output.with_suffix(".docx") if single_file else output / f"{stem}.docx"
             click.echo(document.save(target))
     if fmt in ("pdf", "both") or bundle_path:
         for path in pdfs:
@@ -127,24 +144,37 @@ def _bundle(documents: list[Any], pdfs: list[Path], target: Path) -> None:
     click.echo(f"{result.out_path}: {result.page_count} pages, {len(entries)} documents")
 
 
-def _write_pdfs(documents: list[Any], output: Path, single_file: bool) -> list[Path]:
+def _write_pdfs(documents: list[Any], stems: list[str], output: Path,
+                single_file: bool) -> list[Path]:
+    """Each document's PDF at ``output/<stem>.pdf`` (see :func:`document_stems`)."""
+    import os
+    import tempfile
+
     from .convert import convert_many
     from .fileio import write_atomic
 
-    names = [Path(d.filename).stem for d in documents]
     if single_file:
         pdf = documents[0].to_pdf()
         return [write_atomic(output.with_suffix(".pdf"), pdf)]
     output.mkdir(parents=True, exist_ok=True)
-    result = convert_many([d.docx for d in documents], output, names=names,
-                          titles=[d.title for d in documents], keep_combined=False)
-    for warning in result.warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
-    for document, pdf, pages in zip(documents, result.pdfs, result.page_counts, strict=True):
-        moved = document.move_end_block(pages)  # the 版记 to an even page
-        if moved is not None:
-            write_atomic(pdf, moved)
-    return result.pdfs
+    targets = []
+    with tempfile.TemporaryDirectory(prefix=".gongwen-render-", dir=output) as staging:
+        result = convert_many([d.docx for d in documents], staging,
+                              names=[stem.replace("/", "-") for stem in stems],
+                              titles=[d.title for d in documents], keep_combined=False)
+        for warning in result.warnings:
+            click.secho(f"warning: {warning}", fg="yellow", err=True)
+        for document, pdf, pages, stem in zip(documents, result.pdfs, result.page_counts,
+                                              stems, strict=True):
+            moved = document.move_end_block(pages)  # the 版记 to an even page
+            target = output / f"{stem}.pdf"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if moved is not None:
+                write_atomic(target, moved)
+            else:
+                os.replace(pdf, target)
+            targets.append(target)
+    return targets
 
 
 @main.command()
@@ -267,8 +297,8 @@ def _print_batch_summary(result: Any) -> None:
     for name, documents, built, pages, warnings, failed in result.summary_rows():
         table.add_row(name, str(documents), str(built), str(pages), str(warnings),
                       f"[red]{failed}[/red]" if failed else "0")
-    table.add_row("合计", str(len(result.documents)), str(len(result.built)),
-                  str(result.pages), str(len(result.warnings)), str(len(result.failures)),
+    table.add_row("合计", str(result.owed), str(len(result.built)),
+                  str(result.pages), str(len(result.warnings)), str(result.failed),
                   style="bold")
     console.print(table)
     for failure in result.failures:
@@ -286,10 +316,10 @@ def _print_batch_summary(result: Any) -> None:
                    f"{result.bundle_status})")
     else:
         click.echo("bundle: not made")
-    if result.documents and not result.built and not result.failures:
+    if result.current and not result.built and not result.failures:
         click.echo("nothing changed since the last run (--force makes everything anew)")
-    click.echo(f"{len(result.built)} of {len(result.documents)} documents made in "
-               f"{result.seconds:.1f} s; manifest: {result.manifest}")
+    click.echo(f"{result.summary_line()} in {result.seconds:.1f} s; "
+               f"manifest: {result.manifest}")
 
 
 @main.command("bundle")

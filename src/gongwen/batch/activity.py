@@ -242,6 +242,51 @@ def load_activity(path: str | Path) -> Activity:
     return Activity(folder, file, model, tuple(phases), source)
 
 
+@dataclass(frozen=True)
+class ActivityDocument:
+    """A data file inside an activity folder, read as a batch run reads it: with the
+    activity's shared values merged in, and its entry's roster, tallies, template and
+    members as defaults (``gongwen render`` of a file the activity lists)."""
+
+    activity: Activity
+    spec: DocumentSpec
+    source: SourceData
+
+    def render_options(self, *, template: str | Path | None = None,
+                       roster: str | Path | None = None, tallies: str | Path | None = None,
+                       members: tuple[str, ...] = ()) -> dict[str, Any]:
+        """:func:`gongwen.render_all`'s options: what the caller gives wins, the rest
+        comes from the activity's entry for the file."""
+        spec = self.spec
+        return {"template": template or spec.template, "roster": roster or spec.roster,
+                "tallies": tallies or spec.tallies, "members": members or spec.members or ()}
+
+
+def find_activity_document(data: str | Path) -> ActivityDocument | None:
+    """The data file ``data`` as the activity whose ``activity.yaml`` is in its folder
+    or a folder above would read it; None when no folder above it has one."""
+    data = Path(data)
+    here = data.resolve()
+    for folder in here.parents:
+        if (folder / ACTIVITY_FILE).is_file():
+            break
+    else:
+        return None
+    shown = Path(os.path.relpath(folder)) if folder.is_relative_to(Path.cwd()) else folder
+    activity = load_activity(shown)
+    spec = next((s for phase in activity.phases for s in phase.documents
+                 if s.path.resolve() == here), None)
+    if spec is None:  # a file the phases do not list: the activity's roster and tallies
+        model = activity.model
+        spec = DocumentSpec(data, None, None, _existing(folder, model.roster, activity.source,
+                                                        (_spellings(activity.source).get(
+                                                            "roster", "名册"),)),
+                            _existing(folder, model.tallies, activity.source,
+                                      (_spellings(activity.source).get("tallies", "评议数据"),)),
+                            Location(str(activity.file)))
+    return ActivityDocument(activity, spec, activity.document_source(spec))
+
+
 def merge_shared(
     source: SourceData,
     shared: Mapping[str, tuple[Any, Location]],

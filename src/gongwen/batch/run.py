@@ -3,6 +3,7 @@ commit, bundle — and what the run did, as a :class:`BatchResult`."""
 
 from __future__ import annotations
 
+import shutil
 import time
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +19,6 @@ from .manifest import (
     code_digest,
     gongwen_version,
     replace_into,
-    sha256_file,
     template_digests,
 )
 from .pdfs import EarlyPdfs, bundle_phase, convert_documents
@@ -41,8 +41,6 @@ from .steps import (
 if TYPE_CHECKING:
     from .phase import PhasePlan
 
-#: combined PDFs are named after the start of their SHA-256
-COMBINED_NAME_DIGITS = 16
 
 
 class Run:
@@ -106,6 +104,7 @@ class Run:
         bundle, bundle_pages, bundle_status = self._bundle(order, staging)
         self.progress.advance()
         self.timings["bundle"] = time.perf_counter() - mark
+        self._drop_sources()
         outcomes = self._outcomes(order, {d.id: d for d in converted})
         self.manifest.summary = {
             "documents": len(outcomes), "built": sum(o.status == "built" for o in outcomes),
@@ -171,10 +170,11 @@ class Run:
                                                             self.get_converter, self.early)
             self.warnings += warnings
             for job_name, message in failed:
-                self.failures.append(Failure(job_name, None, message))
-                for job in jobs:
-                    if job.name == job_name:
-                        job.rendered = job.complete = False
+                owed = [job for job in jobs if job.name == job_name]
+                for job in owed:
+                    job.rendered = job.complete = False
+                count = sum(len(job.documents) for job in owed)
+                self.failures.append(Failure(job_name, None, message, max(1, count)))
         if self.early is not None:
             self.early.close()  # what is left was not wanted after all
         self.progress.advance(len(to_build))
@@ -188,7 +188,8 @@ class Run:
         chosen = []
         for job in jobs:
             if job.loaded.error is not None:
-                self.failures.append(Failure(job.name, None, str(job.loaded.error)))
+                self.failures.append(Failure(job.name, None, str(job.loaded.error),
+                                             self._owed(job)))
                 continue
             spec = job.loaded.spec
             if self.members and spec.members is not None and \
@@ -228,7 +229,7 @@ class Run:
         """Take ``job``'s rendered documents; returns those whose DOCX content differs
         from the last run's (the ones to convert)."""
         if outcome.error is not None:
-            self.failures.append(Failure(job.name, None, outcome.error))
+            self.failures.append(Failure(job.name, None, outcome.error, self._owed(job)))
             return []
         for member, message in outcome.failures:
             self.failures.append(Failure(job.name, member, message))
@@ -253,6 +254,23 @@ class Run:
             changed.append(built)
         return changed
 
+    def _owed(self, job: Job) -> int:
+        """How many documents a data file that failed whole would have made: one per
+        member (of its 成员, or of the roster) for a kind made per member, else as
+        many as its last complete build, else one."""
+        from ..kinds import per_member
+
+        loaded = job.loaded
+        if loaded.model is not None and per_member(loaded.model):
+            if loaded.spec.members is not None:
+                return max(1, len(loaded.spec.members))
+            roster = roster_of(loaded)
+            members = member_digests(roster) if roster is not None else None
+            if members:
+                return len(members)
+        previous = self.manifest.jobs.get(job.name)
+        return max(1, len(previous.documents)) if previous is not None else 1
+
     def _intact(self, job: JobRecord) -> bool:
         records = [self.manifest.documents.get(i) for i in job.documents]
         return all(r is not None and r.intact(self.folder) for r in records)
@@ -263,9 +281,9 @@ class Run:
         """Move built files into place, forget what is gone, update the manifest."""
         sources: dict[Path, FileRecord] = {}
         for staged in {b.source for b in converted if b.source is not None}:
-            name = f"{COMBINED_DIR}/{sha256_file(staged)[:COMBINED_NAME_DIGITS]}.pdf"
-            replace_into(staged, self.folder / name)
-            sources[staged] = FileRecord.of(self.folder, name)
+            # left in the staging folder: the bundle of this run copies pages from it,
+            # and it goes with the staging folder (see _drop_sources)
+            sources[staged] = FileRecord.of(self.folder, relative(staged, self.folder))
         for built in converted:
             replace_into(built.staged_docx, self.folder / built.docx_name)
             replace_into(built.staged_pdf, self.folder / built.pdf_name)
@@ -295,12 +313,16 @@ class Run:
         return removed
 
     def _forget_sources(self) -> None:
-        """Delete the combined PDFs no document's pages are taken from any more."""
-        used = {r.source.path for r in self.manifest.documents.values() if r.source}
-        combined = self.folder / COMBINED_DIR
-        for path in combined.glob("*.pdf") if combined.is_dir() else ():
-            if f"{COMBINED_DIR}/{path.name}" not in used:
-                path.unlink(missing_ok=True)
+        """Delete the combined PDFs an earlier version kept in the output folder: only
+        the user's documents, the bundle and the manifest stay there."""
+        shutil.rmtree(self.folder / COMBINED_DIR, ignore_errors=True)
+
+    def _drop_sources(self) -> None:
+        """Forget the combined PDFs of this run's conversions once the bundle is made
+        from them: they stay in the staging folder, which the run deletes; a later
+        bundle copies each document's own PDF."""
+        for record in self.manifest.documents.values():
+            record.source, record.source_pages = None, None
 
     def _final_ids(self, job: Job, previous: JobRecord | None) -> list[str]:
         """The job's documents in roster order: those made now and, for a job rendered

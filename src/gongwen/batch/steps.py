@@ -7,6 +7,7 @@ import hashlib
 import io
 import logging
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -17,7 +18,7 @@ from ..kinds.document import Document, safe_filename
 from ..models import KINDS, GongwenModel
 from .activity import Activity, named_file
 from .checks import LoadedDocument
-from .isolate import member_of
+from .isolate import member_of, model_title
 from .manifest import (
     DocumentRecord,
     FileRecord,
@@ -164,14 +165,10 @@ class Job:
         """Name each document: ``<label>`` for a document of the branch, and
         ``<label>/<member>`` for a member's (a repeat gets ``-2``, ``-3``…)."""
         self.built = []
-        for document in self.documents:
+        for document, base in zip(self.documents, document_stems(self.documents, self.label),
+                                  strict=True):
             member = member_of(document)
-            if member is not None:
-                base, group = f"{safe_name(self.label)}/{safe_name(member)}", self.label
-            else:
-                single = len(self.documents) == 1
-                base = safe_name(self.label if single else document.title)
-                group = None
+            group = self.label if member is not None else None
             doc_id, number = base, 1
             while doc_id in taken:
                 number += 1
@@ -181,6 +178,22 @@ class Job:
             self.built.append(BuiltDocument(doc_id, self.name, self.kind, title, member, group,
                                             document.docx, list(document.warnings)))
         return self.built
+
+
+def document_stems(documents: Sequence[Document], label: str | None = None) -> list[str]:
+    """Where each of a data file's documents is written, without the suffix — one rule
+    for ``gongwen render`` and ``gongwen batch``: ``<label>/<member>`` for a member's
+    document, ``<label>`` for a file's one document, else the document's title.
+    ``label`` is the activity entry's 名称, else the data's title."""
+    stems = []
+    for document in documents:
+        name = label or model_title(document.model) or document.title
+        member = member_of(document)
+        if member is not None:
+            stems.append(f"{safe_name(name)}/{safe_name(member)}")
+        else:
+            stems.append(safe_name(name if len(documents) == 1 else document.title))
+    return stems
 
 
 def roster_of(loaded: LoadedDocument) -> Path | None:

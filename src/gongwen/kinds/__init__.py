@@ -59,7 +59,7 @@ def per_member(model: GongwenModel) -> bool | None:
 
 
 def render_all(
-    data: str | Path | Mapping[str, Any] | GongwenModel,
+    data: str | Path | Mapping[str, Any] | GongwenModel | SourceData,
     *,
     template: str | Path | None = None,
     profile: str | None = None,
@@ -101,9 +101,12 @@ def render(
 
 
 def _load(data: Any) -> tuple[SourceData, GongwenModel, Path]:
-    if isinstance(data, GongwenModel):
+    if isinstance(data, SourceData):  # read already (an activity's shared values merged)
+        source = data
+        base_dir = Path(data.file).resolve().parent if data.file else Path.cwd()
+    elif isinstance(data, GongwenModel):
         return SourceData(data=data.model_dump(), file=None), data, Path.cwd()
-    if isinstance(data, Mapping):
+    elif isinstance(data, Mapping):
         source = SourceData(data=dict(data), file=None)
         base_dir = Path.cwd()
     else:
