@@ -193,3 +193,79 @@ def _pages(folder: Path) -> int:
     from pypdf import PdfReader
 
     return sum(len(PdfReader(p).pages) for p in folder.rglob("*.pdf"))
+
+
+# --- items 13 and 16: failures name documents; a retried crash is said -------------------
+
+
+def test_a_failed_conversion_names_the_document_not_a_staging_file(sample_dir, tmp_path,
+                                                                   monkeypatch):
+    from gongwen import convert
+    from gongwen.errors import ConversionError
+
+    monkeypatch.delenv("GONGWEN_UNO_PYTHON", raising=False)  # early conversions
+    real = convert.Converter.convert_each
+
+    def failing(self, paths, out_dir, **kwargs):
+        if any(Path(p).name.startswith("early-") for p in paths):
+            return [ConversionError(f"{Path(p).resolve()}: LibreOffice produced no PDF "
+                                    f"(LibreOffice said: Error: {Path(p).name}: LibreOffice "
+                                    "stopped (it was killed by SIGKILL))") for p in paths]
+        return real(self, paths, out_dir, **kwargs)
+
+    monkeypatch.setattr(convert.Converter, "convert_each", failing)
+    result = run_phase(sample_dir, FIRST, tmp_path / "out", only_kinds=["plan"])
+    (failure,) = result.failures
+    label = "都江市实验中学党支部关于深入开展创先争优活动的实施方案"
+    assert failure.message == (f"{label}: LibreOffice produced no PDF (LibreOffice said: "
+                               f"Error: {label}: LibreOffice stopped (it was killed by SIGKILL))")
+
+
+def test_a_crash_that_a_retry_mended_is_a_warning_of_the_run(sample_dir, tmp_path, monkeypatch):
+    from gongwen.convert.converter import Converter
+
+    monkeypatch.delenv("GONGWEN_UNO_PYTHON", raising=False)
+    real, crashed = Converter._run, []
+
+    def crash_once(self, inputs, out_dir, options, timeout):
+        if not crashed:
+            crashed.extend(inputs)
+            return f"Error: {inputs[0].name}: LibreOffice stopped (it was killed by SIGKILL)"
+        return real(self, inputs, out_dir, options, timeout)
+
+    monkeypatch.setattr(Converter, "_run", crash_once)
+    result = cli("batch", sample_dir, "--phase", FIRST, "--only", "plan", "-o", tmp_path / "o")
+    assert result.exit_code == 0, result.output
+    assert crashed
+    (line,) = [line for line in result.output.splitlines() if "second try" in line]
+    assert line.startswith("warning: 都江市实验中学党支部关于深入开展创先争优活动的实施方案: "
+                           "LibreOffice failed on it (")
+    assert "killed by SIGKILL" in line and ".gongwen-batch-" not in line
+
+
+def test_a_killed_libreoffice_is_retried_and_said_how_it_ended(tmp_path):
+    import os
+    import signal
+    import time
+
+    from convert_samples import sample_docx, template_bytes
+    from processes import processes_with
+
+    from gongwen.convert import Converter
+
+    docx = tmp_path / "文件1.docx"
+    docx.write_bytes(sample_docx(1, pages=1, template=template_bytes(), faces=False))
+    with Converter(workers=1) as conv:
+        if conv.engine != "office":
+            pytest.skip("needs LibreOffice's Python bridge")
+        conv.convert([docx], tmp_path / "first")
+        worker = conv._all[0]
+        for pid in processes_with(str(worker.profile)):
+            if pid != worker.office.proc.pid:
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.2)
+        (pdf,) = conv.convert([docx], tmp_path / "after")
+        assert pdf.is_file()
+        ((path, reason),) = conv.retried
+    assert path.name == "文件1.docx" and "LibreOffice" in reason
+    assert "LibreOffice stopped (it was killed by SIGKILL)" in reason  # not "exit status"

@@ -4,6 +4,7 @@ template together) and making the phase's bundle from the manifest's records."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -41,6 +42,8 @@ class EarlyPdfs:
         self._converter, self._folder = converter, folder
         self._pool = ThreadPoolExecutor(max(1, converter.workers))
         self._futures: dict[str, Future] = {}
+        #: the staged file's stem, by content: its messages name the document instead
+        self.stems: dict[str, str] = {}
 
     def submit(self, docx: bytes, title: str, key: str) -> None:
         """Start converting ``docx`` (once per content: ``key`` is its
@@ -50,6 +53,7 @@ class EarlyPdfs:
         source = self._folder / f"early-{len(self._futures) + 1:04d}-{safe_name(title)}.docx"
         source.parent.mkdir(parents=True, exist_ok=True)
         source.write_bytes(docx)
+        self.stems[key] = source.stem
         self._futures[key] = self._pool.submit(self._converter.convert_each, [source],
                                                self._folder / "pdf")
 
@@ -78,6 +82,9 @@ def convert_documents(
     from ..convert import convert_many, pdf_page_count
 
     out = staging / "pdf"
+    names = {item.flat_name: item.id for item in built}
+    if early is not None:
+        names.update({early.stems[i.content]: i.id for i in built if i.content in early.stems})
     failed: list[tuple[str, str]] = []
     done: list[BuiltDocument] = []
     fonts: dict[Path, tuple[list[str], dict[str, str]]] = {}
@@ -127,7 +134,28 @@ def convert_documents(
             _note_fonts(item, source, fonts)
             done.append(item)
     _even_end_blocks(done, staging / "even", converter)
-    return done, failed, warnings
+    retried, converter.retried[:] = list(getattr(converter, "retried", [])), []
+    warnings += [f"{names.get(path.stem, path.stem)}: LibreOffice failed on it ({reason}); it converted on a "
+                 "second try" for path, reason in retried]
+    return (done, [(job, plain_message(text, staging, names)) for job, text in failed],
+            [plain_message(text, staging, names) for text in warnings])
+
+
+def plain_message(message: str, staging: Path, names: dict[str, str]) -> str:
+    """``message`` with each path into the run's staging folder replaced by the document
+    the file holds (``党员承诺书/吴静``): a user knows that, not the run's scratch files."""
+    roots = {str(staging), str(staging.resolve())}
+    pattern = "|".join(re.escape(root) for root in sorted(roots, key=len, reverse=True))
+
+    def document(match: re.Match[str]) -> str:
+        stem = match.group("stem")
+        return names.get(stem, f"{stem}.{match.group('ext')}")
+
+    message = re.sub(rf"(?:{pattern})/(?:[^:\n]*/)?(?P<stem>[^/:\n]+?)\.(?P<ext>docx|pdf)\b",
+                     document, message)
+    for stem in [stem for stem in names if stem in message]:  # bare file names
+        message = re.sub(rf"(?<![\w/-]){re.escape(stem)}\.(?:docx|pdf)\b", names[stem], message)
+    return message
 
 
 def _even_end_blocks(done: list[BuiltDocument], folder: Path, converter: Any) -> None:

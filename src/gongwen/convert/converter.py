@@ -80,7 +80,8 @@ class Converter:
     Use it as a context manager, or call :meth:`close`; reuse it for many calls.
     ``engine``: "office" keeps LibreOffice running between calls (needs its Python
     bridge), "cli" runs ``soffice --convert-to`` per call, "auto" the first when it can.
-    ``warnings`` lists what the caller should know about this LibreOffice (also logged).
+    ``warnings`` lists what the caller should know about this LibreOffice (also logged);
+    ``retried`` what went wrong with a file that then converted on a second try.
     """
 
     def __init__(
@@ -111,6 +112,9 @@ class Converter:
         self._live: set[subprocess.Popen] = set()
         self._lock = threading.Lock()
         self._closed = False
+        #: (file, what went wrong) of each file converted only on its second try: the
+        #: PDF is right, but a caller reports it (a crash is worth knowing of)
+        self.retried: list[tuple[Path, str]] = []
         self._warned = False
         for _ in range(self.workers):
             worker = self._new_worker()
@@ -366,7 +370,7 @@ class Converter:
             pdf = run_dir / f"{path.stem}.pdf"
             try:
                 check_pdf(pdf, source=str(path), stderr=stderr)
-            except ConversionError:
+            except ConversionError as first:
                 pdf.unlink(missing_ok=True)
                 logger.info("retrying %s on its own", path)
                 again = self._run([path], run_dir, job.options, job.timeout)
@@ -375,6 +379,7 @@ class Converter:
                 except ConversionError as exc:
                     produced.append(exc)
                     continue
+                self.retried.append((path, str(first)))
             expected = job.expected_pages[i] if job.expected_pages is not None else None
             try:
                 check_pdf(pdf, source=str(path), expected_pages=expected)

@@ -33,6 +33,8 @@ CONNECT_TIMEOUT_S = 60.0
 CONNECT_POLL_S = 0.02
 #: how often the script checks that gongwen is still there
 PARENT_POLL_S = 0.5
+#: how long a LibreOffice that stopped answering has to exit before we say how it ended
+EXIT_WAIT_S = 2.0
 
 
 def reply(message: dict) -> None:
@@ -76,10 +78,26 @@ def start_office(soffice: str, profile_url: str) -> tuple[subprocess.Popen, obje
                 f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
         except NoConnectException:
             if office.poll() is not None or time.monotonic() > deadline:
-                reply({"error": f"LibreOffice did not start (exit status {office.poll()})"})
+                reply({"error": f"LibreOffice did not start ({how_it_ended(office)})"})
                 office.kill()
                 sys.exit(EXIT_NO_OFFICE)
             time.sleep(CONNECT_POLL_S)
+
+
+def how_it_ended(office: subprocess.Popen) -> str:
+    """How LibreOffice ended, in words: a process that is still there has no exit status
+    yet (it may be dying), which "exit status None" would not tell anyone."""
+    try:
+        status = office.wait(timeout=EXIT_WAIT_S)
+    except subprocess.TimeoutExpired:
+        return f"it stopped answering and was still running after {EXIT_WAIT_S:g} s"
+    if status < 0:
+        try:
+            name = signal.Signals(-status).name
+        except ValueError:
+            name = f"signal {-status}"
+        return f"it was killed by {name}"
+    return f"exit status {status}"
 
 
 def office_version(context: object) -> str:
@@ -142,7 +160,7 @@ def serve(desktop: object, office: subprocess.Popen) -> None:
                 lost = isinstance(exc, DisposedException) or office.poll() is not None
                 if lost:
                     left = len(request["inputs"]) - len(errors)
-                    errors.extend([f"LibreOffice stopped (exit status {office.poll()})"] * left)
+                    errors.extend([f"LibreOffice stopped ({how_it_ended(office)})"] * left)
                     reply({"errors": errors, "lost": True})
                     sys.exit(EXIT_OFFICE_LOST)
                 errors.append(f"{type(exc).__name__}: {getattr(exc, 'Message', '') or exc}")
