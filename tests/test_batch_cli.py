@@ -269,3 +269,111 @@ def test_a_killed_libreoffice_is_retried_and_said_how_it_ended(tmp_path):
         ((path, reason),) = conv.retried
     assert path.name == "文件1.docx" and "LibreOffice" in reason
     assert "LibreOffice stopped (it was killed by SIGKILL)" in reason  # not "exit status"
+
+
+# --- item 17: messages that say what is wrong ------------------------------------------
+
+
+PLAN = """\
+kind: plan
+标题: 关于开展主题党日活动的实施方案
+发文机关: 中共测试县第二小学支部委员会
+成文日期: 2025-03-05
+正文: 为落实上级要求，制定本方案。
+"""
+
+
+def test_an_empty_date_says_it_is_empty(tmp_path):
+    data = tmp_path / "plan.yaml"
+    data.write_text(PLAN.replace("成文日期: 2025-03-05", "成文日期:"), encoding="utf-8")
+    result = cli("render", data, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    (line,) = error_lines(result.output)
+    assert line.startswith(f"error: {data}:4: 成文日期 (date): is empty (hint: ")
+    assert "None" not in line
+
+
+def test_a_field_given_twice_says_so(tmp_path):
+    data = tmp_path / "plan.yaml"
+    data.write_text(PLAN + "title: 另一个标题\n", encoding="utf-8")
+    result = cli("render", data, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    (line,) = error_lines(result.output)
+    assert line == (f"error: {data}:6: title: given twice: as 标题 and as title "
+                    "(hint: keep one of them)")
+
+
+def test_yaml_tallies_trim_grades_as_csv_does(tmp_path):
+    from gongwen.inputs.roster import load_roster
+    from gongwen.inputs.tallies import tallies_from_data
+
+    roster_file = tmp_path / "members.csv"
+    roster_file.write_text("姓名,性别\n张三,男\n李四,女\n", encoding="utf-8")
+    roster = load_roster(roster_file)
+    tallies = tallies_from_data({"张三": {"互评": {"优秀": 1, "合格 ": 1}, "群众": {" 合　格": 3}}},
+                                roster)
+    assert tallies.counts["张三"] == {"peer": (1, 1, 0, 0), "public": (0, 3, 0, 0)}
+
+
+def test_a_two_row_merged_roster_header_is_read_as_one(tmp_path):
+    import openpyxl
+
+    from gongwen.inputs.roster import load_roster
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "姓名", "性别", "时间", None, "职务"])
+    sheet.append([None, None, None, "出生年月", "入党时间", None])
+    sheet.append([1, "张三", "男", "1980.05", "2005.07", "教师"])
+    sheet.append([2, "李四", "女", "1985.03", "2010.06", "班主任"])
+    for cells in ("A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:F2"):
+        sheet.merge_cells(cells)
+    book.save(tmp_path / "members.xlsx")
+    (tmp_path / "members.csv").write_text(
+        "序号,姓名,性别,出生,,职务\n,,,年月,入党时间,\n1,张三,男,1980.05,2005.07,教师\n"
+        "2,李四,女,1985.03,2010.06,班主任\n", encoding="utf-8")
+    for name in ("members.xlsx", "members.csv"):
+        roster = load_roster(tmp_path / name)
+        assert [(m.name, str(m.birth), str(m.joined)) for m in roster] == [
+            ("张三", "1980.05", "2005.07"), ("李四", "1985.03", "2010.06")], name
+
+
+def test_a_two_row_header_that_cannot_be_read_says_the_header_must_be_one_row(tmp_path):
+    from gongwen.errors import InputError
+    from gongwen.inputs.roster import load_roster
+
+    (tmp_path / "members.csv").write_text(
+        "姓名,性别,备注\n姓名,性别,其他说明\n张三,男,\n", encoding="utf-8")
+    with pytest.raises(InputError, match="the header takes two rows") as info:
+        load_roster(tmp_path / "members.csv")
+    assert "row 2" in str(info.value) and "make the header one row" in info.value.hint
+
+
+def test_a_doc_number_without_a_header_is_a_warning(tmp_path):
+    data = tmp_path / "plan.yaml"
+    data.write_text(PLAN + "发文字号: 测二小党支〔2025〕7号\n", encoding="utf-8")
+    result = cli("render", data, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.output.splitlines() if line.startswith("warning: ")]
+    assert line.startswith(f"warning: {data}:6: 发文字号 (doc_number): 测二小党支〔2025〕7号 "
+                           "is not printed")
+    assert "测二小党支" not in docx_text(tmp_path / "out" / "关于开展主题党日活动的实施方案.docx")
+    with_header = tmp_path / "header.yaml"
+    with_header.write_text(PLAN + "发文字号: 测二小党支〔2025〕7号\n版头: true\n", encoding="utf-8")
+    quiet = cli("render", with_header, "-o", tmp_path / "h")
+    assert quiet.exit_code == 0 and "warning" not in quiet.output
+
+
+def test_render_to_a_pdf_name_writes_a_pdf(tmp_path):
+    from pypdf import PdfReader
+
+    data = tmp_path / "plan.yaml"
+    data.write_text(PLAN, encoding="utf-8")
+    result = cli("render", data, "-o", tmp_path / "out" / "方案.pdf")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["方案.pdf"]
+    assert "主题党日" in PdfReader(tmp_path / "out" / "方案.pdf").pages[0].extract_text()
+    refused = cli("render", data, "-o", tmp_path / "x" / "方案.pdf", "--format", "docx")
+    assert refused.exit_code == 2 and not (tmp_path / "x").exists()
+    (line,) = error_lines(refused.output)
+    assert "the file name says PDF, but --format is docx" in line and "方案.docx" in line

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import GongwenError
+from .errors import GongwenError, InputError, Location
 
 FORMATS = ("docx", "pdf", "both")
 
@@ -64,8 +64,8 @@ def main() -> None:
 @click.argument("data", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("."),
               show_default=True, help="Folder to write into (or a .docx/.pdf file name).")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="docx",
-              show_default=True, help="Write DOCX, PDF, or both.")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS),
+              help="Write DOCX, PDF, or both.  [default: as -o's suffix says, else docx]")
 @click.option("-t", "--template", type=click.Path(path_type=Path),
               help="Your own .docx template (e.g. a built-in one edited in Word/WPS).")
 @click.option("--profile", help="Layout profile: strict (GB/T 9704) or a named house style.")
@@ -79,7 +79,8 @@ def main() -> None:
 @click.option("--no-activity", is_flag=True,
               help="Ignore the activity.yaml of DATA's folder (its 共用, 名册, 评议数据).")
 @reports_errors
-def render(data: Path, output: Path, fmt: str, template: Path | None, profile: str | None,
+def render(data: Path, output: Path, fmt: str | None, template: Path | None,
+           profile: str | None,
            roster: Path | None, tallies: Path | None, members: tuple[str, ...],
            bundle_path: Path | None, no_activity: bool) -> None:
     """Render DATA (a YAML or JSON file) into documents.
@@ -100,6 +101,7 @@ def render(data: Path, output: Path, fmt: str, template: Path | None, profile: s
     from .batch.activity import find_activity_document
     from .kinds import render_all
 
+    fmt = output_format(output, fmt)
     found = None if no_activity else find_activity_document(data)
     if found is not None:
         click.echo(f"note: {data} is read with {found.activity.file} (共用, 名册, 评议数据; "
@@ -128,6 +130,21 @@ def render(data: Path, output: Path, fmt: str, template: Path | None, profile: s
             click.echo(path)
         if bundle_path:
             _bundle(documents, pdfs, bundle_path)
+
+
+def output_format(output: Path, fmt: str | None) -> str:
+    """The format to write: ``-o out.pdf`` means PDF unless --format says otherwise, and
+    a --format that contradicts the file name is refused (never a silent out.docx)."""
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix not in ("docx", "pdf"):
+        return fmt or "docx"
+    if fmt is None:
+        return suffix
+    if fmt not in (suffix, "both"):
+        raise InputError(f"the file name says {suffix.upper()}, but --format is {fmt}",
+                         location=Location(str(output)), field="-o",
+                         hint=f"drop --format, or name the file {output.with_suffix('.' + fmt)}")
+    return fmt
 
 
 def _bundle(documents: list[Any], pdfs: list[Path], target: Path) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..errors import InputError, Location
 from ..inputs import load_data
-from ..inputs.roster import Roster, clean_name, header_field, load_roster
+from ..inputs.roster import Roster, clean_name, header_field, load_roster, roster_header
 from ..inputs.sheets import Sheet, decode_text, normalize_header, read_sheet
 from ..inputs.tallies import TALLY_KEYS, TOTAL_ROWS, VOTER_KEYS
 from ..kinds.document import Document
@@ -87,7 +87,7 @@ def model_title(model: object) -> str | None:
 
 def _name_column(sheet: Sheet) -> tuple[int, int | None]:
     """Index of the header row in ``sheet.rows`` and the 姓名 column (None: none)."""
-    index, headers = sheet.header(lambda texts: any(header_field(t) == "name" for t in texts))
+    index, headers = roster_header(sheet)
     if index < 0:
         return -1, None
     return index, next(i for i, text in enumerate(headers) if header_field(text) == "name")
@@ -99,9 +99,10 @@ def sheet_names(sheet: Sheet) -> dict[str, Location]:
     names: dict[str, Location] = {}
     if column is None:
         return names
+    header = clean_name(sheet.rows[index].text(column))
     for row in sheet.rows[index + 1:]:
         name = clean_name(row.text(column))
-        if name and normalize_header(name) not in TOTAL_ROWS:
+        if name and name != header and normalize_header(name) not in TOTAL_ROWS:
             names.setdefault(name, sheet.where(row.number, column))
     return names
 

@@ -161,9 +161,39 @@ def header_field(text: str) -> str | None:
     return _ALIAS_TO_FIELD.get(normalize_header(text))
 
 
+def roster_header(sheet: Sheet) -> tuple[int, list[str]]:
+    """Index (into ``sheet.rows``) of the roster's last header row and its column texts.
+
+    A header of two rows, as offices merge them (姓名 spanning both rows, 时间 over
+    出生年月 and 入党时间), is read as one: a column takes the lower text when it names a
+    field (or does with the group above it: 出生 + 年月).  The rows under it are members.
+    """
+    index, headers = sheet.header(lambda texts: any(header_field(t) == "name" for t in texts))
+    if index < 0 or index + 1 >= len(sheet.rows):
+        return index, headers
+    below = sheet.rows[index + 1]
+    name_column = next(i for i, text in enumerate(headers) if header_field(text) == "name")
+    if below.text(name_column) not in ("", headers[name_column]):
+        return index, headers  # a member's row
+    joined, group, read = [], "", False
+    for column in range(max(len(headers), len(below.values))):
+        top = headers[column] if column < len(headers) else ""
+        lower = below.text(column)
+        group = top or group  # a CSV leaves the merged cells after the first empty
+        if not lower or lower == top:
+            joined.append(top)
+            continue
+        field = next((text for text in (lower, group + lower) if header_field(text)), None)
+        if field is None:
+            return index, headers  # not a header row after all
+        joined.append(field)
+        read = True
+    return (index + 1, joined) if read else (index, headers)
+
+
 def roster_from_sheet(sheet: Sheet) -> Roster:
     """Members from ``sheet``: header row located, columns mapped, rows checked."""
-    index, headers = sheet.header(lambda texts: any(header_field(t) == "name" for t in texts))
+    index, headers = roster_header(sheet)
     if index < 0:
         first = sheet.rows[0] if sheet.rows else None
         seen = "、".join(t for t in first.texts() if t) if first else ""
@@ -172,6 +202,13 @@ def roster_from_sheet(sheet: Sheet) -> Roster:
                          hint=f"the header row must name a 姓名 column; found: {seen or 'nothing'}")
     header_row = sheet.rows[index]
     columns = _map_columns(sheet, header_row.number, headers)
+    following = sheet.rows[index + 1] if index + 1 < len(sheet.rows) else None
+    if following is not None and following.text(columns["name"]) == headers[columns["name"]]:
+        raise InputError("the header takes two rows, and the second cannot be read with the "
+                         "first", location=sheet.where(following.number, columns["name"]),
+                         field=headers[columns["name"]],
+                         hint="make the header one row: one column per field, 姓名, 性别, "
+                              "出生年月 …, no merged cells")
     reader = _RowReader(sheet, headers, columns)
     members: list[Member] = []
     roster = Roster(members, sheet.file)

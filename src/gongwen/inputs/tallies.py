@@ -338,11 +338,12 @@ def _yaml_counts(value: Any, where: Any, field_name: str) -> Counts:
         raise InputError("expected counts per grade", location=where(()), field=field_name,
                          hint="e.g. {优秀: 8, 合格: 3} or [8, 3, 0, 0]")
     for grade, count in items:
-        if str(grade) not in GRADES:
+        text = normalize_header(str(grade))  # '合格 ' and 「合　格」 as a sheet reads them
+        if text not in GRADES:
             raise InputError(f"{grade!r} is not a grade", location=where((grade,)),
                              field=f"{field_name}.{grade}", hint=GRADE_HINT)
         try:
-            counts[GRADES.index(str(grade))] = parse_count(count)
+            counts[GRADES.index(text)] = parse_count(count)
         except ValueError:
             raise InputError(f"{count!r} is not a whole number of votes",
                              location=where((grade,)), field=f"{field_name}.{grade}") from None

@@ -64,6 +64,12 @@ def render_plan(plan: Plan, options: RenderOptions) -> list[Document]:
         profile=options.profile or plan.profile,
         properties=properties(plan.title, plan.organ, plan.date),
     )
-    return [Document("plan", plan.title, docx, plan, source.file)]
+    warnings = []
+    if not header.enabled and plan.doc_number is not None:  # it is a part of the 版头
+        key = next((k for k in ("发文字号", "doc_number") if k in source.data), "发文字号")
+        warnings.append(f"{source.where((key,))}: 发文字号 (doc_number): {plan.doc_number} is "
+                        "not printed: it belongs to the 版头, which is off (hint: set 版头: "
+                        "true to print it, or leave 发文字号 out)")
+    return [Document("plan", plan.title, docx, plan, source.file, warnings)]
 
 

@@ -131,6 +131,11 @@ def _input_error(model: type[GongwenModel], source: SourceData, exc: ValidationE
     kind = error["type"]
     if kind == "extra_forbidden":
         owner = _model_at(model, loc[:-1])
+        twice = _given_twice(owner, source, loc)
+        if twice is not None:
+            return InputError(f"given twice: as {twice} and as {loc[-1]}", location=location,
+                              field=str(loc[-1]) if len(loc) == 1 else field,
+                              hint="keep one of them")
         known = list(owner.field_names()) if owner else []
         guess = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.5)
         hint = f"did you mean {guess[0]!r}?" if guess else _known_fields_hint(known)
@@ -143,11 +148,42 @@ def _input_error(model: type[GongwenModel], source: SourceData, exc: ValidationE
             field = ".".join([*map(str, loc[:-1]), f"{spelled} ({python_name})"])
         return InputError("is required but missing", location=location, field=field,
                           hint=_HINTS["missing"])
+    if "input" in error and error["input"] is None:  # `成文日期:` with nothing after it
+        owner = _model_at(model, loc[:-1])
+        python_name = owner.field_names().get(str(loc[-1])) if owner and loc else None
+        spelled = _chinese_name(owner, python_name) if owner and python_name else None
+        if spelled:
+            field = ".".join([*map(str, loc[:-1]), f"{spelled} ({python_name})"])
+        return InputError("is empty", location=location, field=field,
+                          hint="write its value after the colon, or leave the line out "
+                               "if the field is optional")
     message = error["msg"].removeprefix("Value error, ")
     hint = (error.get("ctx") or {}).get("hint") or _HINTS.get(kind)
     if kind != "gongwen" and "input" in error and not isinstance(error["input"], dict | list):
         message = f"{error['input']!r}: {message[0].lower()}{message[1:]}"
     return InputError(message, location=location, field=field, hint=hint or None)
+
+
+def _given_twice(owner: type[GongwenModel] | None, source: SourceData,
+                 loc: tuple[Any, ...]) -> str | None:
+    """The other spelling of the field ``loc`` names, when the data gives both (标题 and
+    title): pydantic keeps one and calls the other unknown."""
+    if owner is None or not loc:
+        return None
+    names = owner.field_names()
+    target = names.get(str(loc[-1]))
+    if target is None:
+        return None
+    node: Any = source.data
+    for part in loc[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    if not isinstance(node, dict):
+        return None
+    return next((str(key) for key in node if key != loc[-1] and names.get(str(key)) == target),
+                None)
 
 
 def _known_fields_hint(known: list[str]) -> str:
