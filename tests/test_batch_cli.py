@@ -91,6 +91,15 @@ def test_a_problem_in_one_phase_does_not_block_another(sample_dir):
     assert ["skips 3、4" in p.message for p in skipped.problems] == [True]
 
 
+def test_a_later_phases_missing_file_fails_only_that_phase(sample_dir):
+    (sample_dir / "evaluation-summary.yaml").unlink()  # not written yet
+    assert cli("batch", sample_dir, "--plan", "--phase", FIRST).exit_code == 0
+    later = cli("batch", sample_dir, "--plan", "--phase", LAST)
+    assert later.exit_code == 1
+    (line,) = error_lines(later.output)
+    assert "activity.yaml:" in line and "evaluation-summary.yaml: file not found" in line
+
+
 def test_every_line_of_a_many_problem_error_says_error(sample_dir, tmp_path):
     edit(sample_dir / "briefing-1.yaml", "日期: 2024-09-10", "日期: 2024-10-10")
     edit(sample_dir / "plan.yaml", "成文日期: 2024-09-02", "成文日期: 2024-08-02")

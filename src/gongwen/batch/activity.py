@@ -125,6 +125,9 @@ class DocumentSpec:
     tallies: Path | None
     location: Location
     template: Path | None = None
+    #: a file the entry names that is not there: the entry's documents fail with it, and
+    #: the other entries and phases run
+    error: InputError | None = None
 
 
 @dataclass(frozen=True)
@@ -227,14 +230,16 @@ def load_activity(path: str | Path) -> Activity:
         specs = []
         for number, doc in enumerate(entry.documents):
             at: KeyPath = (*where, docs_key, number)
+            found = _EntryFiles(folder, source, at)  # a missing file fails its entry only
             specs.append(DocumentSpec(
-                path=_existing(folder, doc.file, source, at),
+                path=found.path(doc.file),
                 label=doc.label,
                 members=tuple(doc.members) if doc.members is not None else None,
-                roster=_existing(folder, doc.roster, source, at) or roster,
-                tallies=_existing(folder, doc.tallies, source, at) or tallies,
+                roster=found.file(doc.roster) or roster,
+                tallies=found.file(doc.tallies) or tallies,
                 location=source.where(at),
-                template=_existing(folder, doc.template, source, at),
+                template=found.file(doc.template),
+                error=found.error,
             ))
         phases.append(Phase(entry.name, entry.start, entry.end, tuple(specs), index,
                             entry.bundle_title, entry.bundle_date, source.where(where)))
@@ -366,6 +371,25 @@ def _existing(folder: Path, name: str | None, source: SourceData, at: KeyPath) -
         raise InputError(f"{name}: file not found", location=source.where(at),
                          hint=f"paths are relative to the activity folder {folder}")
     return path
+
+
+class _EntryFiles:
+    """The files one 文件 entry names; the first that is missing is its error."""
+
+    def __init__(self, folder: Path, source: SourceData, at: KeyPath) -> None:
+        self.folder, self.source, self.at = folder, source, at
+        self.error: InputError | None = None
+
+    def file(self, name: str | None) -> Path | None:
+        try:
+            return _existing(self.folder, name, self.source, self.at)
+        except InputError as exc:
+            self.error = self.error or exc
+            return None
+
+    def path(self, name: str) -> Path:
+        """The data file's path, there or not (it names the entry's documents)."""
+        return self.file(name) or Path(os.path.normpath(self.folder / name))
 
 
 def _check_phases(phases: list[Phase], file: str) -> None:

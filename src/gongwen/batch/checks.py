@@ -89,6 +89,8 @@ class LoadedDocument:
 
 def load_document(activity: Activity, spec: DocumentSpec, phase: Phase) -> LoadedDocument:
     """Load and validate one entry; a user's error is kept, not raised."""
+    if spec.error is not None:
+        return LoadedDocument(spec, phase, None, None, spec.error)
     try:
         source = activity.document_source(spec)
     except InputError as exc:
