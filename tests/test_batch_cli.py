@@ -168,6 +168,17 @@ def test_render_in_an_activity_folder_takes_its_roster_and_the_files_own_values_
     assert all(name.startswith("党员承诺书/") for name in made)  # pledge.yaml's 标题 wins
 
 
+def test_render_of_a_file_no_phase_lists_takes_the_activitys_roster(sample_dir, tmp_path):
+    text = (sample_dir / "pledge.yaml").read_text(encoding="utf-8")
+    (sample_dir / "drafts").mkdir()
+    (sample_dir / "drafts" / "pledge-draft.yaml").write_text(
+        text.replace("花名册: members.csv\n", ""), encoding="utf-8")
+    result = cli("render", sample_dir / "drafts" / "pledge-draft.yaml", "--member", "吴静",
+                 "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "党员承诺书" / "吴静.docx").is_file()
+
+
 # --- items 11 and 14: counts of what the phase owes; one naming rule; no hidden files ----
 
 

@@ -34,10 +34,10 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def print_error(error: GongwenError | str, prefix: str = "error") -> None:
+def print_error(error: GongwenError) -> None:
     """``error: …`` on every line (an error listing several problems has one a line)."""
     for line in str(error).splitlines() or [""]:
-        click.secho(f"{prefix}: {line}", fg="red", err=True)
+        click.secho(f"error: {line}", fg="red", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -80,9 +80,8 @@ def main() -> None:
               help="Ignore the activity.yaml of DATA's folder (its 共用, 名册, 评议数据).")
 @reports_errors
 def render(data: Path, output: Path, fmt: str | None, template: Path | None,
-           profile: str | None,
-           roster: Path | None, tallies: Path | None, members: tuple[str, ...],
-           bundle_path: Path | None, no_activity: bool) -> None:
+           profile: str | None, roster: Path | None, tallies: Path | None,
+           members: tuple[str, ...], bundle_path: Path | None, no_activity: bool) -> None:
     """Render DATA (a YAML or JSON file) into documents.
 
     \b
@@ -99,6 +98,7 @@ def render(data: Path, output: Path, fmt: str | None, template: Path | None,
     leaves out (the options and DATA's own values win); --no-activity ignores it.
     """
     from .batch.activity import find_activity_document
+    from .batch.steps import document_stems
     from .kinds import render_all
 
     fmt = output_format(output, fmt)
@@ -111,8 +111,6 @@ def render(data: Path, output: Path, fmt: str | None, template: Path | None,
     else:
         documents = render_all(data, template=template, profile=profile, roster=roster,
                                tallies=tallies, members=members)
-    from .batch.steps import document_stems
-
     stems = document_stems(documents, found.spec.label if found is not None else None)
     single_file = len(documents) == 1 and output.suffix.lower() in (".docx", ".pdf")
     for document in documents:

@@ -155,6 +155,9 @@ class Activity:
     model: ActivityModel
     phases: tuple[Phase, ...]
     source: SourceData
+    #: the activity's 名册 and 评议数据 (an entry of a phase may name its own)
+    roster: Path | None = None
+    tallies: Path | None = None
 
     @property
     def name(self) -> str:
@@ -244,7 +247,7 @@ def load_activity(path: str | Path) -> Activity:
         phases.append(Phase(entry.name, entry.start, entry.end, tuple(specs), index,
                             entry.bundle_title, entry.bundle_date, source.where(where)))
     _check_phases(phases, str(file))
-    return Activity(folder, file, model, tuple(phases), source)
+    return Activity(folder, file, model, tuple(phases), source, roster, tallies)
 
 
 @dataclass(frozen=True)
@@ -282,13 +285,10 @@ def find_activity_document(data: str | Path) -> ActivityDocument | None:
     spec = next((s for phase in activity.phases for s in phase.documents
                  if s.path.resolve() == here), None)
     if spec is None:  # a file the phases do not list: the activity's roster and tallies
-        model = activity.model
-        spec = DocumentSpec(data, None, None, _existing(folder, model.roster, activity.source,
-                                                        (_spellings(activity.source).get(
-                                                            "roster", "名册"),)),
-                            _existing(folder, model.tallies, activity.source,
-                                      (_spellings(activity.source).get("tallies", "评议数据"),)),
+        spec = DocumentSpec(data, None, None, activity.roster, activity.tallies,
                             Location(str(activity.file)))
+    if spec.error is not None:
+        raise spec.error
     return ActivityDocument(activity, spec, activity.document_source(spec))
 
 
