@@ -397,3 +397,23 @@ def test_render_to_a_pdf_name_writes_a_pdf(tmp_path):
     assert refused.exit_code == 2 and not (tmp_path / "x").exists()
     (line,) = error_lines(refused.output)
     assert "the file name says PDF, but --format is docx" in line and "方案.docx" in line
+
+
+def test_render_warns_of_a_crash_that_a_retry_mended(tmp_path, monkeypatch):
+    from gongwen.convert.converter import Converter
+
+    real, crashed = Converter._run, []
+
+    def crash_once(self, inputs, out_dir, options, timeout):
+        if not crashed:
+            crashed.extend(inputs)
+            return f"Error: {inputs[0].name}: LibreOffice stopped (it was killed by SIGKILL)"
+        return real(self, inputs, out_dir, options, timeout)
+
+    monkeypatch.setattr(Converter, "_run", crash_once)
+    data = tmp_path / "plan.yaml"
+    data.write_text(PLAN, encoding="utf-8")
+    result = cli("render", data, "--format", "pdf", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.output.splitlines() if "second try" in line]
+    assert line.startswith("warning: ") and "killed by SIGKILL" in line

@@ -128,6 +128,19 @@ def render(data: Path, output: Path, fmt: str | None, template: Path | None,
             click.echo(path)
         if bundle_path:
             _bundle(documents, pdfs, bundle_path)
+        _warn_of_retries()
+
+
+def _warn_of_retries() -> None:
+    """A file LibreOffice converted only on a second try (after a crash) is a warning."""
+    from .convert import shared_converter
+
+    converter = shared_converter()
+    for path, reason in converter.retried:
+        click.secho(f"warning: {path.stem}: LibreOffice failed on it "
+                    f"({reason.replace(str(path), path.name)}); it converted on a second try",
+                    fg="yellow", err=True)
+    converter.retried.clear()
 
 
 def output_format(output: Path, fmt: str | None) -> str:
