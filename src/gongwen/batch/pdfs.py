@@ -134,9 +134,10 @@ def convert_documents(
             _note_fonts(item, source, fonts)
             done.append(item)
     _even_end_blocks(done, staging / "even", converter)
-    retried, converter.retried[:] = list(getattr(converter, "retried", [])), []
-    warnings += [f"{names.get(path.stem, path.stem)}: LibreOffice failed on it ({reason}); it converted on a "
-                 "second try" for path, reason in retried]
+    retried = getattr(converter, "retried", [])
+    warnings += [f"{names.get(path.stem, path.stem)}: LibreOffice failed on it ({reason}); "
+                 "it converted on a second try" for path, reason in retried]
+    retried.clear()  # said once
     return (done, [(job, plain_message(text, staging, names)) for job, text in failed],
             [plain_message(text, staging, names) for text in warnings])
 

@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from .phase import PhasePlan
 
 
-
 class Run:
     """The state of one :func:`run_phase` call."""
 
