@@ -38,7 +38,7 @@ from .manifest import Manifest
 from .progress import NullProgress, Progress
 from .result import BatchResult, DocumentOutcome, Failure
 from .run import Run
-from .steps import relative, safe_name
+from .steps import cached_roster, relative, safe_name
 
 #: staging folders are named ``.gongwen-batch-<pid>-…`` so a later run can tell a dead
 #: run's leftovers from a live one's
@@ -220,8 +220,6 @@ def _member_problems(plan: PhasePlan, members: Sequence[str]) -> list[InputError
     """Each ``--member`` names one member of a roster the phase uses: a typo, or a name
     two members share (张伟 for 张伟（0107） and 张伟（0112）), fails before any work,
     with the error ``gongwen render --member`` gives."""
-    from .steps import cached_roster
-
     problems: list[InputError] = []
     known: dict[str, None] = {}
     rosters: dict[Path, Any] = {}
