@@ -46,7 +46,7 @@ def test_plan_reports_a_date_outside_its_phase_and_exits_as_the_run(sample_dir, 
 
 
 def test_plan_reports_a_tallies_name_not_on_the_roster(sample_dir):
-    edit(sample_dir / "tallies.csv", "林明富,DJS001", "周文", )
+    edit(sample_dir / "tallies.csv", "林明富,DJS001", "周文,DJS001")
     dry = cli("batch", sample_dir, "--plan", "--phase", LAST)
     assert dry.exit_code == 2
     (line,) = error_lines(dry.output)
@@ -81,7 +81,7 @@ def test_plan_of_a_sound_phase_exits_0(sample_dir):
 
 
 def test_a_problem_in_one_phase_does_not_block_another(sample_dir):
-    edit(sample_dir / "tallies.csv", "林明富,DJS001", "周文")
+    edit(sample_dir / "tallies.csv", "林明富,DJS001", "周文,DJS001")
     edit(sample_dir / "briefing-3.yaml", "期号: 3", "期号: 5")
     assert check_phase(sample_dir, FIRST).problems == ()
     assert check_phase(sample_dir, "组织实施").problems == ()
