@@ -130,6 +130,16 @@ def test_an_ambiguous_member_is_refused_by_batch_as_by_render(sample_dir, tmp_pa
     assert named.problems == ()
 
 
+def test_an_ambiguous_name_in_a_phases_member_list_is_refused_before_rendering(sample_dir):
+    edit(sample_dir / "activity.yaml", "      - pledge.yaml ",
+         "      - {文件: pledge.yaml, 成员: [张伟, 吴静]}")
+    (problem,) = check_phase(sample_dir, FIRST).problems
+    assert "'张伟' names 2 members: 张伟（DJS004）、张伟（DJS005）" in str(problem)
+    assert "activity.yaml:" in str(problem) and "成员 (members)" in str(problem)
+    edit(sample_dir / "activity.yaml", "成员: [张伟, 吴静]", "成员: [张伟（DJS005）, 吴静]")
+    assert check_phase(sample_dir, FIRST).problems == ()
+
+
 # --- item 12: render inside an activity folder reads activity.yaml as batch does --------
 
 

@@ -289,6 +289,7 @@ def check_members(
                                location=spec.location, field="成员 (members)",
                                hint=_closest(name, roster))
                     for name in spec.members if _bare(name) not in roster]
+                problems += _ambiguous(spec, [n for n in spec.members if _bare(n) in roster])
             if spec.tallies is None or tally_names is None or \
                     (spec.roster, spec.tallies) in checked:
                 continue
@@ -302,6 +303,27 @@ def check_members(
                 InputError(f"{name} is not in the roster {spec.roster.name}", location=where,
                            field="姓名", hint=_closest(name, roster))
                 for name, where in tallied.items() if name not in roster]
+    return problems
+
+
+def _ambiguous(spec: DocumentSpec, names: list[str]) -> list[InputError]:
+    """A ``成员`` entry that two members of the roster answer to (张伟 for 张伟（DJS004）
+    and 张伟（DJS005））: refused as ``--member`` refuses it, before rendering."""
+    from ..inputs.roster import load_roster
+
+    if not names or spec.roster is None:
+        return []
+    try:
+        roster = load_roster(spec.roster)
+    except InputError:
+        return []  # its own error comes when rendering
+    problems = []
+    for name in names:
+        if len(roster.find(name)) > 1:
+            try:
+                roster.resolve(name, location=spec.location, field="成员 (members)")
+            except InputError as exc:
+                problems.append(exc)
     return problems
 
 
