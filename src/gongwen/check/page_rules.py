@@ -1,0 +1,221 @@
+"""Rules measured on the rendered page: paper, text block, body grid, page numbers,
+the 版记's page and the 署名's company."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from ..layout import standard
+from ..layout.standard import Profile
+from . import rules
+from .measure import PT_TO_MM, Line, page_number
+from .report import Finding
+
+#: how far a glyph may reach past the 版心's edge (rounding of LibreOffice's layout)
+EDGE_TOLERANCE_MM = 0.5
+SIZE_TOLERANCE_PT = 0.3
+PITCH_TOLERANCE_MM = 0.15
+CHAR_PITCH_TOLERANCE_MM = 0.06
+#: body rules need this many characters of running text to say anything
+MIN_BODY_CHARS = 60
+LEFT = standard.MARGIN_LEFT_MM
+RIGHT = standard.MARGIN_LEFT_MM + standard.TEXT_BLOCK_WIDTH_MM
+TOP = standard.MARGIN_TOP_MM
+BOTTOM = standard.MARGIN_TOP_MM + standard.TEXT_BLOCK_HEIGHT_MM
+_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+_END_BLOCK = re.compile(r"^(抄送|印发|分送)[:：]|印发$")
+
+
+@dataclass
+class Page:
+    """One measured page: its size (mm), its text lines, the boxes of its tables."""
+
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    tables: list[tuple[float, float, float, float]]
+
+    @property
+    def landscape(self) -> bool:
+        return self.width > self.height
+
+    def in_table(self, line: Line) -> bool:
+        return any(x0 - 1 <= line.x0 and line.x1 <= x1 + 1 and top - 1 <= line.top
+                   and line.bottom <= bottom + 1 for x0, top, x1, bottom in self.tables)
+
+    def text_lines(self) -> list[Line]:
+        """Lines other than the page number."""
+        found = page_number(self.lines)
+        return [line for line in self.lines if found is None or line is not found[1]]
+
+
+def _here(file: str, page: Page, line: Line | None) -> dict:
+    index = page.lines.index(line) + 1 if line is not None else None
+    box = (line.x0, line.top, line.x1, line.bottom) if line is not None else None
+    return {"file": file, "page": page.number, "line": index, "box": box}
+
+
+def page_findings(file: str, pages: Sequence[Page], profile: Profile) -> Iterator[Finding]:
+    for page in pages:
+        yield from _paper(file, page)
+        if not page.landscape:
+            yield from _text_block(file, page)
+    yield from _body(file, pages, profile)
+    yield from _page_numbers(file, pages, profile)
+    yield from _end_block_and_signature(file, pages)
+
+
+def _paper(file: str, page: Page) -> Iterator[Finding]:
+    short, long = sorted((page.width, page.height))
+    if (abs(short - standard.PAGE_WIDTH_MM) > standard.POSITION_TOLERANCE_MM
+            or abs(long - standard.PAGE_HEIGHT_MM) > standard.POSITION_TOLERANCE_MM):
+        yield Finding(rules.PAGE_SIZE, excerpt="", measured=f"{page.width:.1f} × {page.height:.1f} mm",
+                      expected="A4, 210 × 297 mm", **_here(file, page, None))
+
+
+def _text_block(file: str, page: Page) -> Iterator[Finding]:
+    """Every glyph inside the 版心 (the page number below it excepted)."""
+    for line in page.text_lines():
+        worst = None
+        for char in line.chars:
+            if char.x1 > RIGHT + EDGE_TOLERANCE_MM:
+                worst = worst or (char, f"ends at {char.x1:.1f} mm, {char.x1 - RIGHT:.1f} mm "
+                                        f"right of the 版心", f"≤ {RIGHT:.0f} mm")
+            elif char.x0 < LEFT - EDGE_TOLERANCE_MM:
+                worst = worst or (char, f"starts at {char.x0:.1f} mm, {LEFT - char.x0:.1f} mm "
+                                        f"left of the 版心", f"≥ {LEFT:.0f} mm")
+        if worst is None and line.baseline > BOTTOM + EDGE_TOLERANCE_MM:
+            worst = (line.chars[0], f"baseline at {line.baseline:.1f} mm, below the 版心",
+                     f"≤ {BOTTOM:.0f} mm")
+        if worst is None and line.baseline - line.size * PT_TO_MM * 0.8 < TOP - 1.0:
+            worst = (line.chars[0], f"top at {line.top:.1f} mm, above the 版心", f"≥ {TOP:.0f} mm")
+        if worst is not None:
+            char, measured, expected = worst
+            yield Finding(rules.OUTSIDE_TEXT_BLOCK, excerpt=line.text[-12:] if char is line.chars[-1]
+                          else line.text[:12], measured=f"「{char.text}」 {measured}",
+                          expected=expected,
+                          hint="margins 37/35/28/26 mm; turn off hanging punctuation "
+                               "(允许标点溢出边界)", **_here(file, page, line))
+
+
+def _running_text(pages: Sequence[Page]) -> list[tuple[Page, Line]]:
+    return [(page, line) for page in pages if not page.landscape for line in page.text_lines()
+            if not line.is_red and not page.in_table(line)]
+
+
+def _body(file: str, pages: Sequence[Page], profile: Profile) -> Iterator[Finding]:
+    """Body size, line pitch (22 lines a page) and character pitch (28 a line)."""
+    running = _running_text(pages)
+    weights: dict[float, int] = {}
+    for _, line in running:
+        for char in line.chars:
+            weights[char.size] = weights.get(char.size, 0) + 1
+    if sum(weights.values()) < MIN_BODY_CHARS:
+        return
+    size = max(weights, key=weights.__getitem__)
+    sized = [(page, line) for page, line in running if line.size == size]
+    longest = max(len(line.text) for _, line in sized)
+    first = next(item for item in sized if len(item[1].text) >= 0.9 * longest)  # body
+    if abs(size - standard.SANHAO) > SIZE_TOLERANCE_PT:
+        yield Finding(rules.BODY_SIZE, excerpt=first[1].text[:16], measured=f"body in {size:g} pt",
+                      expected=f"三号, {standard.SANHAO:g} pt", hint="正文用三号仿宋",
+                      **_here(file, *first))
+        return  # pitches follow from the size: one finding says it
+    steps = []
+    for page in pages:
+        body = [line for p, line in running if p is page and line.size == size]
+        steps += [round(b.baseline - a.baseline, 2) for a, b in zip(body, body[1:], strict=False)
+                  if 0 < b.baseline - a.baseline < 15]
+    expected_pitch = profile.exact_line_pt * PT_TO_MM if profile.line_spacing == "exact" \
+        else standard.LINE_PITCH_MM
+    if len(steps) >= 3:
+        pitch = statistics.mode(steps)
+        if abs(pitch - expected_pitch) > PITCH_TOLERANCE_MM:
+            lines = standard.TEXT_BLOCK_HEIGHT_MM / pitch
+            yield Finding(rules.LINE_PITCH, excerpt=first[1].text[:16],
+                          measured=f"lines {pitch:.2f} mm apart ({lines:.1f} a page)",
+                          expected=f"{expected_pitch:.2f} mm ({standard.LINES_PER_PAGE} a page)",
+                          hint="exact line spacing of 28.95 pt, or the 22-line document grid",
+                          **_here(file, *first))
+    gaps = [b.x0 - a.x0 for _, line in running if line.size == size
+            for a, b in zip(line.chars, line.chars[1:], strict=False)
+            if unicodedata.east_asian_width(a.text) == "W"
+            and unicodedata.category(a.text) == "Lo"]
+    if len(gaps) >= MIN_BODY_CHARS:
+        char_pitch = statistics.median(gaps)
+        if abs(char_pitch - standard.CHAR_PITCH_MM) > CHAR_PITCH_TOLERANCE_MM:
+            per_line = standard.TEXT_BLOCK_WIDTH_MM / char_pitch
+            yield Finding(rules.CHARS_PER_LINE, excerpt=first[1].text[:16],
+                          measured=f"characters {char_pitch:.2f} mm apart ({per_line:.1f} a line)",
+                          expected=f"{standard.CHAR_PITCH_MM:.2f} mm "
+                                   f"({standard.CHARS_PER_LINE} a line)",
+                          hint="the 28-character grid, or −0.25 pt character spacing",
+                          **_here(file, *first))
+
+
+def _page_numbers(file: str, pages: Sequence[Page], profile: Profile) -> Iterator[Finding]:
+    one_char = standard.ONE_CHAR_MM
+    for page in pages:
+        found = page_number(page.lines)
+        text = page.text_lines()
+        if found is None:
+            # a landscape table page prints its number turned, beside the table
+            if text and not page.landscape and not any(_END_BLOCK.search(line.text) for line in text):
+                yield Finding(rules.PAGE_NUMBER_MISSING, excerpt=text[0].text[:16],
+                              measured="no 「— N —」", expected="a page number on every page",
+                              **_here(file, page, None))
+            continue
+        number, line = found
+        here = _here(file, page, line)
+        if not text:
+            yield Finding(rules.PAGE_NUMBER_ON_BLANK, excerpt=line.text, measured="a number on "
+                          "a blank page", expected="none", **here)
+        if abs(line.size - standard.PAGE_NUMBER_SIZE) > SIZE_TOLERANCE_PT:
+            yield Finding(rules.PAGE_NUMBER_SIZE, excerpt=line.text, measured=f"{line.size:g} pt",
+                          expected=f"四号, {standard.PAGE_NUMBER_SIZE:g} pt", **here)
+        if page.landscape:
+            continue
+        if profile.page_number_align == "center":
+            measured, expected = (line.x0 + line.x1) / 2, standard.PAGE_WIDTH_MM / 2
+            where, want = f"centred at {measured:.1f} mm", f"centred at {expected:.1f} mm"
+        elif page.number % 2:
+            measured, expected = line.x1, RIGHT - one_char
+            where, want = f"right edge at {measured:.1f} mm", f"{expected:.1f} mm (right, 一字 in)"
+        else:
+            measured, expected = line.x0, LEFT + one_char
+            where, want = f"left edge at {measured:.1f} mm", f"{expected:.1f} mm (left, 一字 in)"
+        if abs(measured - expected) > standard.POSITION_TOLERANCE_MM:
+            yield Finding(rules.PAGE_NUMBER_PLACE, excerpt=line.text, measured=where,
+                          expected=want, hint="odd pages right, even pages left, one "
+                          "character in (different odd and even footers)", **here)
+        top = BOTTOM + standard.PAGE_NUMBER_BELOW_TEXT_BLOCK_MM
+        if abs(line.top - top) > 2.0:
+            yield Finding(rules.PAGE_NUMBER_HEIGHT, excerpt=line.text,
+                          measured=f"top at {line.top:.1f} mm", expected=f"≈ {top:.0f} mm "
+                          "(7 mm below the 版心)", **here)
+
+
+def _end_block_and_signature(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
+    for page in pages:
+        text = page.text_lines()
+        ends = [line for line in text if _END_BLOCK.search(line.text)]
+        if ends and page.number % 2 and len(pages) >= 1 and not page.landscape:
+            yield Finding(rules.END_BLOCK_ODD_PAGE, excerpt=ends[0].text[:16],
+                          measured=f"版记 on page {page.number}", expected="on an even page",
+                          hint="the 版记 sits at the bottom of the last even page",
+                          **_here(file, page, ends[0]))
+        for index, line in enumerate(text):
+            if _DATE.match(line.text) and line.x0 > LEFT + standard.TEXT_BLOCK_WIDTH_MM / 3:
+                above = [other for other in text[:index]
+                         if not other.is_red and other.x0 < LEFT + 3 * standard.ONE_CHAR_MM]
+                if not above:
+                    yield Finding(rules.SIGNATURE_ALONE, excerpt=line.text,
+                                  measured="署名 and 成文日期 with no body text above them",
+                                  expected="at least one line of the body on their page",
+                                  hint="adjust line or character spacing so they stay with "
+                                       "the body", **_here(file, page, line))

@@ -1,0 +1,134 @@
+"""Rules on the printed text: 发文字号, dates, heading numbers."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterator, Sequence
+
+from ..layout import standard
+from ..text import parse_chinese_numeral
+from . import rules
+from .measure import PT_TO_MM, Line
+from .page_rules import Page
+from .report import Finding
+
+_CJK = r"[\u4e00-\u9fff]"
+_WRONG_BRACKETS = re.compile(
+    rf"(?P<code>{_CJK}+)(?P<open>[\[【（(［{{])\s*(?P<year>\d{{4}})\s*(?P<close>[\]】）)］}}])"
+    r"\s*(?P<serial>第?\d+号)")
+_SERIAL = re.compile(r"〔\d{4}〕(?P<serial>第\d+|0\d*)号")
+_NUMERAL_DATE = re.compile(
+    r"[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日")
+_PADDED_DATE = re.compile(r"\d{4}年(?:0\d月\d{1,2}|\d{1,2}月0\d)日")
+_NUMERALS = "一二三四五六七八九十"
+_INLINE_FIRST = re.compile(r"^[^，。：:]{1,8}[：:]\s*(\d+)\.(?!\d)")
+_LEVELS = (
+    re.compile(rf"^([{_NUMERALS}]+)、"),
+    re.compile(rf"^（([{_NUMERALS}]+)）"),
+    re.compile(r"^(\d+)\.(?!\d)"),
+    re.compile(r"^（(\d+)）"),
+)
+_MISPUNCTUATED = (
+    (re.compile(rf"^([{_NUMERALS}]+)[.．，,]"), "{0}、", 0),
+    (re.compile(rf"^[(]([{_NUMERALS}]+)[)]"), "（{0}）", 1),
+    (re.compile(r"^(\d+)[、，,．](?!\d)"), "{0}.", 2),
+    (re.compile(r"^[(](\d+)[)]"), "（{0}）", 3),
+)
+
+
+def _left_edge(lines: Sequence[Line]) -> float | None:
+    """Where the page's lines start most often: the left edge of its text."""
+    starts = [round(line.x0) for line in lines]
+    return statistics.mode(starts) if starts else None
+
+
+def _starts_paragraph(line: Line, left: float | None) -> bool:
+    """Whether ``line`` is indented like a paragraph's first line (one to three characters
+    of its own size right of the text's left edge): headings are numbered there."""
+    if left is None:
+        return False
+    indent = line.x0 - left
+    size_mm = line.size * PT_TO_MM
+    return 0.9 * size_mm <= indent <= 3.2 * size_mm
+
+
+def _number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    try:
+        return parse_chinese_numeral(text)
+    except ValueError:
+        return None
+
+
+def text_findings(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
+    """Findings of every text rule, over the document's pages in order.  Heading numbers
+    are read from the running text only: a table's or a turned page's numbers are not
+    headings."""
+    counters: list[int] = [0, 0, 0, 0]
+    deepest = -1
+    for page in pages:
+        lines = page.lines
+        left = _left_edge(lines)
+        for line_no, line in enumerate(lines, 1):
+            here = {"file": file, "page": page.number, "line": line_no,
+                    "box": (line.x0, line.top, line.x1, line.bottom)}
+            yield from _doc_number_and_dates(line, here)
+            if page.landscape or page.in_table(line) or not _starts_paragraph(line, left):
+                continue
+            inline = _INLINE_FIRST.match(line.text)
+            if inline:  # 「说明：1. …」: a list that starts inside its label's line
+                counters[2:] = [int(inline.group(1)), 0]
+                continue
+            for pattern, shape, level in _MISPUNCTUATED:
+                found = pattern.match(line.text)
+                if found:
+                    yield Finding(rules.HEADING_PUNCTUATION, excerpt=line.text[:24],
+                                  measured=f"numbered {found.group(0)!r}",
+                                  expected=repr(shape.format(found.group(1))),
+                                  hint=f"level {level + 1} headings are numbered "
+                                       f"{standard.HEADING_NUMBERS[level]}", **here)
+            for level, pattern in enumerate(_LEVELS):
+                found = pattern.match(line.text)
+                if not found:
+                    continue
+                number = _number(found.group(1))
+                if number is None:
+                    break
+                if level == 1 and deepest < 0:  # a （一） before any 一、
+                    yield Finding(rules.HEADING_LEVEL_SKIPPED, excerpt=line.text[:24],
+                                  measured=f"a level {level + 1} heading after level "
+                                           f"{deepest + 1 if deepest >= 0 else 'none'}",
+                                  expected=f"a level {deepest + 2} heading first",
+                                  hint="levels go 一、 → （一） → 1. → （1）", **here)
+                expected = counters[level] + 1
+                if number != expected:
+                    yield Finding(rules.HEADING_SEQUENCE, excerpt=line.text[:24],
+                                  measured=f"number {number}", expected=f"number {expected}",
+                                  hint="heading numbers never skip or repeat", **here)
+                counters[level] = number
+                counters[level + 1:] = [0] * (len(counters) - level - 1)
+                deepest = level
+                break
+
+
+def _doc_number_and_dates(line: Line, here: dict) -> Iterator[Finding]:
+    text = line.text
+    for found in _WRONG_BRACKETS.finditer(text):
+        if found.group("open") + found.group("close") != "〔〕":
+            yield Finding(rules.DOC_NUMBER_BRACKETS, excerpt=found.group(0),
+                          measured=f"year in {found.group('open')}{found.group('close')}",
+                          expected="〔〕 (U+3014, U+3015)",
+                          hint=f"write {found.group('code')}〔{found.group('year')}〕…号", **here)
+    for found in _SERIAL.finditer(text):
+        yield Finding(rules.DOC_NUMBER_SERIAL, excerpt=found.group(0),
+                      measured=f"serial {found.group('serial')!r}",
+                      expected="no 第 and no leading zero (〔2024〕1号)", **here)
+    for found in _NUMERAL_DATE.finditer(text):
+        yield Finding(rules.DATE_NUMERALS, excerpt=found.group(0),
+                      measured="a date in Chinese numerals", expected="Arabic digits (2024年9月2日)",
+                      **here)
+    for found in _PADDED_DATE.finditer(text):
+        yield Finding(rules.DATE_PADDING, excerpt=found.group(0), measured="a zero-padded date",
+                      expected="no leading zero (2024年9月2日)", **here)

@@ -1,0 +1,191 @@
+"""``gongwen check``: every document gongwen renders passes; broken documents give
+exactly the rule they break, located on the page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from gongwen.check import check, check_pdf_bytes
+from gongwen.cli import main
+from gongwen.convert import shared_converter
+from gongwen.kinds import render_all
+from gongwen.layout import standard
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "chuangxian"
+
+
+def rule_ids(findings) -> set[str]:
+    return {f.rule.id for f in findings}
+
+
+def pdf_of(docx: bytes, name: str = "doc") -> bytes:
+    return shared_converter().convert_bytes(docx, name=name)
+
+
+@pytest.mark.parametrize("name", ["plan", "briefing-1", "briefing-2", "briefing-3", "pledge",
+                                  "evaluation-ballot", "evaluation-register",
+                                  "evaluation-summary"])
+def test_every_sample_document_passes_strict(name: str) -> None:
+    documents = render_all(SAMPLE / f"{name}.yaml", members=["林明富"]
+                           if name in ("pledge", "evaluation-register") else ())
+    for document in documents:
+        findings = check_pdf_bytes(document.to_pdf(), document.title)
+        assert [f.describe() for f in findings] == []
+
+
+# --- a Word draft as people write them ------------------------------------------------
+
+def word_draft() -> bytes:
+    """Word's defaults: Letter paper, 25.4/31.8 mm margins, 12 pt 宋体 body, and the
+    usual slips: [] in the 文号, a padded serial, dates padded and in Chinese numerals,
+    a skipped heading number, 「1、」 for 「1.」."""
+    doc = DocxDocument()
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(12)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+
+    def para(text: str, indent: bool = True, align=None) -> None:
+        paragraph = doc.add_paragraph(text)
+        if indent:
+            paragraph.paragraph_format.first_line_indent = Pt(24)
+        if align is not None:
+            paragraph.alignment = align
+
+    para("都教党组[2024]03号", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para("关于开展学习活动的通知", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para("各党支部：", indent=False)
+    para("一、总体要求")
+    para("为深入学习贯彻上级精神，经研究决定在全体党员中开展学习活动。" * 4)
+    para("三、工作安排")
+    para("1、集中学习。每月组织一次集中学习，时间为每月第一周。" * 3)
+    para("中共都江市教育局党组", indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para("2024年09月02日", indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para("（二〇二四年九月二日印发）", indent=False)
+    buffer = __import__("io").BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def draft_findings():
+    return check_pdf_bytes(pdf_of(word_draft(), "draft"), "draft.pdf")
+
+
+@pytest.mark.parametrize("rule, excerpt", [
+    ("GW101", ""),               # Letter paper
+    ("GW103", "为深入学习"),      # 12 pt body
+    ("GW401", "都教党组[2024]03号"),
+    ("GW403", "二〇二四年九月二日"),
+    ("GW404", "2024年09月02日"),
+    ("GW405", "三、工作安排"),     # 一、 then 三、
+    ("GW406", "1、集中学习"),
+    ("GW201", ""),               # no page number
+])
+def test_a_word_draft_gives_each_rule_it_breaks(draft_findings, rule: str, excerpt: str) -> None:
+    found = [f for f in draft_findings if f.rule.id == rule]
+    assert found, f"{rule} not reported: {[f.describe() for f in draft_findings]}"
+    assert found[0].page == 1
+    if excerpt:
+        assert any(f.excerpt.startswith(excerpt[:8]) for f in found), [f.excerpt for f in found]
+        assert found[0].line is not None
+
+
+def test_the_draft_has_no_finding_it_does_not_deserve(draft_findings) -> None:
+    assert rule_ids(draft_findings) <= {"GW101", "GW102", "GW103", "GW401", "GW402", "GW403",
+                                        "GW404", "GW405", "GW406", "GW201"}
+
+
+# --- gongwen's own output, broken on purpose -------------------------------------------
+
+def test_centred_page_numbers_are_a_finding_unless_the_profile_allows_them(plan_file) -> None:
+    (document,) = render_all(plan_file, profile="centred-page-numbers")
+    pdf = document.to_pdf()
+    strict = check_pdf_bytes(pdf, "centred.pdf")
+    assert "GW203" in rule_ids(strict)
+    place = next(f for f in strict if f.rule.id == "GW203")
+    assert place.page == 1 and "right edge" in place.measured
+    allowed = check_pdf_bytes(pdf, "centred.pdf",
+                              profile=standard.get_profile("centred-page-numbers"))
+    assert "GW203" not in rule_ids(allowed)
+
+
+def test_an_end_block_on_an_odd_page_is_found(tmp_path: Path) -> None:
+    short = tmp_path / "short.yaml"
+    short.write_text("kind: plan\norgan: 中共测试县第二小学支部委员会\ntitle: 关于开展主题党日活动的通知\n"
+                     "addressee: 各党小组\nbody: 每月第一周集中学习。\ndate: 2025-03-05\n"
+                     "cc: [县教育局党组]\nprinter: 测试县第二小学党支部\nprint_date: 2025-03-05\n",
+                     encoding="utf-8")
+    (document,) = render_all(short)
+    unmoved = pdf_of(document.docx, "unmoved")  # converted as rendered: 版记 on page 1
+    found = [f for f in check_pdf_bytes(unmoved, "unmoved.pdf") if f.rule.id == "GW301"]
+    assert [f.page for f in found] == [1]
+    assert found[0].excerpt.startswith("抄送")
+    assert rule_ids(check_pdf_bytes(document.to_pdf(), "moved.pdf")) == set()
+
+
+def test_hanging_punctuation_outside_the_text_block_is_found(tmp_path: Path) -> None:
+    doc = DocxDocument()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin, section.right_margin = Mm(28), Mm(10)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    paragraph = doc.add_paragraph("这一行的文字一直写到了版心之外很远的地方" * 2)
+    paragraph.runs[0].font.size = Pt(16)
+    buffer = __import__("io").BytesIO()
+    doc.save(buffer)
+    findings = check_pdf_bytes(pdf_of(buffer.getvalue(), "wide"), "wide.pdf")
+    overflow = [f for f in findings if f.rule.id == "GW102"]
+    assert overflow and overflow[0].page == 1 and overflow[0].line == 1
+    assert "right of the 版心" in overflow[0].measured
+    assert overflow[0].box is not None and overflow[0].box[2] > 184.5
+
+
+# --- the command ---------------------------------------------------------------------
+
+def test_cli_exit_codes_and_json(tmp_path: Path, plan_file) -> None:
+    (document,) = render_all(plan_file)
+    good = tmp_path / "good.pdf"
+    good.write_bytes(document.to_pdf())
+    draft = tmp_path / "draft.docx"
+    draft.write_bytes(word_draft())
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really")
+    runner = CliRunner()
+
+    clean = runner.invoke(main, ["check", str(good)])
+    assert clean.exit_code == 0, clean.output
+    assert "no findings" in clean.output
+
+    dirty = runner.invoke(main, ["check", str(good), str(draft), "--format", "json"])
+    assert dirty.exit_code == 1, dirty.output
+    data = json.loads(dirty.output)
+    assert data["checked"] == [str(good), str(draft)]
+    assert {f["rule"] for f in data["findings"]} >= {"GW401", "GW103"}
+    first = data["findings"][0]
+    assert {"file", "page", "line", "excerpt", "measured", "expected", "source"} <= set(first)
+    assert first["source"].startswith("GB/T 9704-2012")
+
+    only_errors = runner.invoke(main, ["check", str(draft), "--fail-on", "error"])
+    assert only_errors.exit_code == 1
+
+    unreadable = runner.invoke(main, ["check", str(broken), str(good), str(tmp_path / "no.docx")])
+    assert unreadable.exit_code == 2
+    assert "Traceback" not in unreadable.output
+    assert f"error: {broken}:" in unreadable.output and "no such file" in unreadable.output
+    assert f"{good}: no findings" in unreadable.output  # the others are still checked
+
+
+def test_a_folder_is_every_docx_and_pdf_in_it(tmp_path: Path) -> None:
+    (tmp_path / "a.docx").write_bytes(word_draft())
+    (tmp_path / "notes.txt").write_text("not a document", encoding="utf-8")
+    report = check(tmp_path)
+    assert report.checked == [str(tmp_path / "a.docx")]
+    assert report.exit_code() == 1
