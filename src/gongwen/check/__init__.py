@@ -12,6 +12,8 @@ was measured and what was expected.
 from __future__ import annotations
 
 import io
+import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -33,22 +35,34 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024
 def check(paths: str | Path | Iterable[str | Path], *, profile: str = "strict") -> Report:
     """Check each file (a folder: every .docx and .pdf in it) against ``profile``.
 
-    A file that cannot be read is listed in :attr:`Report.unreadable` with the reason;
-    the others are still checked.
+    DOCX files are converted together, on every core, by the process's LibreOffice.  A
+    file that cannot be read is listed in :attr:`Report.unreadable` with the reason; the
+    others are still checked.
     """
     chosen = standard.get_profile(profile)
     report = Report(profile=chosen.name)
-    for path in _expand(paths):
-        name = str(path)
+    files = _expand(paths)
+    pdfs: dict[Path, list[tuple[str, bytes]] | str | None] = {}
+    for path in files:
         try:
-            for label, pdf in _pdfs_of(path):
-                report.checked.append(label)
-                report.extend(check_pdf_bytes(pdf, label, profile=chosen))
+            pdfs[path] = _read(path)
         except FileNotFoundError:
-            report.unreadable.append((name, "no such file"))
+            pdfs[path] = "no such file"
         except (GongwenError, OSError, ValueError) as error:
-            reason = str(error).removeprefix(f"{name}: ") or type(error).__name__
-            report.unreadable.append((name, reason))
+            pdfs[path] = str(error).removeprefix(f"{path}: ") or type(error).__name__
+    pdfs.update(_convert([p for p, got in pdfs.items() if got is None]))
+    for path in files:
+        got = pdfs[path] or []
+        if isinstance(got, str):
+            report.unreadable.append((str(path), got))
+            continue
+        for label, pdf in got:
+            report.checked.append(label)
+            try:
+                report.extend(check_pdf_bytes(pdf, label, profile=chosen))
+            except ValueError as error:
+                report.checked.remove(label)
+                report.unreadable.append((label, str(error)))
     return report
 
 
@@ -85,8 +99,8 @@ def _expand(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     return found
 
 
-def _pdfs_of(path: Path) -> list[tuple[str, bytes]]:
-    """(label, PDF bytes) of each document ``path`` holds."""
+def _read(path: Path) -> list[tuple[str, bytes]] | None:
+    """(label, PDF) of each document ``path`` holds; None for a DOCX still to convert."""
     suffix = path.suffix.lower()
     if suffix in DATA_SUFFIXES:
         from ..kinds import render_all
@@ -98,13 +112,33 @@ def _pdfs_of(path: Path) -> list[tuple[str, bytes]]:
     size = path.stat().st_size
     if size > MAX_INPUT_BYTES:
         raise ValueError(f"{size // 2**20} MiB is over the {MAX_INPUT_BYTES // 2**20} MiB limit")
-    data = path.read_bytes()
     if suffix == ".pdf":
-        return [(str(path), data)]
-    from ..convert import check_docx, shared_converter
+        return [(str(path), path.read_bytes())]
+    from ..convert import check_docx
 
-    check_docx(data, str(path))
-    return [(str(path), shared_converter().convert_bytes(data, name=path.stem))]
+    check_docx(path, str(path))
+    return None
+
+
+def _convert(docx_paths: list[Path]) -> dict[Path, list[tuple[str, bytes]] | str]:
+    """Each DOCX's PDF, all converted in one call (LibreOffice on every core), or the
+    reason it could not be."""
+    if not docx_paths:
+        return {}
+    from ..convert import shared_converter
+
+    with tempfile.TemporaryDirectory(prefix="gongwen-check-") as staging:
+        folder = Path(staging)
+        # neutral names: two drafts may share a stem, and LibreOffice misreads some names
+        copies = []
+        for index, path in enumerate(docx_paths):
+            copy = folder / f"{index:05d}.docx"
+            shutil.copyfile(path, copy)
+            copies.append(copy)
+        results = shared_converter().convert_each(copies, folder / "pdf")
+        return {path: [(str(path), result.read_bytes())] if isinstance(result, Path)
+                else str(result).replace(str(copy), str(path))
+                for path, copy, result in zip(docx_paths, copies, results, strict=True)}
 
 
 __all__ = ["ALL_RULES", "Finding", "Report", "Rule", "check", "check_pdf_bytes"]

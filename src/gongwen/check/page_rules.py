@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..layout import standard
 from ..layout.standard import Profile
 from . import rules
+from .fonts import is_han, official, typeface
 from .measure import PT_TO_MM, Line, page_number
 from .report import Finding
 
@@ -66,6 +67,8 @@ def page_findings(file: str, pages: Sequence[Page], profile: Profile) -> Iterato
         if not page.landscape:
             yield from _text_block(file, page)
     yield from _body(file, pages, profile)
+    if pages:
+        yield from _title(file, pages[0])
     yield from _page_numbers(file, pages, profile)
     yield from _end_block_and_signature(file, pages)
 
@@ -121,6 +124,17 @@ def _body(file: str, pages: Sequence[Page], profile: Profile) -> Iterator[Findin
     sized = [(page, line) for page, line in running if line.size == size]
     longest = max(len(line.text) for _, line in sized)
     first = next(item for item in sized if len(item[1].text) >= 0.9 * longest)  # body
+    faces: dict[str | None, list[str]] = {}
+    for _, line in sized:
+        for char in line.chars:
+            if is_han(char.text):
+                faces.setdefault(typeface(char.font), []).append(char.font)
+    face = max(faces, key=lambda f: len(faces[f]), default="fangsong")
+    if face is not None and face != "fangsong":
+        yield Finding(rules.BODY_FONT, excerpt=first[1].text[:16],
+                      measured=f"body in {official(face, faces[face][0])}",
+                      expected=f"仿宋 ({standard.FANGSONG})", hint="正文用三号仿宋",
+                      **_here(file, *first))
     if abs(size - standard.SANHAO) > SIZE_TOLERANCE_PT:
         yield Finding(rules.BODY_SIZE, excerpt=first[1].text[:16], measured=f"body in {size:g} pt",
                       expected=f"三号, {standard.SANHAO:g} pt", hint="正文用三号仿宋",
@@ -219,3 +233,35 @@ def _end_block_and_signature(file: str, pages: Sequence[Page]) -> Iterator[Findi
                                   expected="at least one line of the body on their page",
                                   hint="adjust line or character spacing so they stay with "
                                        "the body", **_here(file, page, line))
+
+
+def _title(file: str, page: Page) -> Iterator[Finding]:
+    """The title: the centred lines above the 主送机关 (a line flush left ending in
+    「：」), 二号小标宋.  A page with no 主送机关 (a 简报, a form) has no title to check."""
+    lines = [line for line in page.text_lines() if not page.in_table(line)]
+    left = min((line.x0 for line in lines), default=LEFT)
+    addressee = next((i for i, line in enumerate(lines)
+                      if line.text.endswith(("：", ":")) and abs(line.x0 - left) < 1.0), None)
+    if addressee is None:
+        return
+    title: list[Line] = []
+    for line in reversed(lines[:addressee]):
+        centred = abs((line.x0 + line.x1) / 2 - standard.PAGE_WIDTH_MM / 2) < 4.0
+        if line.is_red or not centred or "〔" in line.text or line.text.endswith("号"):
+            break
+        title.insert(0, line)
+    if not title:
+        return
+    size = max(line.size for line in title)
+    fonts = [c.font for line in title for c in line.chars if is_han(c.text)]
+    face = typeface(max(set(fonts), key=fonts.count)) if fonts else None
+    problems = []
+    if abs(size - standard.ERHAO) > SIZE_TOLERANCE_PT:
+        problems.append(f"{size:g} pt")
+    if face is not None and face != "xiaobiaosong":
+        problems.append(official(face, fonts[0]))
+    if problems:
+        yield Finding(rules.TITLE_STYLE, excerpt="".join(line.text for line in title)[:20],
+                      measured="title in " + ", ".join(problems),
+                      expected=f"二号 ({standard.ERHAO:g} pt) 小标宋", hint="标题用二号小标宋体字",
+                      **_here(file, page, title[0]))

@@ -11,6 +11,8 @@ OUTSIDE_TEXT_BLOCK = Rule("GW102", "text-block.overflow", "error", f"{_STD} 5.2.
 BODY_SIZE = Rule("GW103", "body.size", "error", f"{_STD} 5.2.3, 7.3.3")
 LINE_PITCH = Rule("GW104", "body.lines-per-page", "error", f"{_STD} 5.2.2")
 CHARS_PER_LINE = Rule("GW105", "body.chars-per-line", "error", f"{_STD} 5.2.2")
+BODY_FONT = Rule("GW106", "body.font", "error", f"{_STD} 7.3.3")
+TITLE_STYLE = Rule("GW107", "title.font-size", "error", f"{_STD} 7.3.1")
 
 PAGE_NUMBER_MISSING = Rule("GW201", "page-number.missing", "error", f"{_STD} 7.5")
 PAGE_NUMBER_SIZE = Rule("GW202", "page-number.size", "error", f"{_STD} 7.5")
@@ -28,5 +30,6 @@ DATE_PADDING = Rule("GW404", "date.padding", "error", f"{_STD} 7.3.5")
 HEADING_SEQUENCE = Rule("GW405", "heading.sequence", "error", f"{_STD} 7.3.3")
 HEADING_PUNCTUATION = Rule("GW406", "heading.punctuation", "error", f"{_STD} 7.3.3")
 HEADING_LEVEL_SKIPPED = Rule("GW407", "heading.level-skipped", "warning", f"{_STD} 7.3.3")
+HEADING_FONT = Rule("GW408", "heading.font", "error", f"{_STD} 7.3.3")
 
 ALL_RULES = tuple(value for value in list(globals().values()) if isinstance(value, Rule))

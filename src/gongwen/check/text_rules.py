@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from ..layout import standard
 from ..text import parse_chinese_numeral
 from . import rules
+from .fonts import OFFICIAL, is_han, official, typeface
 from .measure import PT_TO_MM, Line
 from .page_rules import Page
 from .report import Finding
@@ -107,6 +108,7 @@ def text_findings(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
                     yield Finding(rules.HEADING_SEQUENCE, excerpt=line.text[:24],
                                   measured=f"number {number}", expected=f"number {expected}",
                                   hint="heading numbers never skip or repeat", **here)
+                yield from _heading_font(line, level, len(found.group(0)), here)
                 counters[level] = number
                 counters[level + 1:] = [0] * (len(counters) - level - 1)
                 deepest = level
@@ -132,3 +134,22 @@ def _doc_number_and_dates(line: Line, here: dict) -> Iterator[Finding]:
     for found in _PADDED_DATE.finditer(text):
         yield Finding(rules.DATE_PADDING, excerpt=found.group(0), measured="a zero-padded date",
                       expected="no leading zero (2024年9月2日)", **here)
+
+
+_HEADING_FACES = ("heiti", "kaiti", "fangsong", "fangsong")
+
+
+def _heading_font(line: Line, level: int, number_length: int, here: dict) -> Iterator[Finding]:
+    """A heading's words (the few after its number) in its level's typeface."""
+    words = [c for c in line.chars[number_length:number_length + 6] if is_han(c.text)]
+    if not words:
+        return
+    fonts = [c.font for c in words]
+    font = max(set(fonts), key=fonts.count)
+    face = typeface(font)
+    want = _HEADING_FACES[level]
+    if face is not None and face != want:
+        yield Finding(rules.HEADING_FONT, excerpt=line.text[:24],
+                      measured=f"level {level + 1} heading in {official(face, font)}",
+                      expected=OFFICIAL[want],
+                      hint="一级标题黑体, 二级标题楷体, 三级和四级标题仿宋", **here)
