@@ -193,3 +193,31 @@ def test_a_folder_is_every_docx_and_pdf_in_it(tmp_path: Path) -> None:
     report = check(tmp_path)
     assert report.checked == [str(tmp_path / "a.docx")]
     assert report.exit_code() == 1
+
+
+def test_annotate_draws_each_finding_on_its_page(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.docx"
+    draft.write_bytes(word_draft())
+    marked = tmp_path / "marked.pdf"
+    result = CliRunner().invoke(main, ["check", str(draft), "--annotate", str(marked)])
+    assert result.exit_code == 1, result.output
+    import pdfplumber
+    from pypdf import PdfReader
+
+    report = check(draft)
+    notes = [a.get_object() for a in PdfReader(marked).pages[0]["/Annots"]]
+    assert sorted(str(n["/T"]) for n in notes) == sorted(f.rule.id for f in report.findings)
+    bracket = next(n for n in notes if str(n["/T"]) == "GW401")
+    assert "都教党组[2024]03号" in str(bracket["/Contents"])
+    finding = next(f for f in report.findings if f.rule.id == "GW401")
+    x0, top, x1, bottom = finding.box
+    with pdfplumber.open(marked) as pdf:
+        page = pdf.pages[0]
+        words = page.extract_text()
+        assert "GW401 doc-number.brackets" in words  # the label is printed, not only a note
+        # a red box drawn around the 文号: a rectangle enclosing the line's box
+        mm = 25.4 / 72
+        boxes = [r for r in page.rects if r["x0"] * mm <= x0 and r["x1"] * mm >= x1
+                 and r["top"] * mm <= top and r["bottom"] * mm >= bottom
+                 and (r["x1"] - r["x0"]) * mm < x1 - x0 + 5]
+        assert boxes

@@ -400,7 +400,10 @@ if __name__ == "__main__":
               help="What counts as right: strict (GB/T 9704) or a named house style.")
 @click.option("--fail-on", type=click.Choice(["warning", "error"]), default="warning",
               show_default=True, help="Exit 1 only for findings this serious or worse.")
-def check_command(files: tuple[Path, ...], fmt: str, profile: str, fail_on: str) -> None:
+@click.option("--annotate", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the checked pages with each finding boxed on them (a PDF).")
+def check_command(files: tuple[Path, ...], fmt: str, profile: str, fail_on: str,
+                  annotate: Path | None) -> None:
     """Say what is wrong with the format of each 公文, measured on the rendered page.
 
     FILES are .docx (Word, WPS, LibreOffice or gongwen), .pdf, gongwen data (.yaml,
@@ -412,6 +415,7 @@ def check_command(files: tuple[Path, ...], fmt: str, profile: str, fail_on: str)
       gongwen check 通知.docx
       gongwen check out/ --format json
       gongwen check plan.yaml --profile centred-page-numbers
+      gongwen check draft.docx --annotate marked.pdf   # each finding boxed on its page
 
     Exit codes: 0 no findings, 1 findings, 2 a file could not be read (the others
     are still checked).
@@ -424,4 +428,13 @@ def check_command(files: tuple[Path, ...], fmt: str, profile: str, fail_on: str)
                                  param_hint="--profile")
     report = check(files, profile=profile)
     click.echo(report.to_json() if fmt == "json" else report.to_text())
+    if annotate is not None and report.pdfs:
+        from .check.annotate import annotate as draw
+
+        try:
+            draw(report, annotate)
+        except OSError as error:
+            click.secho(f"error: {annotate}: cannot write ({error.strerror})", fg="red", err=True)
+            sys.exit(3)
+        click.echo(f"annotated: {annotate}", err=True)
     sys.exit(report.exit_code(fail_on))

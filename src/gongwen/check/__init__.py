@@ -58,10 +58,12 @@ def check(paths: str | Path | Iterable[str | Path], *, profile: str = "strict") 
             continue
         for label, pdf in got:
             report.checked.append(label)
+            report.pdfs[label] = pdf
             try:
                 report.extend(check_pdf_bytes(pdf, label, profile=chosen))
             except ValueError as error:
                 report.checked.remove(label)
+                del report.pdfs[label]
                 report.unreadable.append((label, str(error)))
     return report
 

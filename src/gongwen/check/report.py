@@ -60,6 +60,8 @@ class Report:
     checked: list[str] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
     profile: str = "strict"
+    #: each checked document's PDF, by label (for drawing the findings on it)
+    pdfs: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def extend(self, findings: Iterable[Finding]) -> None:
         self.findings.extend(findings)
