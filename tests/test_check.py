@@ -221,3 +221,54 @@ def test_annotate_draws_each_finding_on_its_page(tmp_path: Path) -> None:
                  and r["top"] * mm <= top and r["bottom"] * mm >= bottom
                  and (r["x1"] - r["x0"]) * mm < x1 - x0 + 5]
         assert boxes
+
+
+# --- --fix -----------------------------------------------------------------------------
+
+def test_fix_repairs_the_safe_findings_and_keeps_every_word(tmp_path: Path) -> None:
+    from gongwen.check.fix import fix_docx
+
+    original = word_draft()
+    result = fix_docx(original)
+    before = [p.text for p in DocxDocument(__import__("io").BytesIO(original)).paragraphs]
+    after = [p.text for p in DocxDocument(__import__("io").BytesIO(result.docx)).paragraphs]
+    changed = {i: (a, b) for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b}
+    assert changed == {
+        0: ("都教党组[2024]03号", "都教党组〔2024〕3号"),
+        8: ("2024年09月02日", "2024年9月2日"),
+        9: ("（二〇二四年九月二日印发）", "（2024年9月2日印发）"),
+    }
+    findings = check_pdf_bytes(pdf_of(result.docx, "fixed"), "fixed.pdf")
+    # what is left is what --fix must not touch: the numbering
+    assert rule_ids(findings) == {"GW405", "GW406"}
+
+
+def test_fix_refuses_a_copy_whose_words_would_change(tmp_path: Path, monkeypatch) -> None:
+    from gongwen.check import fix
+
+    def losing(paragraph) -> None:  # a fix gone wrong: it drops the paragraph's last run
+        runs = paragraph.runs
+        if len(paragraph.text) > 20 and runs:
+            runs[-1]._r.getparent().remove(runs[-1]._r)
+
+    monkeypatch.setattr(fix, "_strip", losing)
+    draft = tmp_path / "draft.docx"
+    draft.write_bytes(word_draft())
+    target = tmp_path / "fixed.docx"
+    result = CliRunner().invoke(main, ["check", str(draft), "--fix", "-o", str(target)])
+    assert result.exit_code == 3
+    assert "nothing written" in result.output and "Traceback" not in result.output
+    assert not target.exists()
+
+
+def test_fix_needs_a_target_and_one_docx(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.docx"
+    draft.write_bytes(word_draft())
+    runner = CliRunner()
+    no_target = runner.invoke(main, ["check", str(draft), "--fix"])
+    assert no_target.exit_code == 2 and "-o FIXED.docx or --in-place" in no_target.output
+    two = runner.invoke(main, ["check", str(draft), str(draft), "--fix", "--in-place"])
+    assert two.exit_code == 2 and "exactly one .docx" in two.output
+    in_place = runner.invoke(main, ["check", str(draft), "--fix", "--in-place"])
+    assert in_place.exit_code == 1  # the numbering findings are left
+    assert "〔2024〕3号" in [p.text for p in DocxDocument(str(draft)).paragraphs][0]

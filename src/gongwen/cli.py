@@ -402,8 +402,13 @@ if __name__ == "__main__":
               show_default=True, help="Exit 1 only for findings this serious or worse.")
 @click.option("--annotate", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the checked pages with each finding boxed on them (a PDF).")
+@click.option("--fix", is_flag=True,
+              help="Write a copy of the one DOCX with the safe fixes (-o FILE or --in-place).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where --fix writes the fixed copy.")
+@click.option("--in-place", is_flag=True, help="With --fix: overwrite the DOCX itself.")
 def check_command(files: tuple[Path, ...], fmt: str, profile: str, fail_on: str,
-                  annotate: Path | None) -> None:
+                  annotate: Path | None, fix: bool, output: Path | None, in_place: bool) -> None:
     """Say what is wrong with the format of each 公文, measured on the rendered page.
 
     FILES are .docx (Word, WPS, LibreOffice or gongwen), .pdf, gongwen data (.yaml,
@@ -416,9 +421,14 @@ def check_command(files: tuple[Path, ...], fmt: str, profile: str, fail_on: str,
       gongwen check out/ --format json
       gongwen check plan.yaml --profile centred-page-numbers
       gongwen check draft.docx --annotate marked.pdf   # each finding boxed on its page
+      gongwen check draft.docx --fix -o fixed.docx     # the safe fixes, then check the copy
+
+    --fix changes only what cannot change the words: page setup, line pitch, fonts
+    and sizes by role, 〔〕 and padding in 发文字号 and dates, page numbers; then the
+    fixed copy is checked and what is left is listed.
 
     Exit codes: 0 no findings, 1 findings, 2 a file could not be read (the others
-    are still checked).
+    are still checked), 3 the fixed copy could not be written.
     """
     from .check import check
     from .layout.standard import PROFILES
@@ -426,6 +436,9 @@ def check_command(files: tuple[Path, ...], fmt: str, profile: str, fail_on: str,
     if profile not in PROFILES:
         raise click.BadParameter(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})",
                                  param_hint="--profile")
+    if fix:
+        _fix(files, profile, output, in_place)
+        files = (output or files[0],)
     report = check(files, profile=profile)
     click.echo(report.to_json() if fmt == "json" else report.to_text())
     if annotate is not None and report.pdfs:
@@ -438,3 +451,33 @@ def check_command(files: tuple[Path, ...], fmt: str, profile: str, fail_on: str,
             sys.exit(3)
         click.echo(f"annotated: {annotate}", err=True)
     sys.exit(report.exit_code(fail_on))
+
+
+@reports_errors
+def _fix(files: tuple[Path, ...], profile: str, output: Path | None, in_place: bool) -> None:
+    """--fix: the safe fixes written to ``output`` (or over the one DOCX)."""
+    from .check.fix import fix_docx
+    from .errors import InputError
+    from .fileio import write_atomic
+    from .layout.standard import get_profile
+
+    if len(files) != 1 or files[0].suffix.lower() != ".docx":
+        raise InputError("--fix takes exactly one .docx", hint="check the others without --fix")
+    if (output is None) == (not in_place):
+        raise InputError("--fix needs -o FIXED.docx or --in-place (not both)",
+                         hint="gongwen check draft.docx --fix -o fixed.docx")
+    source = files[0]
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise InputError(f"{source}: cannot read ({error.strerror})") from None
+    result = fix_docx(data, get_profile(profile))
+    target = source if in_place else output
+    try:
+        write_atomic(target, result.docx)
+    except OSError as error:
+        click.secho(f"error: {target}: cannot write ({error.strerror})", fg="red", err=True)
+        sys.exit(3)
+    for line in result.fixes:
+        click.echo(f"fixed: {line}", err=True)
+    click.echo(f"wrote {target}; checking it:", err=True)

@@ -14,6 +14,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Twips
 from docx.text.paragraph import Paragraph
 
@@ -63,8 +64,8 @@ def new_document(profile: Profile) -> DocxDocument:
     _set_doc_defaults(doc, profile)
     for element in profile.styles.values():
         add_style(doc, element, profile)
-    _set_page(doc, profile)
-    _add_page_number_footers(doc, profile)
+    set_page(doc.sections[0], profile)
+    add_page_number_footers(doc.sections[0], profile)
     settings = doc.settings.element
     child(settings, "w:evenAndOddHeaders")
     _set_core_properties(doc)
@@ -190,8 +191,8 @@ def add_style(doc: DocxDocument, element: ElementStyle, profile: Profile) -> Non
         child(rpr, "w:spacing", val=round(profile.tracking_pt * standard.TWIPS_PER_PT))
 
 
-def _set_page(doc: DocxDocument, profile: Profile) -> None:
-    section = doc.sections[0]
+def set_page(section: Section, profile: Profile) -> None:
+    """A4 portrait, the standard's margins, and the body's line pitch on ``section``."""
     section.page_width = Twips(mm_to_twips(standard.PAGE_WIDTH_MM))
     section.page_height = Twips(mm_to_twips(standard.PAGE_HEIGHT_MM))
     section.top_margin = Twips(mm_to_twips(standard.MARGIN_TOP_MM))
@@ -212,8 +213,9 @@ def _set_page(doc: DocxDocument, profile: Profile) -> None:
         grid.set(qn("w:linePitch"), str(exact_line_twips(profile)))
 
 
-def _add_page_number_footers(doc: DocxDocument, profile: Profile) -> None:
-    section = doc.sections[0]
+def add_page_number_footers(section: Section, profile: Profile) -> None:
+    """「— N —」 footers, odd pages right and even pages left one character in (or
+    centred), in the style GwPageNumber; the document needs w:evenAndOddHeaders."""
     section.different_first_page_header_footer = False
     odd, even = section.footer, section.even_page_footer
     odd.is_linked_to_previous = False
