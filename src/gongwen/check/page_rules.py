@@ -11,10 +11,25 @@ from dataclasses import dataclass
 
 from ..layout import standard
 from ..layout.standard import Profile
-from . import rules
 from .fonts import is_han, official, typeface
 from .measure import PT_TO_MM, Line, page_number
 from .report import Finding
+from .rules import (
+    BODY_FONT,
+    BODY_SIZE,
+    CHARS_PER_LINE,
+    END_BLOCK_ODD_PAGE,
+    LINE_PITCH,
+    OUTSIDE_TEXT_BLOCK,
+    PAGE_NUMBER_HEIGHT,
+    PAGE_NUMBER_MISSING,
+    PAGE_NUMBER_ON_BLANK,
+    PAGE_NUMBER_PLACE,
+    PAGE_NUMBER_SIZE,
+    PAGE_SIZE,
+    SIGNATURE_ALONE,
+    TITLE_STYLE,
+)
 
 #: how far a glyph may reach past the 版心's edge (rounding of LibreOffice's layout)
 EDGE_TOLERANCE_MM = 0.5
@@ -77,7 +92,7 @@ def _paper(file: str, page: Page) -> Iterator[Finding]:
     short, long = sorted((page.width, page.height))
     if (abs(short - standard.PAGE_WIDTH_MM) > standard.POSITION_TOLERANCE_MM
             or abs(long - standard.PAGE_HEIGHT_MM) > standard.POSITION_TOLERANCE_MM):
-        yield Finding(rules.PAGE_SIZE, excerpt="", measured=f"{page.width:.1f} × {page.height:.1f} mm",
+        yield Finding(PAGE_SIZE, excerpt="", measured=f"{page.width:.1f} × {page.height:.1f} mm",
                       expected="A4, 210 × 297 mm", **_here(file, page, None))
 
 
@@ -99,7 +114,7 @@ def _text_block(file: str, page: Page) -> Iterator[Finding]:
             worst = (line.chars[0], f"top at {line.top:.1f} mm, above the 版心", f"≥ {TOP:.0f} mm")
         if worst is not None:
             char, measured, expected = worst
-            yield Finding(rules.OUTSIDE_TEXT_BLOCK, excerpt=line.text[-12:] if char is line.chars[-1]
+            yield Finding(OUTSIDE_TEXT_BLOCK, excerpt=line.text[-12:] if char is line.chars[-1]
                           else line.text[:12], measured=f"「{char.text}」 {measured}",
                           expected=expected,
                           hint="margins 37/35/28/26 mm; turn off hanging punctuation "
@@ -131,12 +146,12 @@ def _body(file: str, pages: Sequence[Page], profile: Profile) -> Iterator[Findin
                 faces.setdefault(typeface(char.font), []).append(char.font)
     face = max(faces, key=lambda f: len(faces[f]), default="fangsong")
     if face is not None and face != "fangsong":
-        yield Finding(rules.BODY_FONT, excerpt=first[1].text[:16],
+        yield Finding(BODY_FONT, excerpt=first[1].text[:16],
                       measured=f"body in {official(face, faces[face][0])}",
                       expected=f"仿宋 ({standard.FANGSONG})", hint="正文用三号仿宋",
                       **_here(file, *first))
     if abs(size - standard.SANHAO) > SIZE_TOLERANCE_PT:
-        yield Finding(rules.BODY_SIZE, excerpt=first[1].text[:16], measured=f"body in {size:g} pt",
+        yield Finding(BODY_SIZE, excerpt=first[1].text[:16], measured=f"body in {size:g} pt",
                       expected=f"三号, {standard.SANHAO:g} pt", hint="正文用三号仿宋",
                       **_here(file, *first))
         return  # pitches follow from the size: one finding says it
@@ -151,7 +166,7 @@ def _body(file: str, pages: Sequence[Page], profile: Profile) -> Iterator[Findin
         pitch = statistics.mode(steps)
         if abs(pitch - expected_pitch) > PITCH_TOLERANCE_MM:
             lines = standard.TEXT_BLOCK_HEIGHT_MM / pitch
-            yield Finding(rules.LINE_PITCH, excerpt=first[1].text[:16],
+            yield Finding(LINE_PITCH, excerpt=first[1].text[:16],
                           measured=f"lines {pitch:.2f} mm apart ({lines:.1f} a page)",
                           expected=f"{expected_pitch:.2f} mm ({standard.LINES_PER_PAGE} a page)",
                           hint="exact line spacing of 28.95 pt, or the 22-line document grid",
@@ -164,7 +179,7 @@ def _body(file: str, pages: Sequence[Page], profile: Profile) -> Iterator[Findin
         char_pitch = statistics.median(gaps)
         if abs(char_pitch - standard.CHAR_PITCH_MM) > CHAR_PITCH_TOLERANCE_MM:
             per_line = standard.TEXT_BLOCK_WIDTH_MM / char_pitch
-            yield Finding(rules.CHARS_PER_LINE, excerpt=first[1].text[:16],
+            yield Finding(CHARS_PER_LINE, excerpt=first[1].text[:16],
                           measured=f"characters {char_pitch:.2f} mm apart ({per_line:.1f} a line)",
                           expected=f"{standard.CHAR_PITCH_MM:.2f} mm "
                                    f"({standard.CHARS_PER_LINE} a line)",
@@ -180,17 +195,17 @@ def _page_numbers(file: str, pages: Sequence[Page], profile: Profile) -> Iterato
         if found is None:
             # a landscape table page prints its number turned, beside the table
             if text and not page.landscape and not any(_END_BLOCK.search(line.text) for line in text):
-                yield Finding(rules.PAGE_NUMBER_MISSING, excerpt=text[0].text[:16],
+                yield Finding(PAGE_NUMBER_MISSING, excerpt=text[0].text[:16],
                               measured="no 「— N —」", expected="a page number on every page",
                               **_here(file, page, None))
             continue
         number, line = found
         here = _here(file, page, line)
         if not text:
-            yield Finding(rules.PAGE_NUMBER_ON_BLANK, excerpt=line.text, measured="a number on "
+            yield Finding(PAGE_NUMBER_ON_BLANK, excerpt=line.text, measured="a number on "
                           "a blank page", expected="none", **here)
         if abs(line.size - standard.PAGE_NUMBER_SIZE) > SIZE_TOLERANCE_PT:
-            yield Finding(rules.PAGE_NUMBER_SIZE, excerpt=line.text, measured=f"{line.size:g} pt",
+            yield Finding(PAGE_NUMBER_SIZE, excerpt=line.text, measured=f"{line.size:g} pt",
                           expected=f"四号, {standard.PAGE_NUMBER_SIZE:g} pt", **here)
         if page.landscape:
             continue
@@ -204,12 +219,12 @@ def _page_numbers(file: str, pages: Sequence[Page], profile: Profile) -> Iterato
             measured, expected = line.x0, LEFT + one_char
             where, want = f"left edge at {measured:.1f} mm", f"{expected:.1f} mm (left, 一字 in)"
         if abs(measured - expected) > standard.POSITION_TOLERANCE_MM:
-            yield Finding(rules.PAGE_NUMBER_PLACE, excerpt=line.text, measured=where,
+            yield Finding(PAGE_NUMBER_PLACE, excerpt=line.text, measured=where,
                           expected=want, hint="odd pages right, even pages left, one "
                           "character in (different odd and even footers)", **here)
         top = BOTTOM + standard.PAGE_NUMBER_BELOW_TEXT_BLOCK_MM
         if abs(line.top - top) > 2.0:
-            yield Finding(rules.PAGE_NUMBER_HEIGHT, excerpt=line.text,
+            yield Finding(PAGE_NUMBER_HEIGHT, excerpt=line.text,
                           measured=f"top at {line.top:.1f} mm", expected=f"≈ {top:.0f} mm "
                           "(7 mm below the 版心)", **here)
 
@@ -219,7 +234,7 @@ def _end_block_and_signature(file: str, pages: Sequence[Page]) -> Iterator[Findi
         text = page.text_lines()
         ends = [line for line in text if _END_BLOCK.search(line.text)]
         if ends and page.number % 2 and len(pages) >= 1 and not page.landscape:
-            yield Finding(rules.END_BLOCK_ODD_PAGE, excerpt=ends[0].text[:16],
+            yield Finding(END_BLOCK_ODD_PAGE, excerpt=ends[0].text[:16],
                           measured=f"版记 on page {page.number}", expected="on an even page",
                           hint="the 版记 sits at the bottom of the last even page",
                           **_here(file, page, ends[0]))
@@ -228,7 +243,7 @@ def _end_block_and_signature(file: str, pages: Sequence[Page]) -> Iterator[Findi
                 above = [other for other in text[:index]
                          if not other.is_red and other.x0 < LEFT + 3 * standard.ONE_CHAR_MM]
                 if not above:
-                    yield Finding(rules.SIGNATURE_ALONE, excerpt=line.text,
+                    yield Finding(SIGNATURE_ALONE, excerpt=line.text,
                                   measured="署名 and 成文日期 with no body text above them",
                                   expected="at least one line of the body on their page",
                                   hint="adjust line or character spacing so they stay with "
@@ -261,7 +276,7 @@ def _title(file: str, page: Page) -> Iterator[Finding]:
     if face is not None and face != "xiaobiaosong":
         problems.append(official(face, fonts[0]))
     if problems:
-        yield Finding(rules.TITLE_STYLE, excerpt="".join(line.text for line in title)[:20],
+        yield Finding(TITLE_STYLE, excerpt="".join(line.text for line in title)[:20],
                       measured="title in " + ", ".join(problems),
                       expected=f"二号 ({standard.ERHAO:g} pt) 小标宋", hint="标题用二号小标宋体字",
                       **_here(file, page, title[0]))

@@ -8,11 +8,20 @@ from collections.abc import Iterator, Sequence
 
 from ..layout import standard
 from ..text import parse_chinese_numeral
-from . import rules
 from .fonts import OFFICIAL, is_han, official, typeface
 from .measure import PT_TO_MM, Line
 from .page_rules import Page
 from .report import Finding
+from .rules import (
+    DATE_NUMERALS,
+    DATE_PADDING,
+    DOC_NUMBER_BRACKETS,
+    DOC_NUMBER_SERIAL,
+    HEADING_FONT,
+    HEADING_LEVEL_SKIPPED,
+    HEADING_PUNCTUATION,
+    HEADING_SEQUENCE,
+)
 
 _CJK = r"[\u4e00-\u9fff]"
 _WRONG_BRACKETS = re.compile(
@@ -85,7 +94,7 @@ def text_findings(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
             for pattern, shape, level in _MISPUNCTUATED:
                 found = pattern.match(line.text)
                 if found:
-                    yield Finding(rules.HEADING_PUNCTUATION, excerpt=line.text[:24],
+                    yield Finding(HEADING_PUNCTUATION, excerpt=line.text[:24],
                                   measured=f"numbered {found.group(0)!r}",
                                   expected=repr(shape.format(found.group(1))),
                                   hint=f"level {level + 1} headings are numbered "
@@ -98,14 +107,14 @@ def text_findings(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
                 if number is None:
                     break
                 if level == 1 and deepest < 0:  # a （一） before any 一、
-                    yield Finding(rules.HEADING_LEVEL_SKIPPED, excerpt=line.text[:24],
+                    yield Finding(HEADING_LEVEL_SKIPPED, excerpt=line.text[:24],
                                   measured=f"a level {level + 1} heading after level "
                                            f"{deepest + 1 if deepest >= 0 else 'none'}",
                                   expected=f"a level {deepest + 2} heading first",
                                   hint="levels go 一、 → （一） → 1. → （1）", **here)
                 expected = counters[level] + 1
                 if number != expected:
-                    yield Finding(rules.HEADING_SEQUENCE, excerpt=line.text[:24],
+                    yield Finding(HEADING_SEQUENCE, excerpt=line.text[:24],
                                   measured=f"number {number}", expected=f"number {expected}",
                                   hint="heading numbers never skip or repeat", **here)
                 yield from _heading_font(line, level, len(found.group(0)), here)
@@ -119,20 +128,20 @@ def _doc_number_and_dates(line: Line, here: dict) -> Iterator[Finding]:
     text = line.text
     for found in _WRONG_BRACKETS.finditer(text):
         if found.group("open") + found.group("close") != "〔〕":
-            yield Finding(rules.DOC_NUMBER_BRACKETS, excerpt=found.group(0),
+            yield Finding(DOC_NUMBER_BRACKETS, excerpt=found.group(0),
                           measured=f"year in {found.group('open')}{found.group('close')}",
                           expected="〔〕 (U+3014, U+3015)",
                           hint=f"write {found.group('code')}〔{found.group('year')}〕…号", **here)
     for found in _SERIAL.finditer(text):
-        yield Finding(rules.DOC_NUMBER_SERIAL, excerpt=found.group(0),
+        yield Finding(DOC_NUMBER_SERIAL, excerpt=found.group(0),
                       measured=f"serial {found.group('serial')!r}",
                       expected="no 第 and no leading zero (〔2024〕1号)", **here)
     for found in _NUMERAL_DATE.finditer(text):
-        yield Finding(rules.DATE_NUMERALS, excerpt=found.group(0),
+        yield Finding(DATE_NUMERALS, excerpt=found.group(0),
                       measured="a date in Chinese numerals", expected="Arabic digits (2024年9月2日)",
                       **here)
     for found in _PADDED_DATE.finditer(text):
-        yield Finding(rules.DATE_PADDING, excerpt=found.group(0), measured="a zero-padded date",
+        yield Finding(DATE_PADDING, excerpt=found.group(0), measured="a zero-padded date",
                       expected="no leading zero (2024年9月2日)", **here)
 
 
@@ -149,7 +158,7 @@ def _heading_font(line: Line, level: int, number_length: int, here: dict) -> Ite
     face = typeface(font)
     want = _HEADING_FACES[level]
     if face is not None and face != want:
-        yield Finding(rules.HEADING_FONT, excerpt=line.text[:24],
+        yield Finding(HEADING_FONT, excerpt=line.text[:24],
                       measured=f"level {level + 1} heading in {official(face, font)}",
                       expected=OFFICIAL[want],
                       hint="一级标题黑体, 二级标题楷体, 三级和四级标题仿宋", **here)
