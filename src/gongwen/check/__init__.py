@@ -11,7 +11,6 @@ was measured and what was expected.
 
 from __future__ import annotations
 
-import io
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -19,7 +18,7 @@ from pathlib import Path
 
 from ..errors import GongwenError
 from ..layout import standard
-from .measure import PT_TO_MM, lines_of
+from .measure import measure_pdf
 from .page_rules import Page, page_findings
 from .report import Finding, Report, Rule
 from .rules import ALL_RULES
@@ -71,22 +70,16 @@ def check(paths: str | Path | Iterable[str | Path], *, profile: str = "strict") 
 def check_pdf_bytes(pdf: bytes, label: str, *, profile: standard.Profile = standard.STRICT,
                     ) -> list[Finding]:
     """Findings of every rule on one PDF's pages."""
-    import pdfplumber
+    import pypdfium2
 
     try:
-        with pdfplumber.open(io.BytesIO(pdf)) as document:
-            pages = [Page(number, float(page.width) * PT_TO_MM, float(page.height) * PT_TO_MM,
-                          lines_of(page), _tables(page))
-                     for number, page in enumerate(document.pages, 1)]
-    except Exception as error:  # noqa: BLE001 - any fault of an untrusted PDF is "unreadable"
+        pages = [Page(number, page.width, page.height, page.lines, page.verticals)
+                 for number, page in enumerate(measure_pdf(pdf), 1)]
+    except pypdfium2.PdfiumError as error:
         raise ValueError(f"not a readable PDF ({error})") from None
     findings = list(page_findings(label, pages, profile))
     findings += text_findings(label, pages)
     return findings
-
-
-def _tables(page) -> list[tuple[float, float, float, float]]:
-    return [tuple(v * PT_TO_MM for v in table.bbox) for table in page.find_tables()]
 
 
 def _expand(paths: str | Path | Iterable[str | Path]) -> list[Path]:
@@ -123,11 +116,14 @@ def _read(path: Path) -> list[tuple[str, bytes]] | None:
 
 
 def _convert(docx_paths: list[Path]) -> dict[Path, list[tuple[str, bytes]] | str]:
-    """Each DOCX's PDF, all converted in one call (LibreOffice on every core), or the
-    reason it could not be."""
+    """Each DOCX's PDF, or the reason it could not be made.  All are converted in one
+    call: documents made from one template are combined and converted together (the
+    converter's batch path), the others one by one, on every core.  When that call
+    fails, each file is converted on its own so that one bad file fails only itself."""
     if not docx_paths:
         return {}
-    from ..convert import shared_converter
+    from ..convert import convert_many, shared_converter
+    from ..errors import ConversionError
 
     with tempfile.TemporaryDirectory(prefix="gongwen-check-") as staging:
         folder = Path(staging)
@@ -137,7 +133,11 @@ def _convert(docx_paths: list[Path]) -> dict[Path, list[tuple[str, bytes]] | str
             copy = folder / f"{index:05d}.docx"
             shutil.copyfile(path, copy)
             copies.append(copy)
-        results = shared_converter().convert_each(copies, folder / "pdf")
+        try:
+            results: list[Path | ConversionError] = list(
+                convert_many(copies, folder / "pdf", keep_combined=False).pdfs)
+        except ConversionError:
+            results = shared_converter().convert_each(copies, folder / "each")
         return {path: [(str(path), result.read_bytes())] if isinstance(result, Path)
                 else str(result).replace(str(copy), str(path))
                 for path, copy, result in zip(docx_paths, copies, results, strict=True)}

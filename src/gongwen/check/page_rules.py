@@ -7,7 +7,7 @@ import re
 import statistics
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..layout import standard
 from ..layout.standard import Profile
@@ -48,21 +48,23 @@ _END_BLOCK = re.compile(r"^(抄送|印发|分送)[:：]|印发$")
 
 @dataclass
 class Page:
-    """One measured page: its size (mm), its text lines, the boxes of its tables."""
+    """One measured page: its number, size (mm), text lines and table borders."""
 
     number: int
     width: float
     height: float
     lines: list[Line]
-    tables: list[tuple[float, float, float, float]]
+    verticals: list[tuple[float, float, float]] = field(default_factory=list)
 
     @property
     def landscape(self) -> bool:
         return self.width > self.height
 
     def in_table(self, line: Line) -> bool:
-        return any(x0 - 1 <= line.x0 and line.x1 <= x1 + 1 and top - 1 <= line.top
-                   and line.bottom <= bottom + 1 for x0, top, x1, bottom in self.tables)
+        """Whether ``line`` sits between two table borders (a cell's left and right)."""
+        beside = [x for x, top, bottom in self.verticals if top - 1 <= line.baseline <= bottom + 1]
+        return (any(x <= line.x0 + 1 for x in beside)
+                and any(x >= line.x1 - 1 for x in beside))
 
     def text_lines(self) -> list[Line]:
         """Lines other than the page number."""
@@ -107,10 +109,10 @@ def _text_block(file: str, page: Page) -> Iterator[Finding]:
             elif char.x0 < LEFT - EDGE_TOLERANCE_MM:
                 worst = worst or (char, f"starts at {char.x0:.1f} mm, {LEFT - char.x0:.1f} mm "
                                         f"left of the 版心", f"≥ {LEFT:.0f} mm")
-        if worst is None and line.baseline > BOTTOM + EDGE_TOLERANCE_MM:
-            worst = (line.chars[0], f"baseline at {line.baseline:.1f} mm, below the 版心",
+        if worst is None and line.bottom > BOTTOM + EDGE_TOLERANCE_MM:
+            worst = (line.chars[0], f"bottom at {line.bottom:.1f} mm, below the 版心",
                      f"≤ {BOTTOM:.0f} mm")
-        if worst is None and line.baseline - line.size * PT_TO_MM * 0.8 < TOP - 1.0:
+        if worst is None and line.top < TOP - EDGE_TOLERANCE_MM:
             worst = (line.chars[0], f"top at {line.top:.1f} mm, above the 版心", f"≥ {TOP:.0f} mm")
         if worst is not None:
             char, measured, expected = worst
@@ -171,7 +173,7 @@ def _body(file: str, pages: Sequence[Page], profile: Profile) -> Iterator[Findin
                           expected=f"{expected_pitch:.2f} mm ({standard.LINES_PER_PAGE} a page)",
                           hint="exact line spacing of 28.95 pt, or the 22-line document grid",
                           **_here(file, *first))
-    gaps = [b.x0 - a.x0 for _, line in running if line.size == size
+    gaps = [b.origin - a.origin for _, line in running if line.size == size
             for a, b in zip(line.chars, line.chars[1:], strict=False)
             if unicodedata.east_asian_width(a.text) == "W"
             and unicodedata.category(a.text) == "Lo"]
