@@ -55,6 +55,7 @@ def main() -> None:
       gongwen bundle out/*.pdf -o 汇编.pdf --title "创先争优活动材料汇编"
       gongwen templates                                # built-in templates
       gongwen check 通知.docx                           # what is wrong with its format
+      gongwen format 通知.txt -o out/                   # lay out a pasted or Word draft
       gongwen doctor                                   # LibreOffice and fonts
 
     Exit codes: 0 ok, 1 some documents failed, 2 bad input/template, 3 conversion failed.
@@ -481,3 +482,37 @@ def _fix(files: tuple[Path, ...], profile: str, output: Path | None, in_place: b
     for line in result.fixes:
         click.echo(f"fixed: {line}", err=True)
     click.echo(f"wrote {target}; checking it:", err=True)
+
+
+@main.command("format")
+@click.argument("draft", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default=True, help="Folder to write into.")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="docx",
+              show_default=True, help="Render the result as DOCX, PDF, or both.")
+@reports_errors
+def format_command(draft: Path, output: Path, fmt: str) -> None:
+    """Lay out a draft as a 公文: pasted text (UTF-8/GBK) or a Word/WPS .docx.
+
+    Writes DRAFT's parts as gongwen data — OUTPUT/<name>.yaml and the body in
+    OUTPUT/<name>.md, to edit and render again — and the rendered document.  Page-number
+    lines, a web site's footer and running headers are removed and listed; 〔〕 in
+    发文字号, dates in Arabic digits and heading numbers are put right and listed; what
+    could not be placed is listed with its line.
+
+    \b
+      gongwen format 通知.txt -o out/
+      gongwen format 总结（初稿）.docx -o out/ --format both
+    """
+    from .drafts import format_draft
+
+    result = format_draft(draft, output, docx=fmt in ("docx", "both"),
+                          pdf=fmt in ("pdf", "both"))
+    for line, reason in result.removed:
+        click.echo(f"removed: {draft}:{line.number}: {reason}: {line.text.strip()[:40]!r}")
+    for number, change in result.draft.changes:
+        click.echo(f"changed: {draft}:{number}: {change}" if number else f"changed: {change}")
+    for number, note in result.draft.unsure:
+        click.echo(f"unsure:  {draft}:{number}: {note}" if number else f"unsure:  {note}")
+    for path in (result.data_file, result.body_file, *result.documents):
+        click.echo(f"wrote {path}")

@@ -1,0 +1,105 @@
+"""``gongwen format``: a draft someone else wrote — pasted text or a Word/WPS file —
+laid out as a 公文.
+
+The reverse of :mod:`gongwen.kinds`: the draft's lines lose their noise
+(:mod:`.noise`), are placed as title, 主送, body, 附件说明, 署名, 成文日期, 抄送, 印发
+(:mod:`.parse`), and are written as gongwen data — a ``.yaml`` and the body's ``.md``
+that the user can edit and render again — plus the rendered document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..fileio import write_atomic
+from .noise import split_noise
+from .parse import Draft, parse_draft
+from .read import DraftLine, read_draft
+
+#: what stands in for a part the draft does not have (listed as unsure)
+MISSING_TITLE = "（标题）"
+MISSING_ORGAN = "（发文机关）"
+
+
+@dataclass
+class Formatted:
+    """What ``format_draft`` made and what the user should know about it."""
+
+    draft: Draft
+    data_file: Path
+    body_file: Path
+    removed: list[tuple[DraftLine, str]] = field(default_factory=list)
+    documents: list[Path] = field(default_factory=list)
+
+
+def format_draft(path: str | Path, out_dir: str | Path, *, pdf: bool = False,
+                 docx: bool = True, today: dt.date | None = None) -> Formatted:
+    """Read the draft ``path``, write ``<stem>.yaml`` + ``<stem>.md`` into ``out_dir``
+    and render them (DOCX, and PDF when ``pdf``)."""
+    source, out = Path(path), Path(out_dir)
+    kept, removed = split_noise(read_draft(source))
+    draft = parse_draft(kept)
+    stem = source.stem
+    body_file = write_atomic(out / f"{stem}.md", ("\n".join(draft.body).strip() + "\n")
+                             .encode("utf-8"))
+    data_file = write_atomic(out / f"{stem}.yaml", _yaml(_data(draft, body_file.name,
+                                                               today or dt.date.today())))
+    result = Formatted(draft, data_file, body_file, removed)
+    if docx or pdf:
+        from ..kinds import render_all
+
+        for document in render_all(data_file):
+            if docx:
+                result.documents.append(document.save(out))
+            if pdf:
+                target = out / (Path(document.filename).stem + ".pdf")
+                document.to_pdf(target)
+                if docx:  # to_pdf may move the 版记: the DOCX follows
+                    document.save(out)
+                result.documents.append(target)
+    return result
+
+
+def _data(draft: Draft, body_name: str, today: dt.date) -> dict:
+    organ = draft.signature
+    if organ is None:
+        draft.unsure.append((0, f"no 署名 found: 发文机关 is written {MISSING_ORGAN}"))
+    data: dict = {"类型": "plan", "发文机关": organ or MISSING_ORGAN,
+                  "标题": draft.title or MISSING_TITLE}
+    if draft.doc_number:
+        data["发文字号"] = draft.doc_number
+        data["版头"] = {"发文机关标志": f"{organ or MISSING_ORGAN}文件"}
+        draft.changes.append((0, "a 版头 for the 发文字号: its 发文机关标志 is the 署名 + 文件"))
+    if draft.addressee:
+        data["主送机关"] = draft.addressee
+    data["正文文件"] = body_name
+    if draft.attachments:
+        data["附件"] = draft.attachments
+    if draft.signature:
+        data["署名"] = draft.signature
+    data["成文日期"] = draft.date or today
+    if draft.note:
+        data["附注"] = draft.note
+    if draft.cc:
+        data["抄送"] = draft.cc
+    if draft.printer:
+        data["印发机关"] = draft.printer
+        data["印发日期"] = draft.print_date or draft.date or today
+    return data
+
+
+def _yaml(data: dict) -> bytes:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    return buffer.getvalue().encode("utf-8")
+
+
+__all__ = ["Draft", "Formatted", "format_draft", "parse_draft", "read_draft", "split_noise"]
