@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Iterator, Sequence
 
 from ..layout import standard
@@ -47,17 +46,16 @@ _MISPUNCTUATED = (
 )
 
 
-def _left_edge(lines: Sequence[Line]) -> float | None:
-    """Where the page's lines start most often: the left edge of its text."""
-    starts = [round(line.x0) for line in lines]
-    return statistics.mode(starts) if starts else None
+def _left_edge(pages: Sequence[Page]) -> float:
+    """The left edge of the document's text: where its leftmost portrait line starts, or
+    the standard's margin when every line is indented (short paragraphs only)."""
+    starts = [line.x0 for page in pages if not page.landscape for line in page.lines]
+    return min([*starts, standard.MARGIN_LEFT_MM])
 
 
-def _starts_paragraph(line: Line, left: float | None) -> bool:
+def _starts_paragraph(line: Line, left: float) -> bool:
     """Whether ``line`` is indented like a paragraph's first line (one to three characters
     of its own size right of the text's left edge): headings are numbered there."""
-    if left is None:
-        return False
     indent = line.x0 - left
     size_mm = line.size * PT_TO_MM
     return 0.9 * size_mm <= indent <= 3.2 * size_mm
@@ -78,9 +76,9 @@ def text_findings(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
     headings."""
     counters: list[int] = [0, 0, 0, 0]
     deepest = -1
+    left = _left_edge(pages)
     for page in pages:
         lines = page.lines
-        left = _left_edge(lines)
         for line_no, line in enumerate(lines, 1):
             here = {"file": file, "page": page.number, "line": line_no,
                     "box": (line.x0, line.top, line.x1, line.bottom)}
