@@ -64,15 +64,19 @@ def format_draft(path: str | Path, out_dir: str | Path, *, pdf: bool = False,
 
 
 def _data(draft: Draft, body_name: str, today: dt.date) -> dict:
-    organ = draft.signature
+    organ = draft.signature or (draft.mark.removesuffix("文件") if draft.mark else None)
     if organ is None:
         draft.unsure.append((0, f"no 署名 found: 发文机关 is written {MISSING_ORGAN}"))
     data: dict = {"类型": "plan", "发文机关": organ or MISSING_ORGAN,
                   "标题": draft.title or MISSING_TITLE}
     if draft.doc_number:
         data["发文字号"] = draft.doc_number
-        data["版头"] = {"发文机关标志": f"{organ or MISSING_ORGAN}文件"}
-        draft.changes.append((0, "a 版头 for the 发文字号: its 发文机关标志 is the 署名 + 文件"))
+        if draft.mark:
+            data["版头"] = {"发文机关标志": draft.mark}
+        else:
+            data["版头"] = {"发文机关标志": f"{organ or MISSING_ORGAN}文件"}
+            draft.changes.append((0, "a 版头 for the 发文字号: its 发文机关标志 is the 署名 + 文件"))
+
     if draft.addressee:
         data["主送机关"] = draft.addressee
     data["正文文件"] = body_name

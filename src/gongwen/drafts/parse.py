@@ -30,6 +30,8 @@ _DATE = re.compile(r"(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})\s*�
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _YEAR_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+#: how an organ's name ends: such a line above the title is the 发文机关标志
+_ORGAN = re.compile(r"(委员会|党委|党组|党工委|总支|支部|政府|人民政府|局|厅|办公室|办公厅|学校|中学|小学)$")
 _END_PUNCTUATION = ("。", "；", "，", "！", "？", ";", ",", ".", "!", "?", "：", ":")
 
 
@@ -38,6 +40,8 @@ class Draft:
     """The parts of a 公文 found in a draft, and what the reader should know."""
 
     title: str | None = None
+    #: the 发文机关标志 (the organ's name above the title), when the draft has one
+    mark: str | None = None
     doc_number: str | None = None
     addressee: str | None = None
     body: list[str] = field(default_factory=list)  # the body in gongwen's body format
@@ -131,7 +135,7 @@ def _front(items: list[tuple[DraftLine, str]], draft: Draft) -> int:
     title: list[str] = []
     while index < len(items) and index < 8:
         line, text = items[index]
-        if draft.doc_number is None and not title and _DOC_NUMBER.fullmatch(text):
+        if draft.doc_number is None and _DOC_NUMBER.fullmatch(text):
             draft.doc_number = text
         elif text.endswith(("：", ":")) and len(text) <= 40 and heading(line, text) is None:
             draft.addressee = text.rstrip("：:")
@@ -143,6 +147,8 @@ def _front(items: list[tuple[DraftLine, str]], draft: Draft) -> int:
         else:
             break
         index += 1
+    if len(title) > 1 and (_ORGAN.search(title[0]) or title[0].endswith("文件")):
+        draft.mark = title.pop(0)
     if title and (draft.addressee is not None or len(items) > index):
         draft.title = "".join(title)
         if len(title) > 1:
