@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench_convert import render_inputs
 
-from gongwen.check import check, check_pdf_bytes
+from gongwen.checker import check, check_pdf_bytes
 from gongwen.convert import find_soffice, shared_converter
 from gongwen.convert.fonts import soffice_environment
 from gongwen.kinds import render_all

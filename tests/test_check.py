@@ -13,7 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from gongwen.check import check, check_pdf_bytes
+from gongwen.checker import check, check_pdf_bytes
 from gongwen.cli import main
 from gongwen.convert import shared_converter
 from gongwen.kinds import render_all
@@ -226,7 +226,7 @@ def test_annotate_draws_each_finding_on_its_page(tmp_path: Path) -> None:
 # --- --fix -----------------------------------------------------------------------------
 
 def test_fix_repairs_the_safe_findings_and_keeps_every_word(tmp_path: Path) -> None:
-    from gongwen.check.fix import fix_docx
+    from gongwen.checker.fix import fix_docx
 
     original = word_draft()
     result = fix_docx(original)
@@ -244,7 +244,7 @@ def test_fix_repairs_the_safe_findings_and_keeps_every_word(tmp_path: Path) -> N
 
 
 def test_fix_refuses_a_copy_whose_words_would_change(tmp_path: Path, monkeypatch) -> None:
-    from gongwen.check import fix
+    from gongwen.checker import fix
 
     def losing(paragraph) -> None:  # a fix gone wrong: it drops the paragraph's last run
         runs = paragraph.runs
@@ -272,3 +272,14 @@ def test_fix_needs_a_target_and_one_docx(tmp_path: Path) -> None:
     in_place = runner.invoke(main, ["check", str(draft), "--fix", "--in-place"])
     assert in_place.exit_code == 1  # the numbering findings are left
     assert "〔2024〕3号" in [p.text for p in DocxDocument(str(draft)).paragraphs][0]
+
+
+def test_library_entry_point(tmp_path: Path) -> None:
+    import gongwen
+
+    draft = tmp_path / "draft.docx"
+    draft.write_bytes(word_draft())
+    report = gongwen.check(draft, profile="strict")
+    assert isinstance(report, gongwen.Report)
+    assert all(isinstance(f, gongwen.Finding) for f in report.findings)
+    assert {f.rule.id for f in report.findings} >= {"GW401", "GW404"}

@@ -13,7 +13,7 @@ from docx import Document as DocxDocument
 from docx.shared import Pt
 from ruamel.yaml import YAML
 
-from gongwen.check import check
+from gongwen.checker import check
 from gongwen.cli import main
 from gongwen.drafts import format_draft
 from gongwen.drafts.parse import HEADINGS, normalise

@@ -23,6 +23,7 @@ from .errors import (
 if TYPE_CHECKING:
     from .batch import Activity, BatchResult, load_activity, plan_phase, run_phase
     from .bundle import BundleEntry, BundleResult, build_bundle
+    from .checker import Finding, Report, check
     from .convert import Converter, convert_many, doctor_report
     from .inputs.roster import Roster, load_roster
     from .inputs.tallies import Tallies, load_tallies
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "batch": ("Activity", "BatchResult", "load_activity", "plan_phase", "run_phase"),
     "bundle": ("BundleEntry", "BundleResult", "build_bundle"),
+    "checker": ("Finding", "Report", "check"),
     "convert": ("Converter", "convert_many", "doctor_report"),
     "kinds": ("Document", "render", "render_all"),
     "inputs.roster": ("Roster", "load_roster"),
@@ -69,6 +71,7 @@ __all__ = [
     "BundleError",
     "BundleResult",
     "ConversionError",
+    "Finding",
     "Converter",
     "Document",
     "Evaluation",
@@ -79,10 +82,12 @@ __all__ = [
     "Plan",
     "Pledge",
     "Profile",
+    "Report",
     "Roster",
     "Tallies",
     "TemplateError",
     "build_bundle",
+    "check",
     "convert_many",
     "doctor_report",
     "get_profile",

@@ -431,7 +431,7 @@ def check_command(files: tuple[Path, ...], fmt: str, profile: str, fail_on: str,
     Exit codes: 0 no findings, 1 findings, 2 a file could not be read (the others
     are still checked), 3 the fixed copy could not be written.
     """
-    from .check import check
+    from .checker import check
     from .layout.standard import PROFILES
 
     if profile not in PROFILES:
@@ -443,7 +443,7 @@ def check_command(files: tuple[Path, ...], fmt: str, profile: str, fail_on: str,
     report = check(files, profile=profile)
     click.echo(report.to_json() if fmt == "json" else report.to_text())
     if annotate is not None and report.pdfs:
-        from .check.annotate import annotate as draw
+        from .checker.annotate import annotate as draw
 
         try:
             draw(report, annotate)
@@ -457,7 +457,7 @@ def check_command(files: tuple[Path, ...], fmt: str, profile: str, fail_on: str,
 @reports_errors
 def _fix(files: tuple[Path, ...], profile: str, output: Path | None, in_place: bool) -> None:
     """--fix: the safe fixes written to ``output`` (or over the one DOCX)."""
-    from .check.fix import fix_docx
+    from .checker.fix import fix_docx
     from .errors import InputError
     from .fileio import write_atomic
     from .layout.standard import get_profile
