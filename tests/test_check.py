@@ -283,3 +283,18 @@ def test_library_entry_point(tmp_path: Path) -> None:
     assert isinstance(report, gongwen.Report)
     assert all(isinstance(f, gongwen.Finding) for f in report.findings)
     assert {f.rule.id for f in report.findings} >= {"GW401", "GW404"}
+
+
+def test_sarif_output(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.docx"
+    draft.write_bytes(word_draft())
+    result = CliRunner().invoke(main, ["check", str(draft), "--format", "sarif"])
+    assert result.exit_code == 1
+    sarif = json.loads(result.output)
+    assert sarif["version"] == "2.1.0"
+    (run,) = sarif["runs"]
+    ids = {r["id"] for r in run["tool"]["driver"]["rules"]}
+    assert {r["ruleId"] for r in run["results"]} == ids and "GW401" in ids
+    first = run["results"][0]
+    assert first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == str(draft)
+    assert first["level"] in ("error", "warning") and first["properties"]["page"] == 1

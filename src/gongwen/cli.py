@@ -395,8 +395,8 @@ if __name__ == "__main__":
 
 @main.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="A readable list, or JSON for other tools.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
+              show_default=True, help="A readable list, JSON, or SARIF for review tools.")
 @click.option("--profile", default="strict", show_default=True,
               help="What counts as right: strict (GB/T 9704) or a named house style.")
 @click.option("--fail-on", type=click.Choice(["warning", "error"]), default="warning",
@@ -441,7 +441,7 @@ def check_command(files: tuple[Path, ...], fmt: str, profile: str, fail_on: str,
         _fix(files, profile, output, in_place)
         files = (output or files[0],)
     report = check(files, profile=profile)
-    click.echo(report.to_json() if fmt == "json" else report.to_text())
+    click.echo({"json": report.to_json, "sarif": report.to_sarif}.get(fmt, report.to_text)())
     if annotate is not None and report.pdfs:
         from .checker.annotate import annotate as draw
 

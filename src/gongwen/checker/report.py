@@ -81,6 +81,30 @@ class Report:
                            "findings": [f.as_dict() for f in self.findings]},
                           ensure_ascii=False, indent=2)
 
+    def to_sarif(self) -> str:
+        """SARIF 2.1.0, for code-review and CI tools: one result per finding; the page and
+        line on the page are properties (a rendered page has no source line)."""
+        rules = {f.rule.id: f.rule for f in self.findings}
+        results = [{
+            "ruleId": f.rule.id,
+            "level": f.rule.severity,
+            "message": {"text": f"{f.excerpt!r}: {f.measured}, expected {f.expected}"
+                                + (f" (hint: {f.hint})" if f.hint else "")},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": f.file.split("#")[0]}}}],
+            "properties": {"page": f.page, "line": f.line, "box_mm": f.box},
+        } for f in self.findings]
+        driver = {"name": "gongwen check", "informationUri": "https://pypi.org/project/gongwen/",
+                  "rules": [{"id": r.id, "name": r.name,
+                             "shortDescription": {"text": f"{r.name} ({r.source})"},
+                             "defaultConfiguration": {"level": r.severity},
+                             "properties": {"source": r.source}}
+                            for r in sorted(rules.values(), key=lambda r: r.id)]}
+        return json.dumps({"version": "2.1.0",
+                           "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+                           "runs": [{"tool": {"driver": driver}, "results": results}]},
+                          ensure_ascii=False, indent=2)
+
     def to_text(self) -> str:
         """Findings grouped by file and page, then a one-line summary."""
         out: list[str] = []
