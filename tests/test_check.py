@@ -298,3 +298,28 @@ def test_sarif_output(tmp_path: Path) -> None:
     first = run["results"][0]
     assert first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == str(draft)
     assert first["level"] in ("error", "warning") and first["properties"]["page"] == 1
+
+
+def test_a_house_style_allows_what_it_names(tmp_path: Path, plan_file) -> None:
+    (document,) = render_all(plan_file, profile="centred-page-numbers")
+    pdf = tmp_path / "centred.pdf"
+    pdf.write_bytes(document.to_pdf())
+    house = tmp_path / "house.yaml"
+    house.write_text("名称: 测试县版式\n基于: strict\n页码位置: 居中\n", encoding="utf-8")
+    assert "GW203" in rule_ids(check(pdf).findings)
+    report = check(pdf, profile=house)
+    assert report.findings == [] and report.profile == "测试县版式"
+
+    draft = tmp_path / "draft.docx"
+    draft.write_bytes(word_draft())
+    allowing = tmp_path / "allow.yaml"
+    allowing.write_text("名称: 宽松\n允许:\n  GW408: 标题一律宋体\n  GW101: 用信纸\n",
+                        encoding="utf-8")
+    left = rule_ids(check(draft, profile=allowing).findings)
+    assert "GW408" not in left and "GW101" not in left and "GW401" in left
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("名称: 错\n允许:\n  GW999: 随便\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(draft), "--profile", str(bad)])
+    assert result.exit_code == 2 and "bad.yaml" in result.output and "GW999" in result.output
+    assert "Traceback" not in result.output

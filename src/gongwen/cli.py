@@ -398,7 +398,8 @@ if __name__ == "__main__":
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
               show_default=True, help="A readable list, JSON, or SARIF for review tools.")
 @click.option("--profile", default="strict", show_default=True,
-              help="What counts as right: strict (GB/T 9704) or a named house style.")
+              help="What counts as right: strict (GB/T 9704), a named profile, or your "
+                   "house style's .yaml.")
 @click.option("--fail-on", type=click.Choice(["warning", "error"]), default="warning",
               show_default=True, help="Exit 1 only for findings this serious or worse.")
 @click.option("--annotate", type=click.Path(dir_okay=False, path_type=Path),
@@ -408,6 +409,7 @@ if __name__ == "__main__":
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where --fix writes the fixed copy.")
 @click.option("--in-place", is_flag=True, help="With --fix: overwrite the DOCX itself.")
+@reports_errors
 def check_command(files: tuple[Path, ...], fmt: str, profile: str, fail_on: str,
                   annotate: Path | None, fix: bool, output: Path | None, in_place: bool) -> None:
     """Say what is wrong with the format of each 公文, measured on the rendered page.
@@ -432,11 +434,12 @@ def check_command(files: tuple[Path, ...], fmt: str, profile: str, fail_on: str,
     are still checked), 3 the fixed copy could not be written.
     """
     from .checker import check
+    from .checker.house import is_house_style_file
     from .layout.standard import PROFILES
 
-    if profile not in PROFILES:
-        raise click.BadParameter(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})",
-                                 param_hint="--profile")
+    if profile not in PROFILES and not is_house_style_file(profile):
+        raise click.BadParameter(f"unknown profile {profile!r} (known: {', '.join(PROFILES)}, "
+                                 "or a house style's .yaml)", param_hint="--profile")
     if fix:
         _fix(files, profile, output, in_place)
         files = (output or files[0],)
@@ -472,7 +475,11 @@ def _fix(files: tuple[Path, ...], profile: str, output: Path | None, in_place: b
         data = source.read_bytes()
     except OSError as error:
         raise InputError(f"{source}: cannot read ({error.strerror})") from None
-    result = fix_docx(data, get_profile(profile))
+    from .checker.house import is_house_style_file, load_house_style
+
+    chosen = (load_house_style(profile).profile if is_house_style_file(profile)
+              else get_profile(profile))
+    result = fix_docx(data, chosen)
     target = source if in_place else output
     try:
         write_atomic(target, result.docx)
