@@ -91,6 +91,7 @@ def draft_findings():
     ("GW106", "为深入学习"),      # 宋体 body
     ("GW107", "关于开展学习活动的通知"),  # a 12 pt 宋体 title
     ("GW408", "一、总体要求"),     # a level-1 heading in 宋体, not 黑体
+    ("GW304", "中共都江市教育局党组"),  # the date right-aligned under the 署名, not 2 cells right
 ])
 def test_a_word_draft_gives_each_rule_it_breaks(draft_findings, rule: str, excerpt: str) -> None:
     found = [f for f in draft_findings if f.rule.id == rule]
@@ -104,7 +105,7 @@ def test_a_word_draft_gives_each_rule_it_breaks(draft_findings, rule: str, excer
 def test_the_draft_has_no_finding_it_does_not_deserve(draft_findings) -> None:
     assert rule_ids(draft_findings) <= {"GW101", "GW102", "GW103", "GW106", "GW107", "GW401",
                                         "GW402", "GW403", "GW404", "GW405", "GW406", "GW408",
-                                        "GW201"}
+                                        "GW201", "GW304"}
 
 
 # --- gongwen's own output, broken on purpose -------------------------------------------
@@ -323,3 +324,21 @@ def test_a_house_style_allows_what_it_names(tmp_path: Path, plan_file) -> None:
     result = CliRunner().invoke(main, ["check", str(draft), "--profile", str(bad)])
     assert result.exit_code == 2 and "bad.yaml" in result.output and "GW999" in result.output
     assert "Traceback" not in result.output
+
+
+def test_an_end_block_without_its_rules_is_found(tmp_path: Path) -> None:
+    from gongwen.checker.fix import fix_docx
+
+    doc = DocxDocument()
+    doc.add_paragraph("正文。" * 30)
+    doc.add_page_break()
+    doc.add_paragraph("抄送：县委组织部。")
+    doc.add_paragraph("县教育局办公室2024年9月2日印发")
+    buffer = __import__("io").BytesIO()
+    doc.save(buffer)
+    fixed = fix_docx(buffer.getvalue()).docx  # A4 and page numbers: only the rules are wrong
+    findings = check_pdf_bytes(pdf_of(fixed, "bare"), "bare.pdf")
+    rules = [f for f in findings if f.rule.id == "GW303"]
+    assert len(rules) == 1 and rules[0].page == 2
+    assert "no thick rule above it" in rules[0].measured
+    assert "GW301" not in rule_ids(findings)

@@ -79,7 +79,7 @@ def check_pdf_bytes(pdf: bytes, label: str, *, profile: standard.Profile = stand
     import pypdfium2
 
     try:
-        pages = [Page(number, page.width, page.height, page.lines, page.verticals)
+        pages = [Page(number, page.width, page.height, page.lines, page.verticals, page.rules)
                  for number, page in enumerate(measure_pdf(pdf), 1)]
     except pypdfium2.PdfiumError as error:
         raise ValueError(f"not a readable PDF ({error})") from None

@@ -23,6 +23,7 @@ from docx.text.paragraph import Paragraph
 
 from ..errors import GongwenError
 from ..layout import standard
+from ..layout.rules import place_date, right_indent, signature_indents
 from ..layout.standard import Profile
 from ..templating.builder.base import add_page_number_footers, add_style, set_page
 from ..text import parse_chinese_numeral
@@ -79,6 +80,7 @@ def fix_docx(data: bytes, profile: Profile = standard.STRICT) -> FixResult:
             for old, new in rewrite(paragraph):
                 result.fixes.append(f"paragraph {index + 1}: {old} → {new}")
                 expected[index] = expected[index].replace(old, new, 1)
+    _place_signature(doc)
     result.fixes.append("styles: body 三号仿宋, title 二号小标宋, headings 黑体/楷体/仿宋")
     after = _texts(doc)
     if after != expected:
@@ -90,6 +92,16 @@ def fix_docx(data: bytes, profile: Profile = standard.STRICT) -> FixResult:
     doc.save(buffer)
     result.docx = buffer.getvalue()
     return result
+
+
+def _place_signature(doc) -> None:
+    """The 署名 and 成文日期 as 7.3.5.2 lays them (no seal), as gongwen's own layout does."""
+    roles = _roles(doc)
+    for (name, name_role), (date, date_role) in zip(roles, roles[1:], strict=False):
+        if name_role == "GwSignature" and date_role == "GwDate":
+            name_right, start = signature_indents(name.text.strip(), date.text.strip())
+            right_indent(name, name_right)
+            place_date(date, start)
 
 
 def _texts(doc) -> list[str]:

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from ..layout import standard
 from ..layout.standard import Profile
 from .fonts import is_han, official, typeface
-from .measure import PT_TO_MM, Line, page_number
+from .measure import PT_TO_MM, HRule, Line, is_red, page_number
 from .report import Finding
 from .rules import (
     BODY_FONT,
     BODY_SIZE,
     CHARS_PER_LINE,
     END_BLOCK_ODD_PAGE,
+    END_BLOCK_RULES,
     LINE_PITCH,
     OUTSIDE_TEXT_BLOCK,
     PAGE_NUMBER_HEIGHT,
@@ -28,6 +29,7 @@ from .rules import (
     PAGE_NUMBER_SIZE,
     PAGE_SIZE,
     SIGNATURE_ALONE,
+    SIGNATURE_PLACE,
     TITLE_STYLE,
 )
 
@@ -55,6 +57,7 @@ class Page:
     height: float
     lines: list[Line]
     verticals: list[tuple[float, float, float]] = field(default_factory=list)
+    rules: list[HRule] = field(default_factory=list)
 
     @property
     def landscape(self) -> bool:
@@ -240,7 +243,12 @@ def _end_block_and_signature(file: str, pages: Sequence[Page]) -> Iterator[Findi
                           measured=f"版记 on page {page.number}", expected="on an even page",
                           hint="the 版记 sits at the bottom of the last even page",
                           **_here(file, page, ends[0]))
+        if ends and not page.landscape:
+            yield from _end_block_rules(file, page, ends)
         for index, line in enumerate(text):
+            if (_DATE.match(line.text) and line.x0 > LEFT + standard.TEXT_BLOCK_WIDTH_MM / 3
+                    and index and _organ_signature(page, text[index - 1])):
+                yield from _signature_place(file, page, text[index - 1], line)
             if _DATE.match(line.text) and line.x0 > LEFT + standard.TEXT_BLOCK_WIDTH_MM / 3:
                 above = [other for other in text[:index]
                          if not other.is_red and other.x0 < LEFT + 3 * standard.ONE_CHAR_MM]
@@ -282,3 +290,64 @@ def _title(file: str, page: Page) -> Iterator[Finding]:
                       measured="title in " + ", ".join(problems),
                       expected=f"二号 ({standard.ERHAO:g} pt) 小标宋", hint="标题用二号小标宋体字",
                       **_here(file, page, title[0]))
+
+
+def _end_block_rules(file: str, page: Page, ends: list[Line]) -> Iterator[Finding]:
+    """The 版记 between two thick rules as wide as the 版心, the last on its bottom edge."""
+    thick = [r for r in page.rules if r.width >= (standard.END_RULE_THICK_MM
+                                                   + standard.END_RULE_THIN_MM) / 2
+             and not is_red(r.color)]
+    problems = []
+    if not any(r.y < ends[0].top for r in thick):
+        problems.append("no thick rule above it")
+    below = [r for r in thick if r.y > ends[-1].bottom]
+    if not below:
+        problems.append("no thick rule below it")
+    elif abs(below[-1].y - BOTTOM) > 1.5:
+        problems.append(f"its last rule at {below[-1].y:.1f} mm, not on the 版心's bottom edge")
+    short = [r for r in thick if r.x1 - r.x0 < standard.TEXT_BLOCK_WIDTH_MM - 2]
+    if short:
+        problems.append(f"a rule {short[0].x1 - short[0].x0:.0f} mm long")
+    if problems:
+        yield Finding(END_BLOCK_RULES, excerpt=ends[0].text[:16], measured="版记 with "
+                      + "; ".join(problems),
+                      expected=f"between two {standard.END_RULE_THICK_MM} mm rules of "
+                               f"{standard.TEXT_BLOCK_WIDTH_MM:.0f} mm, the last at "
+                               f"{BOTTOM:.0f} mm", **_here(file, page, ends[0]))
+
+
+def _signature_place(file: str, page: Page, name: Line, date: Line) -> Iterator[Finding]:
+    """无印章 (7.3.5.2): the 署名 right-aligned two characters in, the 成文日期's first
+    character two characters right of the 署名's first (or, when the date is the longer,
+    the date right-aligned two characters in)."""
+    two = standard.SIGNATURE_RIGHT_INDENT_CHARS * standard.CHAR_PITCH_MM
+    tolerance = 1.5
+    name_start, date_start = name.chars[0].origin, date.chars[0].origin
+    name_end, date_end = _cell_end(name), _cell_end(date)
+    if date_end - date_start > name_end - name_start + tolerance:  # the date is the longer
+        measured, expected = date_end, RIGHT - two
+        what = "成文日期's right edge"
+    elif abs(name_end - (RIGHT - two)) > tolerance:
+        measured, expected, what = name_end, RIGHT - two, "署名's right edge"
+    else:
+        measured, expected = date_start - name_start, two
+        what = "成文日期's first character right of the 署名's by"
+    if abs(measured - expected) > tolerance:
+        yield Finding(SIGNATURE_PLACE, excerpt=f"{name.text[:10]} / {date.text}",
+                      measured=f"{what} {measured:.1f} mm", expected=f"{expected:.1f} mm",
+                      hint="署名右空二字; 成文日期首字比署名首字右移二字",
+                      **_here(file, page, date))
+
+
+def _cell_end(line: Line) -> float:
+    """Where the last character's cell ends (its glyph may be narrower than the cell)."""
+    last = line.chars[-1]
+    return max(last.x1, last.origin + last.size * PT_TO_MM)
+
+
+def _organ_signature(page: Page, line: Line) -> bool:
+    """Whether ``line`` is an organ's 署名 (right of centre, running text), not a form's
+    signing line (「承诺人（签名）：」, 「支部书记：」) or a table's cell."""
+    return (line.x0 > LEFT + standard.TEXT_BLOCK_WIDTH_MM / 3 and not page.landscape
+            and not page.in_table(line) and not any(c in line.text for c in "：:")
+            and "签名" not in line.text and "盖章" not in line.text)

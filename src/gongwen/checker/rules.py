@@ -22,6 +22,8 @@ PAGE_NUMBER_ON_BLANK = Rule("GW205", "page-number.blank-page", "warning", f"{_ST
 
 END_BLOCK_ODD_PAGE = Rule("GW301", "end-block.odd-page", "error", f"{_STD} 7.4")
 SIGNATURE_ALONE = Rule("GW302", "signature.alone-on-page", "error", f"{_STD} 7.3.5")
+END_BLOCK_RULES = Rule("GW303", "end-block.rules", "error", f"{_STD} 7.4.1")
+SIGNATURE_PLACE = Rule("GW304", "signature.position", "error", f"{_STD} 7.3.5.2")
 
 DOC_NUMBER_BRACKETS = Rule("GW401", "doc-number.brackets", "error", f"{_STD} 7.2.3")
 DOC_NUMBER_SERIAL = Rule("GW402", "doc-number.serial", "error", f"{_STD} 7.2.3")

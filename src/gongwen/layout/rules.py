@@ -262,22 +262,40 @@ def _signature(sub: Subdoc, name: str, date_text: str) -> None:
     gaps renderers add between scripts); when the date is the longer one, the name
     moves left so the date still ends 2 cells in.
     """
-    indent, offset = standard.SIGNATURE_RIGHT_INDENT_CHARS, standard.DATE_OFFSET_CHARS
-    date_cells = text_cells(date_text) + AUTOSPACE_CELLS * _script_changes(date_text)
-    name_cells = text_cells(name)
-    name_right = max(float(indent), indent + offset + date_cells - name_cells)
+    name_right, start = signature_indents(name, date_text)
     if name:
         _right_indent(styled(sub, name, "GwSignature"), name_right)
     if not date_text:
         return
     paragraph = styled(sub, date_text, "GwDate")
     if not name:
-        _right_indent(paragraph, indent)
+        _right_indent(paragraph, standard.SIGNATURE_RIGHT_INDENT_CHARS)
         return
-    start = standard.CHARS_PER_LINE - name_right - name_cells + offset
+    place_date(paragraph, start)
+
+
+def signature_indents(name: str, date_text: str) -> tuple[float, float]:
+    """(the 署名's right indent, the 成文日期's left indent) in character cells, for the
+    无印章 layout: the name right-aligned two cells in, the date starting two cells right
+    of the name's first character; a longer date ends two cells in and pushes the name
+    left."""
+    indent, offset = standard.SIGNATURE_RIGHT_INDENT_CHARS, standard.DATE_OFFSET_CHARS
+    date_cells = text_cells(date_text) + AUTOSPACE_CELLS * _script_changes(date_text)
+    name_cells = text_cells(name)
+    name_right = max(float(indent), indent + offset + date_cells - name_cells)
+    return name_right, standard.CHARS_PER_LINE - name_right - name_cells + offset
+
+
+def place_date(paragraph: DocxParagraph, start: float) -> None:
+    """The 成文日期 set flush left ``start`` cells in (see :func:`signature_indents`)."""
     ppr = paragraph._p.get_or_add_pPr()
     child(ppr, "w:ind", left=chars_to_twips(start), right=0)
     child(ppr, "w:jc", val="left")
+
+
+def right_indent(paragraph: DocxParagraph, cells: float) -> None:
+    """A right indent of ``cells`` character cells (the 署名's)."""
+    _right_indent(paragraph, cells)
 
 
 def _right_indent(paragraph: DocxParagraph, cells: float) -> None:
