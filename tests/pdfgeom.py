@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pdfplumber
 
+from gongwen.checker.measure import is_red
 from gongwen.layout import standard
 
 PT_TO_MM = 25.4 / 72
@@ -101,11 +102,6 @@ class Rule:
     @property
     def centre(self) -> float:
         return (self.x0 + self.x1) / 2
-
-
-def is_red(color: object) -> bool:
-    return (isinstance(color, (tuple, list)) and len(color) == 3
-            and color[0] > 0.9 and color[1] < 0.1 and color[2] < 0.1)
 
 
 def _baseline(page: pdfplumber.page.Page, char: dict) -> float:
