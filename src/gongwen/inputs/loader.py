@@ -2,6 +2,10 @@
 
 JSON is read by :mod:`json` first (its errors name the line), then by ruamel.yaml,
 which accepts JSON and records positions the same way as for YAML files.
+
+A file is checked cheapest first: its size before it is read (:mod:`.limits`), its
+nesting while it is parsed, and what its aliases expand to before it is copied into
+plain data, so that a hostile file is refused in a moment with one line.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import InputError, Location
 from ..text.bidi import strip_bidi_controls
+from .limits import MAX_ALIAS_VALUES, MAX_DEPTH, check_size, data_limit
 
 #: a path into nested data: keys as the user wrote them, list indices as ints
 KeyPath = tuple[str | int, ...]
@@ -41,9 +46,11 @@ class SourceData:
 
 
 def load_text(path: Path) -> str:
-    """Read a UTF-8 text file; a missing file or bad encoding is an InputError.
-    Bidi controls are dropped here, so no data or body text carries one into a
-    document or a file name (:mod:`gongwen.text.bidi`)."""
+    """Read a UTF-8 text file; a missing file, bad encoding or a file larger than
+    :func:`~.limits.data_limit` is an InputError.  Bidi controls are dropped here, so
+    no data or body text carries one into a document or a file name
+    (:mod:`gongwen.text.bidi`)."""
+    check_size(path, data_limit(), "data file")
     try:
         return strip_bidi_controls(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
@@ -68,6 +75,8 @@ def load_data(path: str | Path) -> SourceData:
     if path.suffix.lower() == ".json":
         try:
             json.loads(text)
+        except RecursionError:
+            raise _too_deep(name) from None
         except json.JSONDecodeError as exc:
             raise InputError(f"malformed JSON: {exc.msg}",
                              location=Location(name, exc.lineno, exc.colno),
@@ -77,6 +86,8 @@ def load_data(path: str | Path) -> SourceData:
     yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
     try:
         raw = yaml.load(text)
+    except RecursionError:
+        raise _too_deep(name) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -89,10 +100,62 @@ def load_data(path: str | Path) -> SourceData:
     if not isinstance(raw, CommentedMap):
         raise InputError("expected a mapping of field: value at the top level",
                          location=Location(name, 1), hint="start the file with 'kind: …'")
+    _check_shape(raw, name)
     source = SourceData(data=None, file=name)
     source.locations[()] = Location(name, 1)
     source.data = _plain(raw, (), source)
     return source
+
+
+def _too_deep(name: str) -> InputError:
+    return InputError(f"lists or mappings are nested too deeply (more than {MAX_DEPTH} "
+                      "levels)", location=Location(name),
+                      hint="a gongwen data file nests a few levels at most; check brackets")
+
+
+def _check_shape(root: CommentedMap, name: str) -> None:
+    """Refuse data nested more than :data:`MAX_DEPTH` levels (an anchor that contains
+    its own alias is infinitely deep) or whose aliases repeat anchors into more than
+    :data:`MAX_ALIAS_VALUES` values (a "billion laughs"), naming the top-level field.
+    Each distinct node is measured once, so this costs one pass over the file's own
+    nodes however much the aliases would expand."""
+    sizes: dict[int, tuple[int, int]] = {}  # id → (values when expanded, height)
+    written = [0]  # values the file itself holds (an alias's expansion not counted)
+
+    def measure(node: Any, depth: int) -> tuple[int, int]:
+        if not isinstance(node, (CommentedMap, CommentedSeq)):
+            written[0] += 1
+            return 1, 0
+        known = sizes.get(id(node))
+        if known is not None and depth + known[1] <= MAX_DEPTH:
+            return known
+        if depth >= MAX_DEPTH:
+            raise _too_deep(name)
+        written[0] += 1
+        children = node.values() if isinstance(node, CommentedMap) else node
+        count, height = 1, 0
+        for child in children:
+            child_count, child_height = measure(child, depth + 1)
+            count += child_count
+            height = max(height, child_height + 1)
+        sizes[id(node)] = count, height
+        return count, height
+
+    expanded = 0
+    for key, value in root.items():
+        line, column = root.lc.key(key)
+        try:
+            count, _ = measure(value, 1)
+        except InputError as exc:
+            raise InputError(exc.message, location=Location(name, line + 1, column + 1),
+                             field=str(key), hint=exc.hint) from None
+        expanded += count
+        if expanded - written[0] > MAX_ALIAS_VALUES:
+            raise InputError(f"its aliases (*name) repeat more than {MAX_ALIAS_VALUES:,} "
+                             "values", location=Location(name, line + 1,
+                                                                        column + 1),
+                             field=str(key), hint="write the values out, or refer to an "
+                             "anchor (&name) fewer times")
 
 
 def _timestamp_as_text(constructor: Any, node: Any) -> str:

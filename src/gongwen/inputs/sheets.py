@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import InputError, Location
 from ..text.bidi import strip_bidi_controls
+from .limits import binary_limit, check_size, check_zip
 
 SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 #: a sheet is named after the file: ``members.xlsx#第一支部``
@@ -124,6 +125,7 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
     if suffix not in SHEET_SUFFIXES:
         raise InputError(f"unsupported spreadsheet type {suffix or '(none)'}",
                          location=Location(name), hint="use a .csv or .xlsx file")
+    check_size(path, binary_limit(), "spreadsheet")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -166,6 +168,7 @@ def _csv_rows(text: str) -> list[SheetRow]:
 def _xlsx_sheet(data: bytes, name: str, sheet: str | None) -> Sheet:
     from openpyxl import load_workbook
 
+    check_zip(data, name, "workbook")
     try:
         book = load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):

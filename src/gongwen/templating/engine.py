@@ -34,7 +34,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
 
-from ..errors import TemplateError
+from ..errors import InputError, TemplateError
+from ..inputs.limits import binary_limit, check_size, check_zip
 from ..layout.ooxml import TEMPLATE_CACHE_SIZE, Memo, PackageTemplate, order_properties
 from ..text import chinese_numeral, format_date, format_doc_number
 
@@ -122,7 +123,9 @@ def environment(*, sandboxed: bool = False) -> jinja2.Environment:
 
 
 def check_docx(data: bytes, name: str) -> None:
-    """Refuse a file that is not a Word document before docxtpl fails obscurely on it."""
+    """Refuse a file that is not a Word document before docxtpl fails obscurely on it,
+    and one whose parts would inflate far beyond any real template's
+    (:func:`~gongwen.inputs.limits.check_zip`) before any part is parsed."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
@@ -132,6 +135,10 @@ def check_docx(data: bytes, name: str) -> None:
     if "word/document.xml" not in names:
         raise TemplateError("is not a .docx file (no word/document.xml)", template=name,
                             hint="save the template from Word or WPS as .docx")
+    try:
+        check_zip(data, name, "template")
+    except InputError as exc:
+        raise TemplateError(exc.message, template=name, hint=exc.hint) from None
 
 
 @functools.cache
@@ -303,7 +310,11 @@ def _missing_name(message: str) -> str:
 
 
 def read_template(path: str | Path) -> bytes:
-    """Bytes of a user template; a missing file is a TemplateError naming it."""
+    """Bytes of a user template; a missing or oversized file is a TemplateError."""
+    try:
+        check_size(Path(path), binary_limit(), "template")
+    except InputError as exc:
+        raise TemplateError(exc.message, template=str(path), hint=exc.hint) from None
     try:
         return Path(path).read_bytes()
     except OSError as exc:
