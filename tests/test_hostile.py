@@ -193,3 +193,179 @@ def test_xlsx_zip_bomb_is_refused_before_parsing(tmp_path: Path, sample_dir: Pat
     outcome = gongwen("render", sample_dir / "pledge.yaml", "--roster", bomb,
                       "-o", tmp_path / "out")
     assert_refused(outcome, bomb, "zip bomb")
+
+
+# --- 21. user templates ------------------------------------------------------------------
+
+
+def user_template(folder: Path, code: str, kind: str = "plan", name: str = "mine.docx"
+                  ) -> Path:
+    """The built-in ``kind`` template with a paragraph 「附注：<code>」 of its own."""
+    from docx import Document
+    from gongwen.templates import builtin_template
+
+    document = Document(io.BytesIO(builtin_template(kind)))
+    anchor = next(p for p in document.paragraphs if p.text.startswith("{{p "))
+    anchor.insert_paragraph_before("附注：" + code)
+    path = folder / name
+    document.save(str(path))
+    return path
+
+
+TEMPLATE_CASES = [
+    ("include", "{% include 'other.docx' %}", "templates cannot include files"),
+    ("extends", "{% extends 'base.docx' %}", "templates cannot include files"),
+    ("import", "{% import 'macros' as m %}{{ m.x }}", "templates cannot include files"),
+    ("huge range", "{{ range(10**9)|list }}", "range() of 1,000,000,000 numbers"),
+    ("string times", "{{ 'A' * 2000000000 }}", "'*' would make a value of 2,000,000,000"),
+    ("list times", "{{ ['x' * 1000] * 100000 }}", "'*' would make a value of"),
+    ("padding", "{{ 'x'.center(2000000000) }}", "center() would make"),
+    ("filter width", "{{ 'x'|indent(2000000000) }}", "indent() would make"),
+    ("printf width", "{{ '%2000000000d' % 1 }}", "a width in '%'"),
+    ("format width", "{{ '{:>2000000000}'.format(1) }}", "a width in format()"),
+    ("replace", "{{ ('x' * 100000).replace('x', 'y' * 1000) }}", "replace() would make"),
+    ("power", "{{ 2 ** 100000000 }}", "'**' would make a number"),
+    ("doubling", "{% set ns = namespace(s='ab') %}{% for i in range(40) %}"
+     "{% set ns.s = ns.s ~ ns.s %}{% endfor %}", "it made a value of 16,777,216"),
+    ("output", "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}", "rendered more than"),
+    ("mutation", "{% set _ = title_lines.append('x') %}", "'append' of 'list' object is unsafe"),
+    ("division", "{{ 1 / 0 }}", "ZeroDivisionError"),
+    ("recursion", "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", "too deeply"),
+]
+
+
+@pytest.mark.parametrize(("name", "code", "what"), TEMPLATE_CASES,
+                         ids=[case[0] for case in TEMPLATE_CASES])
+def test_a_hostile_template_is_one_line_naming_its_paragraph(tmp_path: Path, name: str,
+                                                              code: str, what: str):
+    template = user_template(tmp_path, code)
+    data = write(tmp_path, "plan.yaml", PLAN_YAML)
+    outcome = gongwen("render", data, "--template", template, "-o", tmp_path / "out")
+    message = assert_refused(outcome, template, what)
+    assert "in the paragraph 「附注：" in message, message
+    assert outcome.seconds < 15, message
+    assert not (tmp_path / "out").exists()
+
+
+def test_endless_loops_stop_at_the_cpu_limit(tmp_path: Path):
+    template = user_template(tmp_path, "{% for i in range(100000) %}"
+                             "{% for j in range(100000) %}{% endfor %}{% endfor %}")
+    data = write(tmp_path, "plan.yaml", PLAN_YAML)
+    from gongwen.templating import sandbox
+
+    assert sandbox.MAX_RENDER_SECONDS <= 10
+    start = time.thread_time()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sandbox, "MAX_RENDER_SECONDS", 0.5)
+        with pytest.raises(Exception) as caught:
+            import gongwen
+
+            gongwen.render(data, template=template)
+    from gongwen.errors import TemplateError
+
+    assert caught.type is TemplateError
+    assert "took more than 0.5 s of CPU time" in str(caught.value)
+    assert "附注：{% for i in range(100000) %}" in str(caught.value)
+    assert time.thread_time() - start < 5
+
+
+def test_memory_growth_stops_the_template(tmp_path: Path, monkeypatch):
+    from gongwen import render
+    from gongwen.errors import TemplateError
+    from gongwen.templating import sandbox
+
+    monkeypatch.setattr(sandbox, "MAX_RENDER_MEMORY", 8 << 20)
+    template = user_template(tmp_path, "{{ range(100000)|map('string')|map('center', 300)"
+                             "|list|length }}")
+    data = write(tmp_path, "plan.yaml", PLAN_YAML)
+    with pytest.raises(TemplateError, match="used more than 8 MB of memory"):
+        render(data, template=template)
+
+
+def test_a_fair_template_renders_its_code(tmp_path: Path):
+    from docx import Document
+
+    from gongwen import render
+
+    template = user_template(tmp_path, "共{{ title_lines|length }}行：{{ title_lines|join('、') }}"
+                             "{% for i in range(3) %}{{ i * 2 }}{% endfor %}"
+                             "{{ '%05d' % 42 }}{{ '{:>4}'.format(7) }}")
+    data = write(tmp_path, "plan.yaml", PLAN_YAML)
+    document = Document(io.BytesIO(render(data, template=template).docx))
+    texts = [p.text for p in document.paragraphs]
+    assert "附注：共1行：关于开展主题党日活动的实施方案02400042   7" in texts, texts
+
+
+def _zip_bomb(template: Path, inflated: int) -> bytes:
+    """``template`` with its document.xml padded (in an XML comment) to ``inflated``
+    bytes: a zip bomb of about a thousandth of that size."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(template) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename != "word/document.xml":
+                bomb.writestr(info.filename, data)
+                continue
+            head, tail = data.split(b"</w:body>")
+            with bomb.open("word/document.xml", "w") as part:
+                part.write(head + b"<!--")
+                chunk = b" " * (1 << 20)
+                for _ in range((inflated - len(data)) >> 20):
+                    part.write(chunk)
+                part.write(b"--></w:body>" + tail)
+    return out.getvalue()
+
+
+def test_a_zip_bomb_template_is_refused_before_parsing(tmp_path: Path):
+    bomb = tmp_path / "bomb.docx"
+    bomb.write_bytes(_zip_bomb(user_template(tmp_path, "x"), 1 << 30))
+    assert bomb.stat().st_size < 2 << 20
+    data = write(tmp_path, "plan.yaml", PLAN_YAML)
+    outcome = gongwen("render", data, "--template", bomb, "-o", tmp_path / "out")
+    assert_refused(outcome, bomb, "zip bomb", "declare 1.02e+03 MB inflated")
+
+
+def test_a_part_that_lies_about_its_size_is_refused(tmp_path: Path):
+    from gongwen.errors import TemplateError
+    from gongwen.templating import check_docx
+
+    data = bytearray(_zip_bomb(user_template(tmp_path, "x"), 32 << 20))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml")
+    name = b"word/document.xml"  # its size in the local header and the central directory
+    for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        start = 0
+        while (start := data.find(signature, start)) >= 0:
+            if data[start + name_at:start + name_at + len(name)] == name:
+                data[start + size_at:start + size_at + 4] = (4096).to_bytes(4, "little")
+            start += 4
+    assert info.file_size > 32 << 20
+    assert zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml").file_size \
+        == 4096
+    with pytest.raises(TemplateError, match="not a readable template"):
+        check_docx(bytes(data), "liar.docx")
+
+
+def test_in_a_batch_a_hostile_template_fails_only_its_documents(tmp_path: Path):
+    from test_batch import ACTIVITY, BRIEFING, MEMBERS, PHASE, PLAN, PLEDGE
+
+    from gongwen.batch import run_phase
+
+    folder = tmp_path / "activity"  # test_batch's small activity, its pledge on evil.docx
+    folder.mkdir()
+
+    for name, text in {"plan.yaml": PLAN, "b1.yaml": BRIEFING, "pledge.yaml": PLEDGE,
+                       "members.csv": MEMBERS}.items():
+        (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    (folder / "activity.yaml").write_text(textwrap.dedent(ACTIVITY).replace(
+        "      - pledge.yaml", "      - {文件: pledge.yaml, 模板: evil.docx}"), encoding="utf-8")
+    user_template(folder, "{% include 'secret.docx' %}", kind="pledge", name="evil.docx")
+    result = run_phase(folder, PHASE, tmp_path / "out")
+    assert result.exit_code == 1
+    assert [f.job for f in result.failures] == ["pledge.yaml"], result.failures
+    (failure,) = result.failures
+    assert "evil.docx" in failure.message and "templates cannot include files" in failure.message
+    assert "Traceback" not in failure.message
+    assert [d.member for d in result.documents] == [None, None]  # the plan and the 简报
+    made = sorted(p.suffix for p in (tmp_path / "out" / PHASE).glob("*.*") if p.is_file())
+    assert made.count(".pdf") == 2 and made.count(".docx") == 2, made

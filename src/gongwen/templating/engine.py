@@ -3,7 +3,9 @@ the template and the missing key instead of a blank.
 
 Data is always autoescaped: docxtpl writes it into XML, and a bare ``<`` or ``&``
 in user data would otherwise corrupt or silently truncate the paragraph.
-User templates (``--template``) render in Jinja's sandbox.
+User templates (``--template``) render in a bounded sandbox (:mod:`.sandbox`):
+an error of a template's own code is a TemplateError that names the template and the
+paragraph, never a traceback.
 
 A template renders once per member of a branch, so everything that depends on the
 template alone is done once per process: its package is read once
@@ -13,10 +15,12 @@ and its unchanged parts compressed once.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import io
 import re
+import traceback
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -30,14 +34,14 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.table import Table as DocxTable
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
 
-from ..errors import InputError, TemplateError
+from ..errors import GongwenError, InputError, TemplateError
 from ..inputs.limits import binary_limit, check_size, check_zip
 from ..layout.ooxml import TEMPLATE_CACHE_SIZE, Memo, PackageTemplate, order_properties
 from ..text import chinese_numeral, format_date, format_doc_number
+from .sandbox import GuardedSandbox, TemplateLimitError, printable, render_budget
 
 #: docxtpl imports docxcompose, which points python-docx's "cp" prefix at the custom
 #: properties namespace: core properties (author, revision …) would then be written in
@@ -83,7 +87,7 @@ class _Environment(_CompilingOnce, jinja2.Environment):
     pass
 
 
-class _SandboxedEnvironment(_CompilingOnce, SandboxedEnvironment):
+class _SandboxedEnvironment(_CompilingOnce, GuardedSandbox):
     pass
 
 
@@ -109,11 +113,18 @@ def _finalize(value: Any) -> Any:
 
 def make_environment(*, sandboxed: bool = False) -> jinja2.Environment:
     """An environment with autoescape, strict undefined and gongwen's filters."""
-    cls = _SandboxedEnvironment if sandboxed else _Environment
-    env = cls(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-              finalize=_finalize)
-    env.filters.update(FILTERS)
-    return env
+    if not sandboxed:
+        env: jinja2.Environment = _Environment(
+            autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+            finalize=_finalize)
+        env.filters.update(FILTERS)
+        return env
+    sandbox = _SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined,
+                                    keep_trailing_newline=True,
+                                    finalize=lambda value: _finalize(printable(value)))
+    sandbox.filters.update(FILTERS)
+    sandbox.guard_filters()
+    return sandbox
 
 
 @functools.cache
@@ -211,6 +222,18 @@ class _Template(DocxTemplate):
                for part in self.docx.part.package.iter_parts()):
             super().render_footnotes(context, jinja_env)
 
+    def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None
+                        ) -> str:
+        """docxtpl's rendering of one part; an error carries the text of the template
+        paragraph whose code raised it (``gongwen_paragraph``), for the message."""
+        try:
+            return super().render_xml_part(src_xml, part, context, jinja_env)
+        except Exception as exc:
+            if getattr(exc, "gongwen_paragraph", None) is None:
+                with contextlib.suppress(AttributeError):  # an exception without __dict__
+                    exc.gongwen_paragraph = _failing_paragraph(exc, src_xml)  # type: ignore[attr-defined]
+            raise
+
     def resolve_listing(self, xml: str) -> str:
         if not any(character in xml for character in _LISTING_CHARACTERS):
             return xml  # nothing to resolve: docxtpl's regular expressions would copy it
@@ -253,6 +276,33 @@ def _grid_fits(table: Any) -> bool:
 
 
 _PATCHED = Memo(COMPILED_CACHE_SIZE)
+_PARAGRAPH_START = re.compile(r"<w:p([ >])")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _failing_paragraph(exc: BaseException, src_xml: str) -> str | None:
+    """The text of the template paragraph a rendering error came from: Jinja rewrites
+    a traceback so that a template's frames carry its line, and docxtpl starts every
+    paragraph on a line of its own."""
+    line = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename == "<template>":
+            line = lineno
+    if line is None:
+        return None
+    lines = _PARAGRAPH_START.sub(r"\n<w:p\1", src_xml).splitlines()
+    if not 0 < line <= len(lines):
+        return None
+    paragraph = lines[line - 1].split("</w:p>", 1)[0]  # a {{p}} part may follow it
+    text = " ".join(_TAG.sub("", paragraph).split())
+    return text[:60] + ("…" if len(text) > 60 else "")
+
+
+#: what an exception of a template's own code says, by its type
+_FAILURES: tuple[tuple[type[BaseException], str], ...] = (
+    (MemoryError, "ran out of memory"),
+    (RecursionError, "calls itself too deeply (a macro that never stops?)"),
+)
 
 
 def render_docx(
@@ -273,7 +323,8 @@ def render_docx(
     try:
         tpl = _Template(package, template)
         context = build_context(tpl)
-        tpl.render(context, jinja_env=environment(sandboxed=sandboxed), autoescape=True)
+        with render_budget() if sandboxed else contextlib.nullcontext():
+            tpl.render(context, jinja_env=environment(sandboxed=sandboxed), autoescape=True)
     except jinja2.UndefinedError as exc:
         missing = _missing_name(str(exc))
         raise TemplateError(
@@ -286,8 +337,22 @@ def render_docx(
         snippet = " ".join(line.strip() for line in getattr(exc, "docx_context", []) if line)
         raise TemplateError(f"template syntax error: {exc.message}", template=name,
                             hint=f"near: {snippet[:80]}" if snippet else None) from None
+    except TemplateLimitError as exc:
+        raise TemplateError(f"template code stopped: {exc}", template=name,
+                            hint=_where(exc, "a template renders one document; simplify "
+                                        "the loop or expression there")) from None
     except jinja2.exceptions.SecurityError as exc:
-        raise TemplateError(f"unsafe template operation: {exc}", template=name) from None
+        raise TemplateError(f"unsafe template operation: {exc}", template=name,
+                            hint=_where(exc)) from None
+    except GongwenError:
+        raise
+    except Exception as exc:
+        if not sandboxed:
+            raise  # a built-in template's failure is gongwen's bug: keep its traceback
+        what = next((text for kind, text in _FAILURES if isinstance(exc, kind)),
+                    f"failed: {type(exc).__name__}: {exc}")
+        raise TemplateError(f"the template's code {what}", template=name,
+                            hint=_where(exc)) from None
     for key, value in (properties or {}).items():
         setattr(tpl.docx.core_properties, key, value)  # get_docx() would reload
     order_properties(tpl.docx.element)
@@ -300,6 +365,13 @@ def _package(template: bytes, name: str) -> PackageTemplate:
     what it is."""
     check_docx(template, name)
     return PackageTemplate(template)
+
+
+def _where(exc: BaseException, advice: str | None = None) -> str | None:
+    """The hint of a template error: the paragraph it came from, and ``advice``."""
+    paragraph = getattr(exc, "gongwen_paragraph", None)
+    place = f"in the paragraph 「{paragraph}」" if paragraph else None
+    return "; ".join(part for part in (place, advice) if part) or None
 
 
 def _missing_name(message: str) -> str:
