@@ -369,3 +369,41 @@ def test_in_a_batch_a_hostile_template_fails_only_its_documents(tmp_path: Path):
     assert [d.member for d in result.documents] == [None, None]  # the plan and the 简报
     made = sorted(p.suffix for p in (tmp_path / "out" / PHASE).glob("*.*") if p.is_file())
     assert made.count(".pdf") == 2 and made.count(".docx") == 2, made
+
+
+def test_the_limits_never_bite_on_a_big_branch(tmp_path: Path):
+    """A 1,000-member roster and tallies, and the 1,000-row 汇总表 rendered through the
+    committed template as a user template (so in the sandbox), well inside every limit."""
+    from docx import Document
+
+    from gongwen import render
+    from gongwen.templates import template_dir
+
+    surnames = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏"
+    names = [f"{surnames[i % 30]}{chr(0x4E00 + 0x100 + i)}{chr(0x4E00 + 0x300 + i % 97)}"
+             for i in range(1000)]
+    roster = tmp_path / "members.csv"
+    roster.write_text("序号,姓名,性别,出生年月,入党时间,职务,编号\n" + "".join(
+        f"{i + 1},{name},{'男女'[i % 2]},1980.05,2005.07,教师,N{i:04d}\n"
+        for i, name in enumerate(names)), encoding="utf-8")
+    tallies = tmp_path / "tallies.csv"
+    tallies.write_text("姓名,编号,互评优秀,互评合格,互评基本合格,互评不合格,群众优秀,群众合格,"
+                       "群众基本合格,群众不合格\n" + "".join(
+                           f"{name},N{i:04d},{i % 7},{60 - i % 7},0,0,{i % 5},{30 - i % 5},0,0\n"
+                           for i, name in enumerate(names)), encoding="utf-8")
+    data = write(tmp_path, "summary.yaml", """\
+        类型: evaluation
+        表式: 汇总表
+        标题: 民主评议党员结果汇总表
+        党支部: 中共测试县第二小学支部委员会
+        评议日期: 2026-05-28
+        花名册: members.csv
+        计票: tallies.csv
+        参评人数: {互评: 60, 群众: 30}
+        """)
+    start = time.thread_time()
+    document = render(data, template=template_dir() / "evaluation-summary.docx")
+    assert time.thread_time() - start < 30
+    rows = [row for table in Document(io.BytesIO(document.docx)).tables for row in table.rows]
+    cells = {row.cells[1].text for row in rows if len(row.cells) > 1}
+    assert set(names) <= cells
