@@ -11,6 +11,7 @@ plain data, so that a hostile file is refused in a moment with one line.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,11 @@ from .limits import MAX_ALIAS_VALUES, MAX_DEPTH, check_size, data_limit
 #: a path into nested data: keys as the user wrote them, list indices as ints
 KeyPath = tuple[str | int, ...]
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
+#: flow brackets left open at once that no file of gongwen's could have, even counting
+#: brackets in its text: refused before the YAML scanner, which slows down with each
+#: one it keeps open (20,000 took it 7 s to reach Python's recursion limit)
+MAX_OPEN_BRACKETS = MAX_DEPTH * 8
+_BRACKET = re.compile(r"[\[\]{}]")
 
 
 @dataclass
@@ -81,6 +87,7 @@ def load_data(path: str | Path) -> SourceData:
             raise InputError(f"malformed JSON: {exc.msg}",
                              location=Location(name, exc.lineno, exc.colno),
                              hint="check quotes, commas and brackets near this line") from None
+    _check_brackets(text, name)
     yaml = YAML(typ="rt")
     # dates stay text: gongwen parses them itself, with messages that name the field
     yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
@@ -107,10 +114,25 @@ def load_data(path: str | Path) -> SourceData:
     return source
 
 
-def _too_deep(name: str) -> InputError:
+def _too_deep(name: str, line: int | None = None) -> InputError:
     return InputError(f"lists or mappings are nested too deeply (more than {MAX_DEPTH} "
-                      "levels)", location=Location(name),
+                      "levels)", location=Location(name, line),
                       hint="a gongwen data file nests a few levels at most; check brackets")
+
+
+def _check_brackets(text: str, name: str) -> None:
+    """Refuse text with more than :data:`MAX_OPEN_BRACKETS` brackets open at once, in
+    one quick pass, naming the line where they went over."""
+    if text.count("[") + text.count("{") <= MAX_OPEN_BRACKETS:
+        return
+    depth = 0
+    for match in _BRACKET.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > MAX_OPEN_BRACKETS:
+                raise _too_deep(name, text.count("\n", 0, match.start()) + 1)
+        elif depth:
+            depth -= 1
 
 
 def _check_shape(root: CommentedMap, name: str) -> None:
