@@ -206,7 +206,8 @@ def user_template(folder: Path, code: str, kind: str = "plan", name: str = "mine
                   ) -> Path:
     """The built-in ``kind`` template with a paragraph 「附注：<code>」 of its own."""
     from docx import Document
-    from gongwen.templates import builtin_template
+
+    from gongwen.templating.registry import builtin_template
 
     document = Document(io.BytesIO(builtin_template(kind)))
     anchor = next(p for p in document.paragraphs if p.text.startswith("{{p "))
@@ -332,7 +333,7 @@ def test_a_zip_bomb_template_is_refused_before_parsing(tmp_path: Path):
 
 def test_a_part_that_lies_about_its_size_is_refused(tmp_path: Path):
     from gongwen.errors import TemplateError
-    from gongwen.templating import check_docx
+    from gongwen.templating.engine import check_docx
 
     data = bytearray(_zip_bomb(user_template(tmp_path, "x"), 32 << 20))
     info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml")
@@ -381,7 +382,7 @@ def test_the_limits_never_bite_on_a_big_branch(tmp_path: Path):
     from docx import Document
 
     from gongwen import render
-    from gongwen.templates import template_dir
+    from gongwen.templating.registry import template_dir
 
     surnames = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏"
     names = [f"{surnames[i % 30]}{chr(0x4E00 + 0x100 + i)}{chr(0x4E00 + 0x300 + i % 97)}"
