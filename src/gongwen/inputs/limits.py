@@ -57,7 +57,8 @@ def inflated_limit() -> int:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / _MB:.3g} MB"
+    megabytes = size / _MB
+    return f"{megabytes:,.0f} MB" if megabytes >= 10 else f"{megabytes:.3g} MB"
 
 
 def check_size(path: Path, limit: int, what: str = "file") -> None:
