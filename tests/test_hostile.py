@@ -412,3 +412,29 @@ def test_the_limits_never_bite_on_a_big_branch(tmp_path: Path):
     rows = [row for table in Document(io.BytesIO(document.docx)).tables for row in table.rows]
     cells = {row.cells[1].text for row in rows if len(row.cells) > 1}
     assert set(names) <= cells
+
+
+def _cut_part(data: bytes, prefix: str) -> bytes:
+    """A package whose part starting with ``prefix`` is cut in half (malformed XML)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as cut:
+        for info in source.infolist():
+            part = source.read(info)
+            cut.writestr(info.filename, part[:len(part) // 2]
+                         if info.filename.startswith(prefix) else part)
+    return out.getvalue()
+
+
+def test_malformed_xml_in_a_template_or_workbook_is_one_line(tmp_path: Path, sample_dir: Path):
+    template = tmp_path / "cut.docx"
+    template.write_bytes(_cut_part(user_template(tmp_path, "x").read_bytes(),
+                                   "word/document.xml"))
+    data = write(tmp_path, "plan.yaml", PLAN_YAML)
+    outcome = gongwen("render", data, "--template", template, "-o", tmp_path / "out")
+    assert_refused(outcome, template, "is not a readable .docx file")
+    workbook = tmp_path / "cut.xlsx"
+    workbook.write_bytes(_cut_part((sample_dir / "members.xlsx").read_bytes(),
+                                   "xl/worksheets/sheet"))
+    outcome = gongwen("render", sample_dir / "pledge.yaml", "--roster", workbook,
+                      "-o", tmp_path / "out")
+    assert_refused(outcome, workbook, "is not a readable .xlsx workbook")

@@ -171,7 +171,7 @@ def _xlsx_sheet(data: bytes, name: str, sheet: str | None) -> Sheet:
     check_zip(data, name, "workbook")
     try:
         book = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError):  # XML errors
         raise InputError("is not a readable .xlsx workbook", location=Location(name),
                          hint=_SAVE_HINT) from None
     if sheet is None:

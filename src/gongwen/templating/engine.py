@@ -364,7 +364,12 @@ def _package(template: bytes, name: str) -> PackageTemplate:
     """The template read once per process, checked first so that a bad file says
     what it is."""
     check_docx(template, name)
-    return PackageTemplate(template)
+    try:
+        return PackageTemplate(template)
+    except (SyntaxError, KeyError, ValueError, zipfile.BadZipFile) as exc:  # lxml's too
+        raise TemplateError(f"is not a readable .docx file: {exc}", template=name,
+                            hint="open it in Word or WPS and save it again as .docx"
+                            ) from None
 
 
 def _where(exc: BaseException, advice: str | None = None) -> str | None:
