@@ -301,7 +301,7 @@ def _failing_paragraph(exc: BaseException, src_xml: str) -> str | None:
 #: what an exception of a template's own code says, by its type
 _FAILURES: tuple[tuple[type[BaseException], str], ...] = (
     (MemoryError, "ran out of memory"),
-    (RecursionError, "calls itself too deeply (a macro that never stops?)"),
+    (RecursionError, "nests or calls itself too deeply (a macro that never stops?)"),
 )
 
 
