@@ -52,8 +52,10 @@ def gongwen(*args: str | Path, env: dict[str, str] | None = None) -> Outcome:
 
 
 def assert_refused(outcome: Outcome, file: Path, *words: str) -> str:
-    """Exit 2, one line naming ``file`` and containing ``words``, no traceback."""
-    message = outcome.stderr.strip()
+    """Exit 2, one line naming ``file`` and containing ``words``, no traceback (a
+    ``note:`` line saying that an activity folder's values apply may come first)."""
+    message = "\n".join(line for line in outcome.stderr.strip().splitlines()
+                        if not line.startswith("note: "))
     assert outcome.code == 2, message[-2000:]
     assert "Traceback" not in message and len(message.splitlines()) == 1, message[-2000:]
     assert message.startswith(f"error: {file}"), message
