@@ -342,3 +342,29 @@ def test_an_end_block_without_its_rules_is_found(tmp_path: Path) -> None:
     assert len(rules) == 1 and rules[0].page == 2
     assert "no thick rule above it" in rules[0].measured
     assert "GW301" not in rule_ids(findings)
+
+
+def test_hostile_files_are_one_line_each(tmp_path: Path) -> None:
+    import zipfile
+
+    from pypdf import PdfWriter
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as part:
+            for _ in range(600):
+                part.write(b" " * 2**20)  # 600 MiB of spaces, ~600 KB packed
+    long = tmp_path / "long.pdf"
+    writer = PdfWriter()
+    for _ in range(400):
+        writer.add_blank_page(595, 842)
+    writer.write(long)
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(main, ["check", str(bomb), str(long), str(empty)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert f"error: {bomb}:" in result.output and "zip bomb" in result.output
+    assert f"error: {long}: 400 pages is over the 300-page limit" in result.output
+    assert f"error: {empty}:" in result.output

@@ -30,6 +30,9 @@ DOCUMENT_SUFFIXES = (".pdf", ".docx")
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 #: a file larger than this is refused unread
 MAX_INPUT_BYTES = 50 * 1024 * 1024
+#: a document longer than this is refused unmeasured (a 公文 is a few pages; a bundle
+#: is checked document by document)
+MAX_PAGES = 300
 
 
 def check(paths: str | Path | Iterable[str | Path], *, profile: str | Path = "strict",
@@ -79,6 +82,10 @@ def check_pdf_bytes(pdf: bytes, label: str, *, profile: standard.Profile = stand
     import pypdfium2
 
     try:
+        count = len(pypdfium2.PdfDocument(pdf))
+        if count > MAX_PAGES:
+            raise ValueError(f"{count} pages is over the {MAX_PAGES}-page limit of one check "
+                             "(hint: check the documents of a bundle one by one)")
         pages = [Page(number, page.width, page.height, page.lines, page.verticals, page.rules)
                  for number, page in enumerate(measure_pdf(pdf), 1)]
     except pypdfium2.PdfiumError as error:
@@ -116,7 +123,9 @@ def _read(path: Path) -> list[tuple[str, bytes]] | None:
     if suffix == ".pdf":
         return [(str(path), path.read_bytes())]
     from ..convert import check_docx
+    from ..inputs.limits import check_zip
 
+    check_zip(path.read_bytes(), str(path), "document")
     check_docx(path, str(path))
     return None
 

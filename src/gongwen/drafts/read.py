@@ -54,7 +54,9 @@ def _docx_lines(path: Path) -> list[DraftLine]:
 
     from ..convert import check_docx
     from ..errors import ConversionError
+    from ..inputs.limits import check_zip
 
+    check_zip(path.read_bytes(), str(path), "draft")
     try:
         check_docx(path, str(path))
         document = Document(str(path))
