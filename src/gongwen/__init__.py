@@ -8,10 +8,34 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import contextlib as _contextlib
+import os as _os
+import signal as _signal
+import sys as _sys
 
-from .errors import (
+#: what a command ended by Ctrl-C prints, its one line (exit code 130)
+INTERRUPTED_MESSAGE = ("interrupted: stopped; files already in place are whole, "
+                       "nothing half-written is left (run again to finish)")
+
+
+def _end_on_ctrl_c(signum: int, frame: object) -> None:
+    """Ctrl-C while the ``gongwen`` command is still starting (its imports take a
+    tenth of a second or more): nothing is running or written yet, so end at once,
+    as a command ends on Ctrl-C (see :mod:`gongwen.children`), not with a traceback."""
+    _os.write(2, INTERRUPTED_MESSAGE.encode() + b"\n")
+    _os._exit(130)
+
+
+if _os.path.basename(_sys.argv[0] if _sys.argv else "") in ("gongwen", "gongwen.exe"):
+    # the console script: until the command handles Ctrl-C itself (ValueError: not
+    # imported in the main thread)
+    with _contextlib.suppress(ValueError):
+        _signal.signal(_signal.SIGINT, _end_on_ctrl_c)
+
+import importlib  # noqa: E402 - after the Ctrl-C handler, which must come first
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
+from .errors import (  # noqa: E402
     BundleError,
     ConversionError,
     GongwenError,

@@ -1,7 +1,7 @@
 """``gongwen``: the command line, a thin layer over the library.
 
 Exit codes: 0 success; 1 some documents failed (batch); 2 bad input or template;
-3 conversion or bundling failed.  Errors print one line, never a traceback.
+3 conversion or bundling failed; 130 interrupted (Ctrl-C).  Errors print one line, never a traceback.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from . import __version__
-from .errors import GongwenError, InputError, Location
+from .errors import GongwenError, InputError, Interrupted, Location
 
 FORMATS = ("docx", "pdf", "both")
 
@@ -28,6 +28,8 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except GongwenError as exc:
+            if _was_interrupted():  # LibreOffice killed by Ctrl-C, say: not the error
+                raise Interrupted from exc
             print_error(exc)
             sys.exit(exc.exit_code)
 
@@ -40,7 +42,51 @@ def print_error(error: GongwenError) -> None:
         click.secho(f"error: {line}", fg="red", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Commands(click.Group):
+    """The command group, with Ctrl-C ending any command at once with exit code 130
+    and one line (:func:`gongwen.children.handling_interrupts`), never click's
+    "Aborted!" with exit code 1, which means "some documents failed" here."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        from .children import handling_interrupts
+
+        with handling_interrupts():
+            try:
+                return super().main(*args, **kwargs)
+            except KeyboardInterrupt:
+                _exit_interrupted()
+            except SystemExit as exc:
+                if _was_interrupted() and exc.code != Interrupted.exit_code:
+                    _exit_interrupted()  # click's own "Aborted!", or a run that went on
+                raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _exit_interrupted()
+        except Exception:
+            if _was_interrupted():  # a cleanup cut short by Ctrl-C failed in turn
+                _exit_interrupted()
+            raise
+
+
+def _was_interrupted() -> bool:
+    from .children import interrupted
+
+    return interrupted()
+
+
+def _exit_interrupted() -> NoReturn:
+    from .children import report_interrupted
+
+    newline = "\n" if sys.stderr.isatty() else ""  # after the terminal's ^C
+    report_interrupted(lambda line: click.echo(newline + line, err=True))
+    sys.exit(Interrupted.exit_code)
+
+
+@click.group(cls=_Commands,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="gongwen")
 def main() -> None:
     """Make Chinese official documents (公文) from data, laid out to GB/T 9704-2012.
@@ -58,7 +104,8 @@ def main() -> None:
       gongwen format 通知.txt -o out/                   # lay out a pasted or Word draft
       gongwen doctor                                   # LibreOffice and fonts
 
-    Exit codes: 0 ok, 1 some documents failed, 2 bad input/template, 3 conversion failed.
+    Exit codes: 0 ok, 1 some documents failed, 2 bad input/template, 3 conversion failed,
+    130 interrupted.
     """
 
 

@@ -94,3 +94,10 @@ class BundleError(GongwenError):
     """PDFs could not be merged into a bundle."""
 
     exit_code = 3
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C ended the run (see :func:`gongwen.children.handling_interrupts`): a
+    KeyboardInterrupt, so that no ``except Exception`` takes it for a failure."""
+
+    exit_code = 130

@@ -2,21 +2,21 @@
 does, several at a time, with one member's bad record failing only that member.
 
 The kinds are pure Python, so rendering uses the machine's cores through processes, one
-data file per worker (forked where the platform can, so the workers start at once).
+data file per worker (forked where the platform can, so the workers start at once; see
+:func:`~gongwen.children.worker_processes`).
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..children import SPAWN_LOCK, die_with_parent
+from ..children import worker_processes
 from ..errors import GongwenError
 from ..kinds.document import Document, RenderOptions
 from .activity import named_file
@@ -128,15 +128,11 @@ def render_jobs(loaded: Sequence[LoadedDocument],
             if on_whole is not None and index not in split:
                 on_whole(index, results[-1])
     else:
-        context = multiprocessing.get_context("fork" if "fork" in
-                                              multiprocessing.get_all_start_methods() else None)
         order = sorted(range(len(tasks)), key=lambda t: _rank(loaded[tasks[t][0]],
                                                               tasks[t][0] in split))
-        with ProcessPoolExecutor(max_workers=min(cores, len(tasks)), mp_context=context,
-                                 initializer=die_with_parent) as pool:
-            with SPAWN_LOCK:  # the first submit forks the workers
-                futures = {t: pool.submit(render_loaded, loaded[tasks[t][0]], tasks[t][1])
-                           for t in order}
+        with worker_processes(min(cores, len(tasks))) as pool:
+            futures = {t: pool.submit(render_loaded, loaded[tasks[t][0]], tasks[t][1])
+                       for t in order}
             task_of = {future: t for t, future in futures.items()}
             for future in as_completed(futures.values()):
                 progress.advance()

@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..children import check_interrupted
 from .activity import Activity
 from .manifest import (
     COMBINED_DIR,
@@ -91,6 +92,7 @@ class Run:
         to_build = self._render_stage(jobs, staging)
         converted = self._convert_stage(jobs, to_build, staging)
 
+        check_interrupted()  # Ctrl-C pressed: the outputs stay as they were
         self.progress.stage("写入", 1)
         removed = self._commit(jobs, converted)
         order = self._order(jobs)
@@ -98,6 +100,7 @@ class Run:
         self.manifest.save(self.folder, order)  # the documents are in place: say so now
         self.progress.advance()
 
+        check_interrupted()
         mark = time.perf_counter()
         self.progress.stage("汇编", 1)
         bundle, bundle_pages, bundle_status = self._bundle(order, staging)

@@ -10,14 +10,14 @@ import math
 import multiprocessing
 import re
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
 
-from ..children import SPAWN_LOCK, die_with_parent
+from ..children import worker_processes
 from ..errors import ConversionError
 from .merge import Merger, NotCombinable
 from .package import Package
@@ -133,22 +133,13 @@ def merge_job(index: int) -> tuple[Path | None, list[int], list[str]]:
     return docx, joined, warnings
 
 
-def _start_worker(shared: Any) -> None:
-    die_with_parent()
-    set_shared(shared)
-
-
 @contextlib.contextmanager
 def worker_pool(workers: int, shared: Any = None) -> Iterator[Executor]:
     """Workers for merging and splitting, pure-Python CPU work: forked processes when
     the platform forks (``shared`` reaches them as it is, without pickling, as
     ``_SHARED``), else one thread."""
     if workers >= 2 and "fork" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                 initargs=(shared,)) as pool:
-            with SPAWN_LOCK:
-                pool.submit(int)  # the first job forks every worker
+        with worker_processes(workers, set_shared, (shared,)) as pool:
             yield pool
         return
     set_shared(shared)

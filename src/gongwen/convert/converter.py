@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from ..children import check_interrupted, interrupted
 from ..errors import ConversionError
 from .fonts import soffice_environment
 from .libreoffice import (
@@ -166,7 +167,7 @@ class Converter:
             worker.office.begin_close()  # type: ignore[union-attr]
         for worker in cold:
             worker.office.close()  # type: ignore[union-attr]
-            if not worker.office.alive:  # type: ignore[union-attr]
+            if not worker.office.alive and not interrupted():  # type: ignore[union-attr]
                 save_profile(worker.profile, self.soffice)
         self._finalizer()
 
@@ -360,6 +361,7 @@ class Converter:
         is converted once more on its own (a crash mid-run loses the files after it).
         A file alone in its run that is mostly one long table is converted a page-long
         table at a time (:mod:`.long_tables`) when that holds."""
+        check_interrupted()  # queued runs end at once after Ctrl-C
         paged = len(members) == 1 and convert_paged(
             self._run, job.paths[members[0]], run_dir, job.options, job.timeout) is not None
         stderr = "" if paged else self._run([job.paths[i] for i in members], run_dir,

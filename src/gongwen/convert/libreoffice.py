@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from ..children import SPAWN_LOCK
+from ..children import forget_group, start_group
 from ..errors import ConversionError
 from ..fileio import write_atomic
 from .fonts import cache_root
@@ -150,11 +150,10 @@ def run_soffice(
         "--headless", "--norestore", "--nolockcheck", "--nodefault",
         "--convert-to", filter_arg, "--outdir", str(out_dir), *(str(path) for path in inputs),
     ]
-    with SPAWN_LOCK:
-        proc = subprocess.Popen(
-            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=dict(env), start_new_session=True,  # its own group: a kill takes all
-        )
+    proc = start_group(  # its own group: a kill takes all
+        cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=dict(env),
+    )
     with lock:
         live.add(proc)
     timed_out = False
@@ -170,6 +169,7 @@ def run_soffice(
         proc.wait()
         raise
     finally:
+        forget_group(proc)
         with lock:
             live.discard(proc)
     return err.decode("utf-8", "replace"), timed_out

@@ -16,7 +16,6 @@ import importlib.util
 import json
 import os
 import queue
-import signal
 import subprocess
 import sys
 import threading
@@ -24,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
-from ..children import SPAWN_LOCK
+from ..children import forget_group, kill_group, start_group
 from .fonts import cache_root
 
 #: environment variable naming the Python that can ``import uno``
@@ -112,13 +111,12 @@ class Office:
         #: LibreOffice died under a request (answered for, but it needs replacing)
         self.lost = False
         self._lock = threading.Lock()
-        with SPAWN_LOCK:
-            self.proc = subprocess.Popen(
-                [python, str(WORKER_SCRIPT), str(soffice), profile.as_uri(),
-                 str(warm_up_document())],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                env=dict(env), start_new_session=True,  # a kill takes LibreOffice along
-            )
+        self.proc = start_group(  # its own process group: a kill takes LibreOffice along
+            [python, str(WORKER_SCRIPT), str(soffice), profile.as_uri(),
+             str(warm_up_document())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=dict(env),
+        )
         for target, stream in ((self._read_lines, self.proc.stdout),
                                (self._read_stderr, self.proc.stderr)):
             threading.Thread(target=target, args=(stream,), daemon=True).start()
@@ -219,14 +217,15 @@ class Office:
                 self.proc.wait(timeout=CLOSE_GRACE_S)
             except subprocess.TimeoutExpired:
                 self.kill()
+        forget_group(self.proc)
         self._close_pipes()
 
     def kill(self) -> None:
         """Kill the worker and LibreOffice with it (one process group)."""
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
+        kill_group(self.proc.pid)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=CLOSE_GRACE_S)
+        forget_group(self.proc)
 
     def _close_pipes(self) -> None:
         for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
