@@ -158,3 +158,33 @@ def test_ctrl_c_ends_a_batch_at_once_with_130_and_one_line(big_phase, moment):
     if moment != "写入:":  # before the commit: not a byte changed
         assert outputs(folder) == before
     assert_whole(folder, set(before))
+
+
+DROPPED = """\
+import os, signal, time
+from gongwen.children import handling_interrupts
+from gongwen.errors import Interrupted
+
+class Finalized:
+    def __del__(self):  # Ctrl-C lands in a finalizer, where Python drops exceptions
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+
+with handling_interrupts():
+    try:
+        Finalized()
+        for _ in range(50):  # the run going on
+            time.sleep(0.01)
+        print("went on")
+    except Interrupted:
+        print("interrupted")
+"""
+
+
+def test_a_ctrl_c_python_drops_in_a_finalizer_still_stops_the_run(tmp_path):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(Path(__file__).parents[1] / "src"), os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run([sys.executable, "-c", DROPPED], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert done.stdout.strip() == "interrupted"
+    assert "Exception ignored" not in done.stderr and not done.stderr.strip()
