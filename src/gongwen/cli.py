@@ -148,6 +148,7 @@ def render(data: Path, output: Path, fmt: str | None, template: Path | None,
     """
     from .batch.activity import find_activity_document
     from .batch.steps import document_stems
+    from .fileio import output_error
     from .kinds import render_all
 
     fmt = output_format(output, fmt)
@@ -165,6 +166,19 @@ def render(data: Path, output: Path, fmt: str | None, template: Path | None,
     for document in documents:
         for warning in document.warnings:
             click.secho(f"warning: {warning}", fg="yellow", err=True)
+    try:
+        _write(documents, stems, output, fmt, single_file, bundle_path)
+    except OSError as exc:  # a full disk; a folder that is not one is found before
+        raise output_error(Path(exc.filename or output), exc) from None
+
+
+def _write(documents: list[Any], stems: list[str], output: Path, fmt: str,
+           single_file: bool, bundle_path: Path | None) -> None:
+    from .fileio import writable_folder
+
+    for folder in [output.parent if single_file else output] + (
+            [bundle_path.parent] if bundle_path else []):
+        writable_folder(folder)  # before any work, naming the path to blame
     pdfs = []
     if fmt in ("pdf", "both") or bundle_path:  # first: a 版记 moved to an even page
         pdfs = _write_pdfs(documents, stems, output, single_file)  # changes the DOCX too
@@ -313,7 +327,7 @@ def init(folder: Path) -> None:
 @click.argument("activity", type=click.Path(path_type=Path), default=Path("."))
 @click.option("-p", "--phase", required=True,
               help="The phase (its 名称 in activity.yaml, or its number).")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               default=Path("out"), show_default=True,
               help="Output folder; the phase's files go to OUTPUT/<phase>/.")
 @click.option("--only", "only_kinds", multiple=True,

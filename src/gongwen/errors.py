@@ -96,6 +96,13 @@ class BundleError(GongwenError):
     exit_code = 3
 
 
+class OutputError(GongwenError):
+    """An output could not be written where asked: a file where a folder should be, a
+    folder without write permission, a full disk."""
+
+    exit_code = 3
+
+
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C ended the run (see :func:`gongwen.children.handling_interrupts`): a
     KeyboardInterrupt, so that no ``except Exception`` takes it for a failure."""

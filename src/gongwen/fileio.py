@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
+
+from .errors import OutputError
 
 
 def _umask() -> int:
@@ -30,7 +33,11 @@ def write_atomic(
     many split from a combined conversion, where the flushes cost more than the work)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        exc.filename = str(target)  # the file asked for, not the temporary one
+        raise
     try:
         with os.fdopen(fd, "wb") as handle:
             if isinstance(data, bytes | bytearray):
@@ -42,7 +49,41 @@ def write_atomic(
                 os.fsync(handle.fileno())
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename == tmp:
+            exc.filename = str(target)
         raise
     return target
+
+
+#: errno values that say "you may not write here"
+_NOT_ALLOWED = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def writable_folder(folder: str | os.PathLike[str]) -> Path:
+    """Make ``folder`` (and its parents) and check that files can be written in it
+    (a file is made and removed: permission bits do not tell for root, a read-only
+    mount or an immutable folder), so that a run fails before any work, with the
+    path to blame; raises :class:`~gongwen.errors.OutputError`."""
+    target = Path(folder)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".gongwen-probe-", dir=target)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise output_error(target, exc) from None
+    return target
+
+
+def output_error(path: Path, exc: OSError) -> OutputError:
+    """The one-line error for ``exc``, met writing ``path`` (a file, or a folder to
+    write into): names the file that stands where a folder should be, if one does."""
+    blocker = next((p for p in (path, *path.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        where = str(path) if blocker == path else f"{path}: {blocker}"
+        return OutputError(f"{where} is a file, not a folder "
+                           "(hint: write into a folder, or move the file away)")
+    hint = " (hint: choose a folder you may write to)" if exc.errno in _NOT_ALLOWED else ""
+    return OutputError(f"{path}: cannot write there ({exc.strerror or exc}){hint}")

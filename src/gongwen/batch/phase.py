@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import GongwenError, InputError, Location
+from ..errors import InputError, Location, OutputError
+from ..fileio import writable_folder
 from ..inputs.roster import clean_name
 from .activity import Activity, Phase, load_activity, named_file
 from .checks import ConsistencyError, LoadedDocument, find_problems, load_all, load_document
@@ -46,12 +47,6 @@ STAGING_PREFIX = ".gongwen-batch-"
 _STAGING_RE = re.compile(rf"^{re.escape(STAGING_PREFIX)}(\d+)-")
 #: ``--only 登记表`` picks a document whose label contains it (at least this long)
 MIN_LABEL_MATCH = 2
-
-
-class OutputError(GongwenError):
-    """The output folder could not be written (full disk, no permission)."""
-
-    exit_code = 3
 
 
 @dataclass(frozen=True)
@@ -168,7 +163,7 @@ def run_phase(
     progress.advance()
 
     folder = Path(out_dir) / safe_name(phase.name)
-    folder.mkdir(parents=True, exist_ok=True)
+    writable_folder(folder)
     _remove_dead_staging(folder)
     manifest, note = Manifest.load(folder)
     whole = plan_phase(activity, phase, loaded=loaded) if only_kinds else plan

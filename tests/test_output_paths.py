@@ -1,0 +1,140 @@
+"""Output paths that cannot be written: a read-only folder, an ``-o`` naming a file, a
+path through a file.  ``render`` and ``batch`` say so in one line naming the path, exit
+with code 3 (as ``bundle`` does) and write nothing."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import PLAN_YAML
+from test_batch import ACTIVITY, BRIEFING, PHASE, PLAN, PLEDGE
+
+from gongwen.cli import main
+
+
+@contextlib.contextmanager
+def made_read_only(folder: Path) -> Iterator[Path]:
+    """``folder`` as nobody may write in it, root included (immutable, as on a
+    read-only mount: permission bits do not stop root)."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield folder
+        finally:
+            folder.chmod(0o755)
+        return
+    made = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False)
+    if made.returncode != 0:
+        pytest.skip(f"cannot make a folder read-only for root here: {made.stderr!r}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+@pytest.fixture
+def read_only(tmp_path: Path) -> Iterator[Path]:
+    """An empty folder nobody may write in."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    with made_read_only(folder):
+        yield folder
+
+
+@pytest.fixture
+def places(tmp_path: Path, read_only: Path) -> dict[str, tuple[Path, str]]:
+    """Each bad ``-o``: the path, and the path the message must name."""
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder", encoding="utf-8")
+    return {
+        "read-only folder": (read_only, str(read_only)),
+        "new folder in a read-only one": (read_only / "sub", str(read_only / "sub")),
+        "an existing file": (a_file, f"{a_file} is a file, not a folder"),
+        "a path through a file": (a_file / "sub", f"{a_file} is a file, not a folder"),
+    }
+
+
+PLACES = ["read-only folder", "new folder in a read-only one", "an existing file",
+          "a path through a file"]
+
+
+def one_error_line(result) -> str:
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("error: ") and "Traceback" not in result.output
+    return lines[0]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+@pytest.mark.parametrize("place", PLACES)
+def test_render_names_an_output_path_it_cannot_write(tmp_path, places, read_only, place, fmt):
+    data = tmp_path / "plan.yaml"
+    data.write_text(PLAN_YAML, encoding="utf-8")
+    output, named = places[place]
+    result = CliRunner().invoke(main, ["render", str(data), "-o", str(output), "-f", fmt])
+    assert result.exit_code == 3, result.output
+    line = one_error_line(result)
+    assert named in line and (place.endswith("file") or "(hint: " in line)
+    assert not list(read_only.iterdir())  # nothing written, not even a temporary file
+
+
+def test_render_names_a_single_file_target_in_a_read_only_folder(tmp_path, read_only):
+    data = tmp_path / "plan.yaml"
+    data.write_text(PLAN_YAML, encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(data), "-o", str(read_only / "方案.docx")])
+    assert result.exit_code == 3
+    assert f"{read_only}: cannot write there" in one_error_line(result)
+
+
+def test_a_bundle_in_a_read_only_folder_fails_before_any_conversion(tmp_path, read_only):
+    data = tmp_path / "plan.yaml"
+    data.write_text(PLAN_YAML, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["render", str(data), "-o", str(out),
+                                       "--bundle", str(read_only / "汇编.pdf")])
+    assert result.exit_code == 3
+    assert str(read_only) in one_error_line(result)
+    assert not list(out.iterdir())  # it failed before writing a document
+
+
+@pytest.fixture
+def activity(tmp_path: Path) -> Path:
+    folder = tmp_path / "activity"
+    folder.mkdir()
+    for name, text in {"activity.yaml": ACTIVITY, "plan.yaml": PLAN, "b1.yaml": BRIEFING,
+                       "pledge.yaml": PLEDGE,
+                       "members.csv": "姓名,性别\n张三,男\n李四,女\n"}.items():
+        (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_batch_names_an_output_path_it_cannot_write(activity, places, read_only, place):
+    output, named = places[place]
+    result = CliRunner().invoke(main, ["batch", str(activity), "--phase", PHASE,
+                                       "-o", str(output)])
+    assert result.exit_code == 3, result.output
+    line = one_error_line(result)
+    assert named in line and PHASE in line  # the phase's folder, under -o
+    assert not list(read_only.iterdir())
+
+
+def test_batch_names_a_phase_folder_made_read_only(activity, tmp_path):
+    # the phase's folder is there from an earlier run, but may not be written now
+    out = tmp_path / "out"
+    (out / PHASE).mkdir(parents=True)
+    with made_read_only(out / PHASE):
+        result = CliRunner().invoke(main, ["batch", str(activity), "--phase", PHASE,
+                                           "-o", str(out)])
+        assert result.exit_code == 3
+        assert f"{out / PHASE}: cannot write there" in one_error_line(result)
+        assert not list((out / PHASE).iterdir())
