@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import PLAN_YAML
+from pypdf import PdfReader
 from test_batch import ACTIVITY, BRIEFING, PHASE, PLAN, PLEDGE
 
 from gongwen.cli import main
@@ -138,3 +140,45 @@ def test_batch_names_a_phase_folder_made_read_only(activity, tmp_path):
         assert result.exit_code == 3
         assert f"{out / PHASE}: cannot write there" in one_error_line(result)
         assert not list((out / PHASE).iterdir())
+
+
+#: folder and file names LibreOffice's command line would read as parts of a URL
+URL_LIKE_NAMES = ["a#b", "a?b", "a;b", "a%25b", "a b", "党员 材料"]
+
+
+def test_the_soffice_fallback_writes_into_folders_with_url_like_names(tmp_path, monkeypatch):
+    from docx import Document as new_docx
+
+    from gongwen.convert import Converter
+
+    monkeypatch.setenv("GONGWEN_UNO_PYTHON", "none")  # soffice --convert-to, not UNO
+    with Converter(workers=1) as converter:
+        assert converter.engine == "cli"
+        for name in URL_LIKE_NAMES:
+            folder = tmp_path / name
+            folder.mkdir()
+            source = folder / f"{name} 通知.docx"
+            doc = new_docx()
+            doc.add_paragraph(f"路径测试 {name}")
+            doc.save(str(source))
+            (pdf,) = converter.convert([source], folder / "pdf")
+            assert pdf == folder / "pdf" / f"{name} 通知.pdf" and pdf.is_file()
+            text = PdfReader(pdf).pages[0].extract_text().replace(" ", "")
+            assert f"路径测试{name.replace(' ', '')}" in text
+    made = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.pdf"))
+    assert made == sorted(f"{n}/pdf/{n} 通知.pdf" for n in URL_LIKE_NAMES)  # none elsewhere
+
+
+def test_render_with_the_soffice_fallback_into_a_folder_named_with_a_hash(tmp_path):
+    data = tmp_path / "plan.yaml"
+    data.write_text(PLAN_YAML, encoding="utf-8")
+    out = tmp_path / "材料 #1;?%25"
+    env = dict(os.environ, GONGWEN_UNO_PYTHON="none", PYTHONPATH=os.pathsep.join(
+        [str(Path(__file__).parents[1] / "src"), os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run([sys.executable, "-m", "gongwen.cli", "render", str(data), "-o",
+                           str(out), "-f", "pdf"], capture_output=True, text=True, env=env,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    (pdf,) = out.glob("*.pdf")
+    assert pdf.name == "关于开展主题党日活动的实施方案.pdf"
+    assert len(PdfReader(pdf).pages) >= 1

@@ -144,7 +144,43 @@ def run_soffice(
 ) -> tuple[str, bool]:
     """One ``soffice --convert-to`` run on ``profile``: its stderr (the one place it says
     what went wrong) and whether it had to be killed after ``limit`` seconds.  ``live``
-    holds the process while it runs, so that a closing converter can kill it."""
+    holds the process while it runs, so that a closing converter can kill it.
+
+    LibreOffice reads the paths on its command line as URLs where it can: ``#`` starts
+    a fragment, ``?`` a query, ``;`` parameters, ``%25`` is decoded to ``%``, and a
+    folder or file named so is not found ("Please verify input parameters") or
+    written elsewhere.  So it is handed the inputs under plain names in a plain folder
+    of the converter's own, and each PDF is moved to ``out_dir`` under its input's name."""
+    work = Path(tempfile.mkdtemp(prefix="convert-", dir=profile.parent))
+    try:
+        plain = [_plain_copy(path, work / f"{k:04d}{path.suffix.lower()}")
+                 for k, path in enumerate(inputs)]
+        err, timed_out = _run_soffice(soffice, profile, plain, work / "pdf", filter_arg, env,
+                                      limit, live, lock)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for copy, path in zip(plain, inputs, strict=True):
+            pdf = work / "pdf" / f"{copy.stem}.pdf"
+            if pdf.exists():
+                shutil.move(pdf, out_dir / f"{path.stem}.pdf")
+            err = err.replace(str(copy), str(path))  # what it says names the user's files
+        return err, timed_out
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _plain_copy(path: Path, copy: Path) -> Path:
+    """``path`` as ``copy``: a hard link where both are on one file system, else a copy."""
+    try:
+        os.link(path, copy)
+    except OSError:
+        shutil.copyfile(path, copy)
+    return copy
+
+
+def _run_soffice(
+    soffice: Path, profile: Path, inputs: Sequence[Path], out_dir: Path, filter_arg: str,
+    env: Mapping[str, str], limit: float, live: set[subprocess.Popen], lock: threading.Lock,
+) -> tuple[str, bool]:
     cmd = [
         str(soffice), f"-env:UserInstallation={profile.as_uri()}",
         "--headless", "--norestore", "--nolockcheck", "--nodefault",
