@@ -176,6 +176,7 @@ class Converter:
         office engine a LibreOffice starting on it."""
         if self._closed:  # a conversion still running when the converter was closed
             raise ConversionError("the converter is closed")
+        check_interrupted()  # LibreOffice was killed by Ctrl-C: no new one
         profile = new_profile(self._root / f"profile-{next(self._profile_ids)}", self.soffice)
         worker = _Worker(profile, cold=not profile.exists())
         if self._python:
