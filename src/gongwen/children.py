@@ -8,8 +8,13 @@ work, and keep open the pipes that tell a running LibreOffice to quit.
 A terminal's Ctrl-C sends SIGINT to the whole foreground process group.  A worker that
 got it too would die mid-task with a traceback, possibly holding its pool's queue lock
 (the others then wait on it forever), so workers ignore SIGINT and the parent decides:
-:func:`handling_interrupts` kills LibreOffice and the workers at once and raises
-:class:`~gongwen.errors.Interrupted`; a watchdog ends the process if unwinding stalls.
+:func:`handling_interrupts` kills LibreOffice at once and raises
+:class:`~gongwen.errors.Interrupted`, and the pools it unwinds through kill their
+workers rather than wait for their queued work; a watchdog ends the process if
+unwinding stalls.  Pools stay forked (a worker starts at once and shares what the
+parent read without pickling): :data:`SPAWN_LOCK` keeps a fork from copying a
+half-started child, SIGINT is held off across the fork, and no worker can now die
+holding a lock its pool shares.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ PR_SET_PDEATHSIG = 1
 #: seconds an interrupted run gets to unwind (staging removed, pools joined) before the
 #: watchdog ends the process itself
 INTERRUPT_GRACE_S = 2.0
+#: seconds after Python dropped an Interrupted (in a finalizer) until it is raised again
+REDELIVER_S = 0.01
 
 #: process groups this process started (a LibreOffice with its UNO script, one
 #: ``soffice --convert-to`` run), by their leader's pid
@@ -117,11 +124,10 @@ def _sigint_held() -> Iterator[None]:
 @contextlib.contextmanager
 def worker_processes(workers: int, initializer: Callable[..., None] | None = None,
                      initargs: tuple = ()) -> Iterator[ProcessPoolExecutor]:
-    """A pool of ``workers`` processes, forked where the platform forks (they start at
-    once, and what the parent holds reaches them without pickling), every one started
-    before this returns.  Workers ignore SIGINT and die with the parent; leaving the
-    block by an exception (Ctrl-C above all) kills them rather than waiting for the
-    queued work."""
+    """A pool of ``workers`` processes, forked where the platform forks (every one is
+    started before this returns, and what the parent holds reaches them without
+    pickling).  Workers ignore SIGINT and die with the parent; leaving the block by an
+    exception (Ctrl-C above all) kills them rather than waiting for the queued work."""
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else None)
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
@@ -199,12 +205,12 @@ class _Handler:
                 previous(info)
                 return
             self.pending = True
-            threading.Timer(REDELIVER_S, _signal_main).start()
+            timer = threading.Timer(REDELIVER_S, _signal_main)
+            timer.daemon = True
+            with contextlib.suppress(RuntimeError):  # the interpreter is ending anyway
+                timer.start()
         return hook
 
-
-#: how long after a dropped Interrupted it is raised again
-REDELIVER_S = 0.01
 
 
 def _signal_main() -> None:

@@ -60,6 +60,12 @@ class _Commands(click.Group):
                     _exit_interrupted()  # click's own "Aborted!", or a run that went on
                 raise
 
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:  # while the arguments are read
+            _exit_interrupted()
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
