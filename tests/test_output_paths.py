@@ -50,21 +50,24 @@ def read_only(tmp_path: Path) -> Iterator[Path]:
         yield folder
 
 
-@pytest.fixture
-def places(tmp_path: Path, read_only: Path) -> dict[str, tuple[Path, str]]:
-    """Each bad ``-o``: the path, and the path the message must name."""
-    a_file = tmp_path / "notes.txt"
-    a_file.write_text("not a folder", encoding="utf-8")
-    return {
-        "read-only folder": (read_only, str(read_only)),
-        "new folder in a read-only one": (read_only / "sub", str(read_only / "sub")),
-        "an existing file": (a_file, f"{a_file} is a file, not a folder"),
-        "a path through a file": (a_file / "sub", f"{a_file} is a file, not a folder"),
-    }
-
-
 PLACES = ["read-only folder", "new folder in a read-only one", "an existing file",
           "a path through a file"]
+
+
+def bad_output(place: str, tmp_path: Path, request: pytest.FixtureRequest) -> tuple[Path, str]:
+    """The ``-o`` of ``place``, and what the message must say of it."""
+    if "read-only" in place:
+        read_only = request.getfixturevalue("read_only")
+        output = read_only if place == "read-only folder" else read_only / "sub"
+        return output, f"{output}: cannot write there"
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder", encoding="utf-8")
+    return (a_file if place == "an existing file" else a_file / "sub",
+            f"{a_file} is a file, not a folder")
+
+
+def files_under(folder: Path) -> set[Path]:
+    return set(folder.rglob("*"))
 
 
 def one_error_line(result) -> str:
@@ -78,15 +81,16 @@ def one_error_line(result) -> str:
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 @pytest.mark.parametrize("place", PLACES)
-def test_render_names_an_output_path_it_cannot_write(tmp_path, places, read_only, place, fmt):
+def test_render_names_an_output_path_it_cannot_write(tmp_path, request, place, fmt):
     data = tmp_path / "plan.yaml"
     data.write_text(PLAN_YAML, encoding="utf-8")
-    output, named = places[place]
+    output, says = bad_output(place, tmp_path, request)
+    before = files_under(tmp_path)
     result = CliRunner().invoke(main, ["render", str(data), "-o", str(output), "-f", fmt])
     assert result.exit_code == 3, result.output
     line = one_error_line(result)
-    assert named in line and (place.endswith("file") or "(hint: " in line)
-    assert not list(read_only.iterdir())  # nothing written, not even a temporary file
+    assert says in line and "(hint: " in line
+    assert files_under(tmp_path) == before  # nothing written, not even a temporary file
 
 
 def test_render_names_a_single_file_target_in_a_read_only_folder(tmp_path, read_only):
@@ -120,14 +124,15 @@ def activity(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("place", PLACES)
-def test_batch_names_an_output_path_it_cannot_write(activity, places, read_only, place):
-    output, named = places[place]
+def test_batch_names_an_output_path_it_cannot_write(activity, tmp_path, request, place):
+    output, says = bad_output(place, tmp_path, request)
+    before = files_under(tmp_path)
     result = CliRunner().invoke(main, ["batch", str(activity), "--phase", PHASE,
                                        "-o", str(output)])
     assert result.exit_code == 3, result.output
     line = one_error_line(result)
-    assert named in line and PHASE in line  # the phase's folder, under -o
-    assert not list(read_only.iterdir())
+    assert says.replace(": cannot", f"/{PHASE}: cannot") in line  # -o's folder for the phase
+    assert files_under(tmp_path) == before
 
 
 def test_batch_names_a_phase_folder_made_read_only(activity, tmp_path):
