@@ -188,3 +188,28 @@ def test_a_ctrl_c_python_drops_in_a_finalizer_still_stops_the_run(tmp_path):
                           env=env, timeout=60)
     assert done.stdout.strip() == "interrupted"
     assert "Exception ignored" not in done.stderr and not done.stderr.strip()
+
+
+STUCK = """\
+import os, signal, time
+from gongwen.children import handling_interrupts
+
+with handling_interrupts():
+    try:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)
+    finally:  # a cleanup that never ends (a pool waiting for a worker that hangs)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        time.sleep(60)
+"""
+
+
+def test_an_interrupted_run_that_does_not_unwind_is_ended_in_time():
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(Path(__file__).parents[1] / "src"), os.environ.get("PYTHONPATH", "")]))
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", STUCK], capture_output=True, text=True,
+                          env=env, timeout=20)
+    assert time.monotonic() - started < ENDS_WITHIN_S + 1  # the interpreter's start too
+    assert done.returncode == 130
+    assert done.stderr.startswith("interrupted: ") and len(done.stderr.splitlines()) == 1

@@ -177,12 +177,21 @@ def _stop_children(workers: bool) -> None:
 
 
 class _Handler:
-    """The SIGINT handler of :func:`handling_interrupts`."""
+    """The SIGINT handler of :func:`handling_interrupts`, and its guard thread.
+
+    The handler itself only kills LibreOffice, sets flags and raises: starting a thread
+    there could deadlock (the main thread it interrupts may hold the lock a thread's
+    start takes), so the guard is started beforehand, and waits to raise a dropped
+    interrupt again and to end a run that has not ended in time."""
 
     def __init__(self) -> None:
         self.owner = os.getpid()
         #: Interrupted is still to be raised in the main thread
         self.pending = False
+        #: Python dropped one: the guard is to signal the main thread again
+        self.redeliver = False
+        self.wake = threading.Event()
+        threading.Thread(target=self._guard, name="gongwen-interrupt", daemon=True).start()
 
     def __call__(self, signum: int, frame: Any) -> None:
         if os.getpid() != self.owner:  # a child forked without the signal held off
@@ -191,7 +200,7 @@ class _Handler:
             _interrupted.set()
             self.pending = True
             _stop_children(workers=False)  # LibreOffice is in sessions of its own
-            threading.Thread(target=_watchdog, name="gongwen-interrupt", daemon=True).start()
+            self.wake.set()
         if self.pending:  # the first time, or again where the first was dropped
             self.pending = False
             raise Interrupted
@@ -199,18 +208,35 @@ class _Handler:
     def unraisable(self, previous: Callable[[Any], object]) -> Callable[[Any], None]:
         """A ``sys.unraisablehook``: Python drops an exception raised inside a finalizer
         or a fork hook (``Exception ignored in: … KeyboardInterrupt``), and the run would
-        go on; raise it again, from a signal sent a moment later, outside of it."""
+        go on; have it raised again, from a signal sent a moment later, outside of it."""
         def hook(info: Any) -> None:
             if not (isinstance(info.exc_value, Interrupted) and _interrupted.is_set()):
                 previous(info)
                 return
-            self.pending = True
-            timer = threading.Timer(REDELIVER_S, _signal_main)
-            timer.daemon = True
-            with contextlib.suppress(RuntimeError):  # the interpreter is ending anyway
-                timer.start()
+            self.pending = self.redeliver = True
+            self.wake.set()
         return hook
 
+    def leave(self) -> None:
+        """The block is left: without Ctrl-C the guard ends, after it the guard still
+        ends the process if it does not end by itself."""
+        self.wake.set()
+
+    def _guard(self) -> None:
+        self.wake.wait()
+        if not _interrupted.is_set():
+            return
+        deadline = time.monotonic() + INTERRUPT_GRACE_S
+        while (left := deadline - time.monotonic()) > 0:
+            self.wake.clear()
+            if self.redeliver:
+                self.redeliver = False
+                time.sleep(REDELIVER_S)
+                _signal_main()
+            self.wake.wait(left)
+        _stop_children(workers=True)  # a pool or a thread that does not finish
+        report_interrupted(lambda line: os.write(2, line.encode() + b"\n"))
+        os._exit(Interrupted.exit_code)
 
 
 def _signal_main() -> None:
@@ -219,15 +245,6 @@ def _signal_main() -> None:
             signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
     else:
         _thread.interrupt_main()
-
-
-def _watchdog() -> None:
-    """End the process if the interrupted run has not ended by itself in time (a pool
-    or a thread that does not finish); the command then exits as it would have."""
-    time.sleep(INTERRUPT_GRACE_S)
-    _stop_children(workers=True)
-    report_interrupted(lambda line: os.write(2, line.encode() + b"\n"))
-    os._exit(Interrupted.exit_code)
 
 
 def report_interrupted(write: Callable[[str], object]) -> bool:
@@ -243,8 +260,9 @@ def report_interrupted(write: Callable[[str], object]) -> bool:
 def handling_interrupts() -> Iterator[None]:
     """Within the block, the first Ctrl-C (SIGINT) kills this process's LibreOffice at
     once and raises :class:`Interrupted` (a second one does not interrupt the
-    cleanup); the process is ended :data:`INTERRUPT_GRACE_S` later if it is still there.
-    For a command's main thread; elsewhere it does nothing."""
+    cleanup); the process is ended :data:`INTERRUPT_GRACE_S` later if it is still there
+    (so the block is for a command, whose process ends after it).  For the main
+    thread; elsewhere it does nothing."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -257,3 +275,4 @@ def handling_interrupts() -> Iterator[None]:
     finally:  # once interrupted, the process is ending: a second Ctrl-C changes nothing
         signal.signal(signal.SIGINT, signal.SIG_IGN if interrupted() else previous)
         sys.unraisablehook = previous_hook
+        handler.leave()  # after the handler is gone: it sets the same event
