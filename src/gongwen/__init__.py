@@ -14,8 +14,7 @@ import signal as _signal
 import sys as _sys
 
 #: what a command ended by Ctrl-C prints, its one line (exit code 130)
-INTERRUPTED_MESSAGE = ("interrupted: stopped; files already in place are whole, "
-                       "nothing half-written is left (run again to finish)")
+INTERRUPTED_MESSAGE = "interrupted: stopped, no file left half-written (run again to finish)"
 
 
 def _end_on_ctrl_c(signum: int, frame: object) -> None:
