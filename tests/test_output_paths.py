@@ -187,3 +187,13 @@ def test_render_with_the_soffice_fallback_into_a_folder_named_with_a_hash(tmp_pa
     (pdf,) = out.glob("*.pdf")
     assert pdf.name == "关于开展主题党日活动的实施方案.pdf"
     assert len(PdfReader(pdf).pages) >= 1
+
+
+@pytest.mark.parametrize("place", ["read-only folder", "an existing file"])
+def test_init_names_a_folder_it_cannot_write(tmp_path, request, place):
+    parent, says = bad_output(place, tmp_path, request)
+    before = files_under(tmp_path)
+    result = CliRunner().invoke(main, ["init", str(parent / "我的活动")])
+    assert result.exit_code == 3, result.output
+    assert says in one_error_line(result)
+    assert files_under(tmp_path) == before

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import InputError, Location
+from ..fileio import output_error, writable_folder
 
 SAMPLE = "chuangxian"
 #: what is not copied: outputs of earlier runs, caches, editor and OS litter
@@ -44,15 +45,17 @@ def init_activity(target: str | Path, *, sample: str = SAMPLE) -> list[Path]:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InputError("already exists and is not empty", location=Location(str(target)),
                          hint="choose a new folder name; gongwen init never overwrites files")
-    parent = target.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    parent = writable_folder(target.parent)  # or an error naming what is in the way
     try:
-        built = staging / "activity"
-        shutil.copytree(source, built, ignore=shutil.ignore_patterns(*IGNORED))
-        if target.exists():
-            target.rmdir()  # empty, checked above
-        os.replace(built, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+        try:
+            built = staging / "activity"
+            shutil.copytree(source, built, ignore=shutil.ignore_patterns(*IGNORED))
+            if target.exists():
+                target.rmdir()  # empty, checked above
+            os.replace(built, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:  # a full disk
+        raise output_error(target, exc) from None
     return sorted(p.relative_to(target) for p in target.rglob("*") if p.is_file())
