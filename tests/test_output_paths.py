@@ -197,3 +197,19 @@ def test_init_names_a_folder_it_cannot_write(tmp_path, request, place):
     assert result.exit_code == 3, result.output
     assert says in one_error_line(result)
     assert files_under(tmp_path) == before
+
+
+def test_a_batch_with_the_soffice_fallback_into_a_folder_with_url_like_names(
+        activity, tmp_path, monkeypatch):
+    from gongwen.batch import run_phase
+
+    monkeypatch.setenv("GONGWEN_UNO_PYTHON", "none")
+    out = tmp_path / "材料 #1;?%25"
+    result = run_phase(activity, PHASE, out)
+    assert result.exit_code == 0 and result.bundle is not None
+    folder = out / PHASE
+    assert {d.pdf for d in result.documents} == {
+        folder / "关于开展主题党日活动的实施方案.pdf", folder / "主题党日简报第1期.pdf",
+        folder / "党员承诺书" / "张三.pdf", folder / "党员承诺书" / "李四.pdf"}
+    assert all(len(PdfReader(d.pdf).pages) == d.pages for d in result.documents)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("材料")] == [out.name]
