@@ -1,7 +1,8 @@
 """``gongwen``: the command line, a thin layer over the library.
 
 Exit codes: 0 success; 1 some documents failed (batch); 2 bad input or template;
-3 conversion or bundling failed; 130 interrupted (Ctrl-C).  Errors print one line, never a traceback.
+3 conversion, bundling or writing an output failed; 130 interrupted (Ctrl-C).  Errors
+print one line, never a traceback.
 """
 
 from __future__ import annotations
@@ -110,8 +111,8 @@ def main() -> None:
       gongwen format 通知.txt -o out/                   # lay out a pasted or Word draft
       gongwen doctor                                   # LibreOffice and fonts
 
-    Exit codes: 0 ok, 1 some documents failed, 2 bad input/template, 3 conversion failed,
-    130 interrupted.
+    Exit codes: 0 ok, 1 some documents failed, 2 bad input/template, 3 conversion or
+    output failed, 130 interrupted.
     """
 
 
