@@ -213,3 +213,15 @@ def test_a_batch_with_the_soffice_fallback_into_a_folder_with_url_like_names(
         folder / "党员承诺书" / "张三.pdf", folder / "党员承诺书" / "李四.pdf"}
     assert all(len(PdfReader(d.pdf).pages) == d.pages for d in result.documents)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("材料")] == [out.name]
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_format_names_an_output_path_it_cannot_write(tmp_path, request, place):
+    draft = tmp_path / "通知.txt"
+    draft.write_text("关于开展主题党日活动的通知\n\n各党小组：\n    请按时参加。\n", encoding="utf-8")
+    output, says = bad_output(place, tmp_path, request)
+    before = files_under(tmp_path)
+    result = CliRunner().invoke(main, ["format", str(draft), "-o", str(output)])
+    assert result.exit_code == 3, result.output
+    assert says in one_error_line(result)
+    assert files_under(tmp_path) == before

@@ -561,7 +561,7 @@ def _fix(files: tuple[Path, ...], profile: str, output: Path | None, in_place: b
 
 @main.command("format")
 @click.argument("draft", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               default=Path("."), show_default=True, help="Folder to write into.")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="docx",
               show_default=True, help="Render the result as DOCX, PDF, or both.")

@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..fileio import write_atomic
+from ..fileio import writable_folder, write_atomic
 from .noise import split_noise
 from .parse import Draft, parse_draft
 from .read import DraftLine, read_draft
@@ -43,6 +43,7 @@ def format_draft(path: str | Path, out_dir: str | Path, *, pdf: bool = False,
     kept, removed = split_noise(read_draft(source))
     draft = parse_draft(kept)
     stem = source.stem
+    writable_folder(out)  # or one line naming what is in the way, before writing
     body_file = write_atomic(out / f"{stem}.md", ("\n".join(draft.body).strip() + "\n")
                              .encode("utf-8"))
     data_file = write_atomic(out / f"{stem}.yaml", _yaml(_data(draft, body_file.name,
