@@ -368,3 +368,42 @@ def test_hostile_files_are_one_line_each(tmp_path: Path) -> None:
     assert f"error: {bomb}:" in result.output and "zip bomb" in result.output
     assert f"error: {long}: 400 pages is over the 300-page limit" in result.output
     assert f"error: {empty}:" in result.output
+
+
+def _a4_draft(paragraphs: list[tuple[str, str]]) -> bytes:
+    """A DOCX on A4 with the standard's margins: (text, "body" | "right" | "break")."""
+    doc = DocxDocument()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    for text, kind in paragraphs:
+        if kind == "break":
+            doc.add_page_break()
+            continue
+        paragraph = doc.add_paragraph(text)
+        paragraph.runs[0].font.size = Pt(16)
+        if kind == "right":
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        else:
+            paragraph.paragraph_format.first_line_indent = Pt(32)
+    buffer = __import__("io").BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_signature_alone_on_its_page_is_found() -> None:
+    draft = _a4_draft([("全体党员认真学习，按时完成各项任务。" * 3, "body"), ("", "break"),
+                       ("中共测试县第二小学支部委员会", "right"), ("2025年3月5日", "right")])
+    findings = check_pdf_bytes(pdf_of(draft, "alone"), "alone.pdf")
+    alone = [f for f in findings if f.rule.id == "GW302"]
+    assert [(f.page, f.excerpt) for f in alone] == [(2, "2025年3月5日")]
+
+
+def test_a_left_out_heading_level_is_a_warning() -> None:
+    draft = _a4_draft([("一、总体要求", "body"), ("（1）学习安排", "body"),
+                       ("全体党员按时参加学习。" * 3, "body")])
+    found = [f for f in check_pdf_bytes(pdf_of(draft, "levels"), "levels.pdf")
+             if f.rule.id == "GW407"]
+    assert [(f.page, f.excerpt) for f in found] == [(1, "（1）学习安排")]
+    assert found[0].rule.severity == "warning"

@@ -104,7 +104,9 @@ def text_findings(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
                 number = _number(found.group(1))
                 if number is None:
                     break
-                if level == 1 and deepest < 0:  # a （一） before any 一、
+                # a （一） before any 一、, a （1） right under 一、 or （一）: a level left out
+                # (a 1. right under 一、 is how lists are numbered: not counted)
+                if (level == 1 and deepest < 0) or (level == 3 and deepest in (0, 1)):
                     yield Finding(HEADING_LEVEL_SKIPPED, excerpt=line.text[:24],
                                   measured=f"a level {level + 1} heading after level "
                                            f"{deepest + 1 if deepest >= 0 else 'none'}",
