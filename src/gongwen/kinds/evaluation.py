@@ -3,12 +3,15 @@
 This module lays the 测评表 (ballot): one row per member, a tick column per grade and an
 optional 存在问题 column, its header row repeated on every page.  The page turns
 landscape when the columns need more than the portrait text block (or when the data
-says so); see :mod:`gongwen.templating.builder.forms` for where its page number goes.
+says so); see :mod:`gongwen.templating.builder.forms` for where its page number goes.  A
+ballot that would spill a few rows onto a second sheet is set in the 汇总表's smaller
+type when that puts it on one: a branch hands out one sheet per voter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -17,8 +20,9 @@ from docxtpl.subdoc import Subdoc
 
 from ..inputs.roster import Roster, header_field
 from ..layout import formtables as ft
+from ..layout import formtext, standard
 from ..layout import rules as layout
-from ..layout import standard
+from ..layout.formtext import WORD_BREAK, Column
 from ..models.evaluation import Evaluation
 from ..models.member import Member
 from ..models.scoring import GRADES, share_text
@@ -28,15 +32,15 @@ from .document import Document, RenderOptions, properties, render_with
 
 NUMBER_HEADER = "序号"
 NAME_HEADER = "姓名"
-PROBLEMS_HEADER = "存在的主要问题"
-#: a tick column is as wide as 不合格; 基本合格 takes two lines in its header
-SHORT_GRADES = ("不合格",)
-GRADE_HEADERS = {"基本合格": "基本\n合格"}
+PROBLEMS_HEADER = f"存在的{WORD_BREAK}主要{WORD_BREAK}问题"
+#: where a grade's header may break when its column is narrow (「不合格」 never does)
+GRADE_HEADERS = {"基本合格": f"基本{WORD_BREAK}合格"}
 VOTER_LINE = "评议人类别：□党员　□群众"
 #: a column never gets wider than this for the texts in it (it wraps instead)
 MAX_TEXT_COLUMN_MM = 50.0
-#: room beside a column's text for the rules and a little air
-_COLUMN_AIR_MM = 1.0
+#: a page is taken as full this much before its end: the estimate of a page's content
+#: (:func:`ballot_height`) must not decide on a fraction of a millimetre
+_PAGE_RESERVE_MM = 4.0
 
 
 #: makes a table form's three sub-documents (info lines, table, notes) for a text width
@@ -77,16 +81,17 @@ def date_text(date: dt.date | None) -> str:
     return format_date(date) if date else standard.FORM_BLANK_DATE
 
 
-def text_width(texts: Sequence[str], size: float = standard.FORM_SIZE,
-               margin: float = standard.FORM_CELL_MARGIN_MM) -> float:
-    """The width (mm) a column needs to hold the longest of ``texts`` on one line."""
-    cells = max((layout.text_cells(t) for t in texts), default=0)
-    return cells * standard.pt_to_mm(size) + 2 * margin + _COLUMN_AIR_MM
+def grade_header(grade: str) -> str:
+    """A grade as a column header: where it may break marked."""
+    return GRADE_HEADERS.get(grade, grade)
 
 
 def notes(sub: Subdoc, lines: Sequence[str], style_id: str = "GwFormNote") -> None:
+    """The notes under a table; they stay on one page with each other and with the
+    table's last rows (see :meth:`gongwen.formtables.FormTable.keep_tail`)."""
     for line in lines:
         layout.styled(sub, line, style_id)
+    ft.keep_together(sub)
 
 
 # --- 测评表 --------------------------------------------------------------------------
@@ -98,52 +103,96 @@ def _extra_columns(model: Evaluation) -> list[tuple[str, str]]:
 
 
 def ballot_widths(labels: Sequence[str], extras: Sequence[tuple[str, Sequence[str]]],
-                  problems: bool, orientation: str) -> tuple[list[float], bool]:
+                  problems: str | None, orientation: str, *, dense: bool = False,
+                  landscape: bool | None = None) -> tuple[list[float], bool]:
     """Column widths and whether the page is landscape.
 
-    Each column gets what its longest text needs (the 存在问题 column a fixed width);
-    when that is more than the portrait text block the page turns landscape (``auto``).
-    Room left over goes to the 存在问题 column, else to all but 序号.  A table still too
-    wide narrows the 列 and 存在问题 columns towards their minimums, so that 序号, 姓名
-    and the tick columns keep their width; only then is everything scaled.
+    Each column gets what its texts need (:mod:`gongwen.layout.formtext`), at least the
+    standard's minimum (the 存在问题 column a fixed width); when that is more than the
+    portrait text block the page turns landscape (``auto``), unless ``landscape`` is
+    given.  Room left over lets the grade headers stand on one line, then goes to the
+    存在问题 column (else to all).  A table still too wide narrows the floors first,
+    then breaks headers and 列 texts between words, names last.
     """
+    size, margin = _type(dense)
     minimum = standard.BALLOT_MIN_WIDTHS_MM
-    name = min(MAX_TEXT_COLUMN_MM, text_width([NAME_HEADER, *labels]))
-    fixed = [max(minimum["number"], text_width([NUMBER_HEADER])), name]
-    fixed += [max(minimum["grade"], text_width(SHORT_GRADES))] * len(GRADES)
-    natural, least = [], []
-    for header, values in extras:
-        wanted = max(minimum["extra"], text_width([header, *values]))
-        natural.append(min(MAX_TEXT_COLUMN_MM, wanted))
-        least.append(minimum["extra"])
+
+    def column(whole: Sequence[str] = (), breakable: Sequence[str] = (), floor: float = 0.0,
+               cap: float | None = None) -> Column:
+        return formtext.column(whole, breakable, size_pt=size, margin_mm=margin, floor=floor,
+                               cap=cap)
+
+    columns = [column([str(len(labels))], [NUMBER_HEADER], minimum["number"]),
+               column(labels, [NAME_HEADER])]
+    columns += [column((), [header, *values], minimum["extra"], MAX_TEXT_COLUMN_MM)
+                for header, values in extras]
+    # the tick columns are alike: as wide as the widest grade header needs
+    columns += [column((), [grade_header(g) for g in GRADES], minimum["grade"])] * len(GRADES)
     if problems:
-        natural.append(minimum["problems"])
-        least.append(minimum["problems_least"])
-    need = sum(fixed) + sum(natural)
-    landscape = orientation == "landscape" or (
-        orientation == "auto" and need > standard.TEXT_BLOCK_WIDTH_MM)
+        header = column((), [problems])
+        least = max(header.least, minimum["problems_least"])
+        columns.append(Column(natural=max(header.natural, least), soft=max(header.soft, least),
+                              least=least, floor=minimum["problems"]))
+    if landscape is None:
+        landscape = orientation == "landscape" or (
+            orientation == "auto"
+            and sum(c.preferred for c in columns) > standard.TEXT_BLOCK_WIDTH_MM)
     room = standard.LANDSCAPE_TEXT_WIDTH_MM if landscape else standard.TEXT_BLOCK_WIDTH_MM
-    flexible = _fit(natural, least, room - sum(fixed))
-    if problems and need < room:
-        flexible[-1] += room - need
-    elif need < room:  # widen all but 序号
-        share = (room - need) / (len(fixed) - 1 + len(flexible))
-        fixed = [fixed[0], *(w + share for w in fixed[1:])]
-        flexible = [w + share for w in flexible]
-    extra_widths = flexible[:len(extras)]
-    widths = [*fixed[:2], *extra_widths, *fixed[2:], *flexible[len(extras):]]
-    total = sum(widths)
-    return ([w * room / total for w in widths] if total > room else widths), landscape
+    widths = formtext.fit_widths(columns, room,
+                                 spare_to=len(columns) - 1 if problems else None)
+    return widths, landscape
 
 
-def _fit(natural: list[float], least: list[float], room: float) -> list[float]:
-    """Narrow ``natural`` widths towards ``least`` in proportion until they fit ``room``."""
-    excess = sum(natural) - room
-    slack = sum(n - m for n, m in zip(natural, least, strict=True))
-    if excess <= 0 or slack <= 0:
-        return list(natural)
-    cut = min(1.0, excess / slack)
-    return [n - (n - m) * cut for n, m in zip(natural, least, strict=True)]
+def _type(dense: bool) -> tuple[float, float]:
+    """Type size (pt) and cell margin (mm) of a table's cells."""
+    if dense:
+        return standard.FORM_DENSE_SIZE, standard.FORM_DENSE_CELL_MARGIN_MM
+    return standard.FORM_SIZE, standard.FORM_CELL_MARGIN_MM
+
+
+def ballot_height(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
+                  note_lines: Sequence[str], widths: Sequence[float], *,
+                  landscape: bool, dense: bool) -> float:
+    """An estimate (mm) of the ballot's height on one page: title, info lines, header
+    row, member rows, notes — each row as tall as its tallest cell's lines, at least
+    the row height the form asks for."""
+    size, margin = _type(dense)
+    form_line = standard.pt_to_mm(standard.FORM_SIZE * standard.FORM_LINE_SPACING)
+    cell_line = standard.pt_to_mm(size * (standard.FORM_DENSE_LINE_SPACING if dense
+                                          else standard.FORM_LINE_SPACING))
+    least = standard.FORM_DENSE_ROW_MIN_HEIGHT_MM if dense else standard.FORM_ROW_MIN_HEIGHT_MM
+    text_width = standard.LANDSCAPE_TEXT_WIDTH_MM if landscape else standard.TEXT_BLOCK_WIDTH_MM
+
+    def row_height(texts: Sequence[str], minimum: float) -> float:
+        lines = max((formtext.wrap(t, w, size, margin).count("\n") + 1
+                     for t, w in zip(texts, widths, strict=False) if t), default=1)
+        return max(minimum, lines * cell_line) + standard.FORM_RULE_MM
+
+    height = len(title_lines(title, text_width)) * standard.LINE_PITCH_MM + 3 * form_line
+    height += row_height(headers, 0.0) + sum(row_height(r, least) for r in rows)
+    indent = standard.pt_to_mm(standard.FORM_SIZE) * standard.BODY_INDENT_CHARS
+    tracking = standard.pt_to_mm(standard.BODY_TRACKING_PT)  # the forms' tracking too
+    for line in note_lines:
+        wide = indent + formtext.text_mm(line, standard.FORM_SIZE) + len(line) * tracking
+        height += math.ceil(wide / text_width) * form_line
+    return height
+
+
+def ballot_dense(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
+                 note_lines: Sequence[str], layouts: dict[bool, list[float]], *,
+                 landscape: bool) -> bool:
+    """Whether the ballot is set dense: it spills onto a second page in 四号 and fits
+    one in 五号 (``layouts``: column widths for each)."""
+    page = (standard.LANDSCAPE_PAGE_HEIGHT_MM - standard.LANDSCAPE_MARGIN_TOP_MM
+            - standard.LANDSCAPE_MARGIN_BOTTOM_MM) if landscape \
+        else standard.TEXT_BLOCK_HEIGHT_MM
+    page -= _PAGE_RESERVE_MM
+
+    def height(dense: bool) -> float:
+        return ballot_height(title, headers, rows, note_lines, layouts[dense],
+                             landscape=landscape, dense=dense)
+
+    return height(False) > page and height(True) <= page
 
 
 def render_ballot(model: Evaluation, options: RenderOptions, roster: Roster) -> list[Document]:
@@ -152,8 +201,23 @@ def render_ballot(model: Evaluation, options: RenderOptions, roster: Roster) -> 
     extras = _extra_columns(model)
     values = {h: [_field(m, f, model) for m in members] for h, f in extras}
     problems = PROBLEMS_HEADER if model.problems is True else (model.problems or None)
-    widths, landscape = ballot_widths(labels, [(h, values[h]) for h, _ in extras],
-                                      bool(problems), model.orientation)
+    columns = [(h, values[h]) for h, _ in extras]
+    widths, landscape = ballot_widths(labels, columns, problems, model.orientation)
+    headers = [NUMBER_HEADER, NAME_HEADER, *(h for h, _ in extras),
+               *map(grade_header, GRADES)]
+    headers += [problems] if problems else []
+    rows = [[str(row), label, *(values[h][row - 1] for h, _ in extras)]
+            for row, label in enumerate(labels, start=1)]
+    note_lines = _ballot_notes(model)
+    dense_widths, _ = ballot_widths(labels, columns, problems, model.orientation, dense=True,
+                                    landscape=landscape)
+    dense = ballot_dense(model.heading, headers, rows, note_lines,
+                         {False: widths, True: dense_widths}, landscape=landscape)
+    if dense:
+        widths = dense_widths
+    style = "GwFormDense" if dense else "GwFormCell"
+    row_height = (standard.FORM_DENSE_ROW_MIN_HEIGHT_MM if dense
+                  else standard.FORM_ROW_MIN_HEIGHT_MM)
 
     def parts(tpl: DocxTemplate, width: float) -> tuple[Subdoc, Subdoc, Subdoc]:
         info = tpl.new_subdoc()
@@ -161,20 +225,17 @@ def render_ballot(model: Evaluation, options: RenderOptions, roster: Roster) -> 
                      width)
         ft.info_line(info, VOTER_LINE, "", width)
         table_doc = tpl.new_subdoc()
-        headers = [NUMBER_HEADER, NAME_HEADER, *(h for h, _ in extras),
-                   *(GRADE_HEADERS.get(g, g) for g in GRADES)]
-        headers += [problems] if problems else []
-        table = ft.FormTable(table_doc, widths, len(members) + 1)
+        table = ft.FormTable(table_doc, widths, len(members) + 1, dense=dense)
         for column, text in enumerate(headers):
-            ft.write(table.cell(0, column), text)
+            table.put(table.cell(0, column), text)
         table.repeat_header(0)
-        for row, label in enumerate(labels, start=1):
-            cells = [str(row), label, *(values[h][row - 1] for h, _ in extras)]
-            table.fill(row, cells)
+        for row, cells in enumerate(rows, start=1):
+            table.fill(row, cells, style)
             table.keep_whole(row)
-            table.min_height(row, standard.FORM_ROW_MIN_HEIGHT_MM)
+            table.min_height(row, row_height)
+        table.keep_tail()
         note_doc = tpl.new_subdoc()
-        notes(note_doc, _ballot_notes(model))
+        notes(note_doc, note_lines)
         return info, table_doc, note_doc
 
     docx = render_table_form("evaluation-ballot", model, options, landscape=landscape,

@@ -20,18 +20,19 @@ from ..inputs.tallies import Tallies
 from ..layout import formtables as ft
 from ..layout import rules as layout
 from ..layout import standard
+from ..layout.formtext import WORD_BREAK
 from ..models.evaluation import Evaluation, MemberEvaluation
 from ..models.member import Member
 from ..models.scoring import GRADES, SOURCE_LABELS, SOURCES, Counts, summarize
 from .document import Document, RenderOptions, properties, render_with
-from .evaluation import date_text
+from .evaluation import date_text, grade_header
 from .members import by_label, tallies_for
 
 SELF_LABEL = "个人总结"
 VOTES_LABEL = "民主评议"
-KIND_HEADER = "评议类别"
+KIND_HEADER = f"评议{WORD_BREAK}类别"
 GRADE_LABEL = "组织评定"
-OPINION_LABEL = "党支部意见"
+OPINION_LABEL = f"党支部{WORD_BREAK}意见"
 SELF_SIGNER = "本人签名："
 SECRETARY_SIGNER = "支部书记（签名）："
 SEAL_LABEL = "党支部（盖章）"
@@ -103,7 +104,13 @@ def _form(tpl: DocxTemplate, model: Evaluation, member: Member, label: str,
           mine: MemberEvaluation, votes: Mapping[str, Counts] | None, grade: str | None,
           opinion: str | None) -> Subdoc:
     sub = tpl.new_subdoc()
-    widths = ft.member_grid(standard.TEXT_BLOCK_WIDTH_MM)
+    tallied = [[str(n) for n in votes[s]] for s in SOURCES if votes and s in votes]
+    own = [((), [KIND_HEADER, *(SOURCE_LABELS[s] for s in SOURCES)])]
+    own += [([c[i] for c in tallied], [grade_header(g)]) for i, g in enumerate(GRADES)]
+    widths = ft.member_grid(standard.TEXT_BLOCK_WIDTH_MM, member, name=label,
+                            year_month_style=model.year_month_style,
+                            labels=[SELF_LABEL, VOTES_LABEL, GRADE_LABEL, OPINION_LABEL],
+                            cells=own)
     last = ft.MEMBER_GRID_COLUMNS - 1
     rows = len(ft.MEMBER_ROWS) + 1 + 1 + len(SOURCES) + 2
     table = ft.FormTable(sub, widths, rows)
@@ -111,33 +118,33 @@ def _form(tpl: DocxTemplate, model: Evaluation, member: Member, label: str,
     for header in range(row):
         table.repeat_header(header)
 
-    ft.write(table.cell(row, 0), SELF_LABEL)
+    table.put(table.cell(row, 0), SELF_LABEL)
     cell = _box(table, row, mine.self_assessment)
     paragraph = ft.write(cell, SELF_SIGNER, "GwFormSign")
     ft.underline_blank(paragraph, standard.FORM_SIGNATURE_BLANK_CHARS)
     ft.write(cell, standard.FORM_BLANK_DATE, "GwFormSign")
     row += 1
 
-    ft.write(table.merge_down(0, row, row + len(SOURCES)), VOTES_LABEL)
-    for column, text in enumerate([KIND_HEADER, *GRADES], start=1):
-        ft.write(table.cell(row, column), text)
+    table.put(table.merge_down(0, row, row + len(SOURCES)), VOTES_LABEL)
+    for column, text in enumerate([KIND_HEADER, *map(grade_header, GRADES)], start=1):
+        table.put(table.cell(row, column), text)
     for offset, source in enumerate(SOURCES, start=1):
         counts = votes.get(source) if votes else None
         cells = [SOURCE_LABELS[source], *(str(n) for n in counts or ("",) * len(GRADES))]
         for column, text in enumerate(cells, start=1):
-            ft.write(table.cell(row + offset, column), text)
+            table.put(table.cell(row + offset, column), text)
     for votes_row in range(row, row + len(SOURCES) + 1):
         table.keep_whole(votes_row)
         table.min_height(votes_row, standard.FORM_ROW_MIN_HEIGHT_MM)
     row += len(SOURCES) + 1
 
-    ft.write(table.cell(row, 0), GRADE_LABEL)
+    table.put(table.cell(row, 0), GRADE_LABEL)
     ticks = "　".join((TICKED if g == grade else UNTICKED) + g for g in GRADES)
     ft.write(table.merge(row, 1, last), ticks)
     table.min_height(row, standard.FORM_ROW_MIN_HEIGHT_MM)
     row += 1
 
-    ft.write(table.cell(row, 0), OPINION_LABEL)
+    table.put(table.cell(row, 0), OPINION_LABEL)
     cell = _box(table, row, opinion)
     paragraph = ft.write(cell, SECRETARY_SIGNER, "GwFormSign")
     ft.underline_blank(paragraph, standard.FORM_SIGNATURE_BLANK_CHARS)

@@ -15,20 +15,27 @@ from docxtpl.subdoc import Subdoc
 
 from ..inputs.roster import Roster
 from ..layout import formtables as ft
-from ..layout import standard
+from ..layout import formtext, standard
+from ..layout.formtext import WORD_BREAK
 from ..models.evaluation import Evaluation
 from ..models.scoring import GRADES, SOURCE_LABELS, MemberResult, Summary, share_text, summarize
 from .document import Document, RenderOptions
-from .evaluation import NAME_HEADER, NUMBER_HEADER, date_text, notes, render_table_form, text_width
+from .evaluation import (
+    NAME_HEADER,
+    NUMBER_HEADER,
+    date_text,
+    grade_header,
+    notes,
+    render_table_form,
+)
 from .members import by_label, tallies_for
 
 TOTAL_LABEL = "合计"
 PERCENT_LABEL = "比例（%）"
-GRADE_HEADER = "评定等次"
+GRADE_HEADER = f"评定{WORD_BREAK}等次"
 OVERRIDE_MARK = "*"
 NO_VOTES = "—"
 SECRETARY_LABEL = "支部书记："
-_DENSE = {"size": standard.FORM_DENSE_SIZE, "margin": standard.FORM_DENSE_CELL_MARGIN_MM}
 
 
 def render_summary(model: Evaluation, options: RenderOptions, roster: Roster) -> list[Document]:
@@ -46,7 +53,10 @@ def render_summary(model: Evaluation, options: RenderOptions, roster: Roster) ->
     if missing:
         warnings.append("no tallies for " + "、".join(missing))
     groups = [SOURCE_LABELS[s] for s in sources] + ([TOTAL_LABEL] if len(sources) > 1 else [])
-    widths = summary_widths(labels, len(groups), model.decimals)
+    body = [summary_cells(number, result, sources, len(groups))
+            for number, result in enumerate(summary.results, start=1)]
+    body.append(["", "", *_totals(summary, sources, len(groups))])
+    columns = summary_columns(body)
 
     def parts(tpl: DocxTemplate, width: float) -> tuple[Subdoc, Subdoc, Subdoc]:
         info = tpl.new_subdoc()
@@ -54,10 +64,11 @@ def render_summary(model: Evaluation, options: RenderOptions, roster: Roster) ->
                      width)
         ft.info_line(info, _counts_line(len(members), tallies.voters, sources), "", width)
         table = tpl.new_subdoc()
-        _table(table, [w * width / sum(widths) for w in widths], summary, sources, groups)
+        _table(table, formtext.fit_widths(columns, width), body, groups)
         note_doc = tpl.new_subdoc()
         notes(note_doc, summary_notes(model, summary, missing))
         ft.sign_lines(note_doc, SECRETARY_LABEL, model.secretary, date_text(model.date))
+        ft.keep_together(note_doc)
         return info, table, note_doc
 
     docx = render_table_form("evaluation-summary", model, options, landscape=True, parts=parts)
@@ -65,13 +76,17 @@ def render_summary(model: Evaluation, options: RenderOptions, roster: Roster) ->
                      warnings=warnings)]
 
 
-def summary_widths(labels: Sequence[str], groups: int, decimals: int) -> list[float]:
-    """Natural widths: 序号, 姓名, four counts per group, four percentages, the grade."""
-    count = text_width(["000"], **_DENSE)
-    percent = text_width(["100." + "0" * decimals if decimals else "100"], **_DENSE)
-    return [text_width([NUMBER_HEADER], **_DENSE), text_width([NAME_HEADER, *labels], **_DENSE),
-            *([count] * (len(GRADES) * groups)), *([percent] * len(GRADES)),
-            text_width(GRADES, **_DENSE)]
+def summary_columns(body: Sequence[Sequence[str]]) -> list[formtext.Column]:
+    """What each column needs for the texts of ``body`` (the member rows and the 合计
+    row) and its header: the grade headers may break between words, numbers and names
+    stay whole."""
+    headers = [NUMBER_HEADER, NAME_HEADER]
+    headers += [grade_header(g) for g in GRADES] * ((len(body[0]) - 3) // len(GRADES))
+    headers.append(GRADE_HEADER)
+    return [formtext.column([row[index] for row in body if row[index]], [header],
+                            size_pt=standard.FORM_DENSE_SIZE,
+                            margin_mm=standard.FORM_DENSE_CELL_MARGIN_MM)
+            for index, header in enumerate(headers)]
 
 
 def _counts_line(members: int, voters: dict[str, int], sources: Sequence[str]) -> str:
@@ -82,30 +97,32 @@ def _counts_line(members: int, voters: dict[str, int], sources: Sequence[str]) -
     return "　　".join(parts)
 
 
-def _table(sub: Subdoc, widths: list[float], summary: Summary, sources: Sequence[str],
+def _table(sub: Subdoc, widths: list[float], body: Sequence[Sequence[str]],
            groups: list[str]) -> None:
-    rows = 2 + len(summary.results) + 1
+    """The table: two header rows, a row per member, the 合计 row (``body``'s last)."""
+    rows = 2 + len(body)
     table = ft.FormTable(sub, widths, rows, dense=True)
     last = len(widths) - 1
     for column, text in ((0, NUMBER_HEADER), (1, NAME_HEADER), (last, GRADE_HEADER)):
-        ft.write(table.merge_down(column, 0, 1), text, "GwFormDense")
+        table.put(table.merge_down(column, 0, 1), text)
     for index, group in enumerate([*groups, PERCENT_LABEL]):
         first = 2 + index * len(GRADES)
-        ft.write(table.merge(0, first, first + len(GRADES) - 1), group, "GwFormDense")
+        table.put(table.merge(0, first, first + len(GRADES) - 1), group)
         for offset, grade in enumerate(GRADES):
-            ft.write(table.cell(1, first + offset), grade, "GwFormDense")
+            table.put(table.cell(1, first + offset), grade_header(grade))
     for header in range(2):
         table.repeat_header(header)
-    for row, result in enumerate(summary.results, start=2):
-        table.fill(row, summary_cells(row - 1, result, sources, len(groups)), "GwFormDense")
+    for row, cells in enumerate(body[:-1], start=2):
+        table.fill(row, cells, "GwFormDense")
         table.keep_whole(row)
         table.min_height(row, standard.FORM_DENSE_ROW_MIN_HEIGHT_MM)
     total_row = rows - 1
-    ft.write(table.merge(total_row, 0, 1), TOTAL_LABEL, "GwFormDense")
-    for column, text in enumerate(_totals(summary, sources, len(groups)), start=2):
-        ft.write(table.cell(total_row, column), text, "GwFormDense")
+    table.put(table.merge(total_row, 0, 1), TOTAL_LABEL)
+    for column, text in enumerate(body[-1][2:], start=2):
+        table.put(table.cell(total_row, column), text)
     table.keep_whole(total_row)
     table.min_height(total_row, standard.FORM_DENSE_ROW_MIN_HEIGHT_MM)
+    table.keep_tail()
 
 
 def summary_cells(number: int, result: MemberResult, sources: Sequence[str],

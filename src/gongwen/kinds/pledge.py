@@ -17,13 +17,14 @@ from docxtpl.subdoc import Subdoc
 from ..layout import formtables as ft
 from ..layout import rules as layout
 from ..layout import standard
+from ..layout.formtext import WORD_BREAK
 from ..models.member import Member
 from ..models.pledge import Category, Pledge
 from ..text import format_date
 from .document import Document, RenderOptions, properties, render_with
 from .members import by_label, roster_for
 
-REVIEW_LABEL = "党支部审核意见"
+REVIEW_LABEL = f"党支部{WORD_BREAK}审核{WORD_BREAK}意见"
 SIGNER_LABEL = "承诺人（签名）："
 REVIEWER_LABEL = "党支部（盖章）"
 #: blank lines left in the 审核意见 box for the branch's handwriting when no text is given
@@ -59,7 +60,8 @@ def render_pledge(pledge: Pledge, options: RenderOptions) -> list[Document]:
 def _form(tpl: DocxTemplate, pledge: Pledge, member: Member, label: str,
           categories: list[Category]) -> Subdoc:
     sub = tpl.new_subdoc()
-    widths = ft.member_grid(standard.TEXT_BLOCK_WIDTH_MM)
+    widths = ft.member_grid(standard.TEXT_BLOCK_WIDTH_MM, member, name=label,
+                            year_month_style=pledge.year_month_style, labels=[REVIEW_LABEL])
     last_column = ft.MEMBER_GRID_COLUMNS - 1
     rows = len(ft.MEMBER_ROWS) + 1 + len(categories) + 2
     table = ft.FormTable(sub, widths, rows)
@@ -75,7 +77,7 @@ def _form(tpl: DocxTemplate, pledge: Pledge, member: Member, label: str,
         ft.write(opening, text, "GwFormText")
     ft.write(opening, pledge.opening, "GwFormItem")
     for index, category in enumerate(categories, start=row + 1):
-        ft.write(table.cell(index, 0), category.name, "GwFormCell")
+        table.put(table.cell(index, 0), category.name)
         cell = table.merge(index, 1, last_column)
         ft.valign(cell, "top")
         table.min_height(index, standard.FORM_ROW_MIN_HEIGHT_MM)
@@ -94,7 +96,7 @@ def _form(tpl: DocxTemplate, pledge: Pledge, member: Member, label: str,
              "GwFormSign")
 
     review_row = closing_row + 1
-    ft.write(table.cell(review_row, 0), REVIEW_LABEL)
+    table.put(table.cell(review_row, 0), REVIEW_LABEL)
     review = table.merge(review_row, 1, last_column)
     ft.valign(review, "top")
     table.keep_whole(review_row)

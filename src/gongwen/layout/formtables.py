@@ -27,7 +27,7 @@ from docxtpl.subdoc import Subdoc
 from lxml import etree
 
 from ..models.member import Member
-from . import standard
+from . import formtext, standard
 from .ooxml import border, child
 from .standard import mm_to_twips
 
@@ -50,7 +50,13 @@ _TABLE_LOOK = (("firstColumn", "1"), ("firstRow", "1"), ("lastColumn", "0"),
 _W = {name: qn(f"w:{name}") for name in (
     "tbl", "tblPr", "tblW", "tblLook", "tblLayout", "tblGrid", "gridCol", "tr", "trPr", "tc",
     "tcPr", "tcW", "gridSpan", "vMerge", "vAlign", "p", "pPr", "pStyle", "jc", "r", "rPr", "u",
-    "t", "tab", "br", "val", "w", "type")}
+    "t", "tab", "br", "val", "w", "type", "keepNext")}
+#: type size of the cell styles whose texts are broken only between words
+#: (:mod:`gongwen.layout.formtext`); a running text (个人总结, 承诺事项) breaks as Chinese does
+CELL_SIZES = {"GwFormCell": standard.FORM_SIZE, "GwFormDense": standard.FORM_DENSE_SIZE}
+#: a short table's last rows stay on the page of its tail (notes, signature), so that
+#: a page never holds the tail alone
+TAIL_ROWS = 2
 #: table shapes whose empty table and row a process keeps to copy
 PROTOTYPES = 32
 _PRESERVE = {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}
@@ -65,6 +71,9 @@ class FormTable:
                  dense: bool = False) -> None:
         table, blank = _prototype(tuple(widths_mm), dense)
         self.widths = [mm_to_twips(width) for width in widths_mm]
+        self.style_id = "GwFormDense" if dense else "GwFormCell"
+        self.margin_mm = (standard.FORM_DENSE_CELL_MARGIN_MM if dense
+                          else standard.FORM_CELL_MARGIN_MM)
         self.tbl = copy.deepcopy(table)
         body = sub.element.body
         if body.sectPr is not None:
@@ -94,11 +103,32 @@ class FormTable:
         all its columns."""
         return self._row(row)[column]
 
+    def fitted(self, cell: BaseOxmlElement, text: str, style_id: str) -> str:
+        """``text`` broken between words to fit ``cell`` when its style is a cell
+        style (:data:`CELL_SIZES`); as it is otherwise."""
+        size = CELL_SIZES.get(style_id)
+        if size is None or not text:
+            return formtext.plain(text)
+        width = int(cell[0].find(_W["tcW"]).get(_W["w"])) / standard.TWIPS_PER_PT
+        return formtext.wrap(text, standard.pt_to_mm(width), size, self.margin_mm)
+
+    def put(self, cell: BaseOxmlElement, text: str, style_id: str | None = None, *,
+            align: str | None = None) -> BaseOxmlElement:
+        """:func:`write` ``text`` into ``cell`` (of this table), broken only between
+        words if the cell is too narrow for it on one line."""
+        style_id = style_id or self.style_id
+        return write(cell, self.fitted(cell, text, style_id), style_id, align=align)
+
     def fill(self, row: int, texts: Sequence[str], style_id: str = "GwFormCell") -> None:
         """Write ``texts`` into the first cells of ``row``, left to right, as
-        :func:`write` does; the cells after them stay empty.  A fresh row of plain texts
+        :meth:`put` does; the cells after them stay empty.  A fresh row of plain texts
         (a member's row of a 汇总表) is made in one piece, several times quicker than
         cell by cell."""
+        size = CELL_SIZES.get(style_id)
+        if size is not None:
+            texts = [formtext.wrap(text, standard.pt_to_mm(width / standard.TWIPS_PER_PT),
+                                   size, self.margin_mm) if text else text
+                     for text, width in zip(texts, self.widths, strict=False)]
         if row not in self._fresh or len(texts) > len(self.widths) \
                 or not all(map(_plain, texts)):
             for column, text in enumerate(texts):
@@ -108,7 +138,8 @@ class FormTable:
         filled = [_FILLED_CELL.format(width=width, style=style, run=_PLAIN_RUN.format(
             escape(text)) if text else "") for width, text in zip(self.widths, texts,
                                                                    strict=False)]
-        empty = [_EMPTY_CELL.format(width=width) for width in self.widths[len(texts):]]
+        empty = [_EMPTY_CELL.format(width=width, style=style)
+                 for width in self.widths[len(texts):]]
         cells = "".join(filled + empty)
         tr = parse_xml(f"<w:tr {nsdecls('w')}>{cells}</w:tr>")
         old = self.rows[row]
@@ -153,6 +184,13 @@ class FormTable:
         """The row never breaks across pages."""
         _property(self.rows[row], "w:cantSplit")
 
+    def keep_tail(self, rows: int = TAIL_ROWS) -> None:
+        """The last ``rows`` rows stay on the page of what follows the table (its
+        notes): every paragraph in them keeps with the next."""
+        for tr in self.rows[-rows:]:
+            for paragraph in tr.iter(_W["p"]):
+                keep_with_next(paragraph)
+
     def min_height(self, row: int, mm: float) -> None:
         _property(self.rows[row], "w:trHeight", val=mm_to_twips(mm), hRule="atLeast")
 
@@ -188,15 +226,24 @@ def _prototype(widths_mm: tuple[float, ...], dense: bool
         tc_pr = etree.SubElement(tc, _W["tcPr"])
         etree.SubElement(tc_pr, _W["tcW"], {_W["type"]: "dxa", _W["w"]: str(width)})
         etree.SubElement(tc_pr, _W["vAlign"], {_W["val"]: "center"})
-        etree.SubElement(tc, _W["p"])
+        _styled_paragraph(tc, "GwFormDense" if dense else "GwFormCell")
     return tbl, tr
+
+
+def _styled_paragraph(parent: BaseOxmlElement, style_id: str) -> BaseOxmlElement:
+    """An empty paragraph in ``style_id``: an empty cell is one line of the table's
+    text, not of the body text (a 10 mm line would make every row taller)."""
+    paragraph = etree.SubElement(parent, _W["p"])
+    etree.SubElement(etree.SubElement(paragraph, _W["pPr"]), _W["pStyle"],
+                     {_W["val"]: style_id})
+    return paragraph
 
 
 #: a cell as :func:`write` leaves a fresh one (python-docx's element and attribute order)
 _FILLED_CELL = ('<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/><w:vAlign w:val="center"/>'
                 '</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{run}</w:p></w:tc>')
 _EMPTY_CELL = ('<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/><w:vAlign w:val="center"/>'
-               "</w:tcPr><w:p/></w:tc>")
+               '</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p></w:tc>')
 _PLAIN_RUN = "<w:r><w:t>{}</w:t></w:r>"
 _QUOTE = {'"': "&quot;"}
 
@@ -230,8 +277,10 @@ def write(cell: BaseOxmlElement, text: str, style_id: str = "GwFormCell", *,
           align: str | None = None) -> BaseOxmlElement:
     """Put ``text`` in ``cell``: into its first paragraph if empty, else a new one.
     Returns the paragraph (``w:p``)."""
-    fresh = len(cell) == 2 and not len(cell[1])  # w:tcPr and one empty paragraph
+    fresh = len(cell) == 2 and _empty(cell[1])
     paragraph = cell[1] if fresh else etree.SubElement(cell, _W["p"])
+    for old in paragraph.findall(_W["pPr"]):
+        paragraph.remove(old)
     ppr = etree.SubElement(paragraph, _W["pPr"])
     etree.SubElement(ppr, _W["pStyle"], {_W["val"]: style_id})
     if align:
@@ -239,6 +288,37 @@ def write(cell: BaseOxmlElement, text: str, style_id: str = "GwFormCell", *,
     if text:
         add_run(paragraph, text)
     return paragraph
+
+
+def _empty(paragraph: BaseOxmlElement) -> bool:
+    """An empty cell's paragraph: bare, or only styled as the table's cells (a blank
+    line written for handwriting has a text style, and is kept)."""
+    if not len(paragraph):
+        return True
+    if len(paragraph) > 1 or paragraph[0].tag != _W["pPr"] or len(paragraph[0]) != 1:
+        return False
+    style = paragraph[0][0]
+    return style.tag == _W["pStyle"] and style.get(_W["val"]) in CELL_SIZES
+
+
+def keep_with_next(paragraph: BaseOxmlElement) -> None:
+    """The paragraph (``w:p``) stays on the page of the next one."""
+    ppr = paragraph.find(_W["pPr"])
+    if ppr is None:
+        ppr = paragraph.makeelement(_W["pPr"], {})
+        paragraph.insert(0, ppr)
+    if ppr.find(_W["keepNext"]) is None:
+        # schema order: w:pStyle, then w:keepNext
+        at = 1 if len(ppr) and ppr[0].tag == _W["pStyle"] else 0
+        ppr.insert(at, ppr.makeelement(_W["keepNext"], {}))
+
+
+def keep_together(sub: Subdoc) -> None:
+    """Every paragraph of ``sub`` but its last keeps with the next: a table's tail
+    (notes, signature) stays on one page, and with the table's last rows."""
+    found = sub.element.body.findall(_W["p"])
+    for paragraph in found[:-1]:
+        keep_with_next(paragraph)
 
 
 def add_run(paragraph: BaseOxmlElement, text: str, *, underline: bool = False
@@ -303,9 +383,37 @@ def info_line(sub: Subdoc, left: str, right: str, width_mm: float) -> DocxParagr
     return paragraph
 
 
-def member_grid(width_mm: float) -> list[float]:
-    """The six columns of a member form ``width_mm`` wide."""
-    return [*MEMBER_GRID_MM, width_mm - sum(MEMBER_GRID_MM)]
+def member_grid(width_mm: float, member: Member, *, name: str, year_month_style: str,
+                labels: Sequence[str] = (),
+                cells: Sequence[tuple[Sequence[str], Sequence[str]]] = ()) -> list[float]:
+    """The six columns of a member form ``width_mm`` wide, sized from what they hold.
+
+    The member rows' labels and values, the form's own ``labels`` (first column) and
+    ``cells``: per column from the second, (whole, breakable) texts of the form's own
+    rows (see :func:`gongwen.layout.formtext.column`).  :data:`MEMBER_GRID_MM` are the widths
+    wanted when there is room; a long name (张伟（G006）) takes room from them before it
+    is ever broken, and the sixth column takes what is left.
+    """
+    whole: list[list[str]] = [[] for _ in range(MEMBER_GRID_COLUMNS)]
+    breakable: list[list[str]] = [[] for _ in range(MEMBER_GRID_COLUMNS)]
+    for pairs in MEMBER_ROWS:
+        column = 0
+        for index, (label, field) in enumerate(pairs):
+            breakable[column].append(label)
+            last = MEMBER_GRID_COLUMNS - 1 if index == len(pairs) - 1 else column + 1
+            if last == column + 1:  # a value in a merged cell has the room of several
+                whole[last].append(name if field == "name"
+                                   else member.field_text(field, year_month_style))
+            column = last + 1
+    breakable[0] += labels
+    for column, (own_whole, own_breakable) in enumerate(cells, start=1):
+        whole[column] += own_whole
+        breakable[column] += own_breakable
+    floors = [*MEMBER_GRID_MM, 0.0]
+    columns = [formtext.column(whole[i], breakable[i], size_pt=standard.FORM_SIZE,
+                               margin_mm=standard.FORM_CELL_MARGIN_MM, floor=floors[i])
+               for i in range(MEMBER_GRID_COLUMNS)]
+    return formtext.fit_widths(columns, width_mm, spare_to=MEMBER_GRID_COLUMNS - 1)
 
 
 def member_rows(table: FormTable, first: int, member: Member, *, name: str,
@@ -319,9 +427,9 @@ def member_rows(table: FormTable, first: int, member: Member, *, name: str,
         column = 0
         for index, (label, field) in enumerate(pairs):
             value = name if field == "name" else member.field_text(field, year_month_style)
-            write(table.cell(row, column), label)
+            table.put(table.cell(row, column), label)
             last = MEMBER_GRID_COLUMNS - 1 if index == len(pairs) - 1 else column + 1
-            write(table.merge(row, column + 1, last), value)
+            table.put(table.merge(row, column + 1, last), value)
             column = last + 1
         table.min_height(row, standard.FORM_ROW_MIN_HEIGHT_MM)
     return first + len(MEMBER_ROWS)
