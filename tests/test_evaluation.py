@@ -135,7 +135,8 @@ def test_ballot_pdf_landscape_header_on_every_page(pdfs: dict[str, Path]):
         for page in pdf.pages:
             assert (round(page.width * PT_TO_MM), round(page.height * PT_TO_MM)) == (297, 210)
     names = [f"{s}{GIVEN[i % len(GIVEN)]}" for i, s in enumerate(SURNAMES)]
-    headers = ["序号", "姓名", "优秀", "基本", "不合格", "存在的主要问题"]
+    # with room to spare, 基本合格 stands on one line in its header
+    headers = ["序号", "姓名", "优秀", "基本合格", "不合格", "存在的主要问题"]
     seen = []
     with pdfplumber.open(pdfs["big"]) as pdf:
         for page in pdf.pages:  # the header row repeats above each page's members
