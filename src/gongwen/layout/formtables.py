@@ -138,7 +138,7 @@ class FormTable:
         filled = [_FILLED_CELL.format(width=width, style=style, run=_PLAIN_RUN.format(
             escape(text)) if text else "") for width, text in zip(self.widths, texts,
                                                                    strict=False)]
-        empty = [_EMPTY_CELL.format(width=width, style=style)
+        empty = [_EMPTY_CELL.format(width=width, style=self.style_id)
                  for width in self.widths[len(texts):]]
         cells = "".join(filled + empty)
         tr = parse_xml(f"<w:tr {nsdecls('w')}>{cells}</w:tr>")

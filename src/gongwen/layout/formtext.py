@@ -207,11 +207,12 @@ def fit_widths(columns: Sequence[Column], room: float, *,
                 gaps.setdefault(round(c.natural - widths[index], 3), []).append(index)
         for gap in sorted(gaps):
             group = gaps[gap]
-            if gap * len(group) > spare + 1e-9:
+            cost = sum(columns[i].natural - widths[i] for i in group)
+            if cost > spare + 1e-9:
                 break
             for index in group:
                 widths[index] = columns[index].natural
-            spare -= gap * len(group)
+            spare -= cost
         if spare_to is not None:
             widths[spare_to] += spare
         else:
