@@ -179,17 +179,19 @@ def ballot_height(title: str, headers: Sequence[str], rows: Sequence[Sequence[st
 
 
 def ballot_dense(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
-                 note_lines: Sequence[str], layouts: dict[bool, list[float]], *,
+                 note_lines: Sequence[str], layout_of: Callable[[bool], list[float]], *,
                  landscape: bool) -> bool:
     """Whether the ballot is set dense: it spills onto a second page in 四号 and fits
-    one in 五号 (``layouts``: column widths for each)."""
+    one in 五号 (``layout_of(dense)``: the column widths)."""
     page = (standard.LANDSCAPE_PAGE_HEIGHT_MM - standard.LANDSCAPE_MARGIN_TOP_MM
             - standard.LANDSCAPE_MARGIN_BOTTOM_MM) if landscape \
         else standard.TEXT_BLOCK_HEIGHT_MM
     page -= _PAGE_RESERVE_MM
+    if len(rows) * standard.FORM_DENSE_ROW_MIN_HEIGHT_MM > page:
+        return False  # many pages either way: not worth measuring every cell
 
     def height(dense: bool) -> float:
-        return ballot_height(title, headers, rows, note_lines, layouts[dense],
+        return ballot_height(title, headers, rows, note_lines, layout_of(dense),
                              landscape=landscape, dense=dense)
 
     return height(False) > page and height(True) <= page
@@ -209,12 +211,14 @@ def render_ballot(model: Evaluation, options: RenderOptions, roster: Roster) -> 
     rows = [[str(row), label, *(values[h][row - 1] for h, _ in extras)]
             for row, label in enumerate(labels, start=1)]
     note_lines = _ballot_notes(model)
-    dense_widths, _ = ballot_widths(labels, columns, problems, model.orientation, dense=True,
-                                    landscape=landscape)
-    dense = ballot_dense(model.heading, headers, rows, note_lines,
-                         {False: widths, True: dense_widths}, landscape=landscape)
+    def layout_of(dense: bool) -> list[float]:
+        return ballot_widths(labels, columns, problems, model.orientation, dense=dense,
+                             landscape=landscape)[0]
+
+    dense = ballot_dense(model.heading, headers, rows, note_lines, layout_of,
+                         landscape=landscape)
     if dense:
-        widths = dense_widths
+        widths = layout_of(True)
     style = "GwFormDense" if dense else "GwFormCell"
     row_height = (standard.FORM_DENSE_ROW_MIN_HEIGHT_MM if dense
                   else standard.FORM_ROW_MIN_HEIGHT_MM)
