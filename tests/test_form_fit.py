@@ -11,7 +11,7 @@ import pdfplumber
 import pytest
 
 from gongwen.convert import convert_many
-from gongwen.documents import render_all
+from gongwen.kinds import render_all
 
 PT_TO_MM = 25.4 / 72
 SURNAMES = "王李刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"

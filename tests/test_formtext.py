@@ -1,12 +1,21 @@
 """Cell texts of form tables: measured, broken only between words, columns sized from
-them (gongwen.formtext)."""
+them (gongwen.layout.formtext)."""
 
 from __future__ import annotations
 
 import pytest
 
-from gongwen import standard
-from gongwen.formtext import WORD_BREAK, Column, column, ems, fit_widths, text_mm, words, wrap
+from gongwen.layout import standard
+from gongwen.layout.formtext import (
+    WORD_BREAK,
+    Column,
+    column,
+    ems,
+    fit_widths,
+    text_mm,
+    words,
+    wrap,
+)
 
 SIZE = standard.FORM_SIZE
 MARGIN = standard.FORM_CELL_MARGIN_MM
