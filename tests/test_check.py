@@ -407,3 +407,83 @@ def test_a_left_out_heading_level_is_a_warning() -> None:
              if f.rule.id == "GW407"]
     assert [(f.page, f.excerpt) for f in found] == [(1, "（1）学习安排")]
     assert found[0].rule.severity == "warning"
+
+
+# --- what a new user's drafts showed ----------------------------------------------------
+
+def _docx_bytes(build) -> bytes:
+    doc = DocxDocument()
+    build(doc)
+    buffer = __import__("io").BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def test_fix_refuses_a_zip_bomb_in_one_line(tmp_path: Path) -> None:
+    import zipfile
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as part:
+            for _ in range(300):
+                part.write(b" " * 2**20)
+    result = CliRunner().invoke(main, ["check", str(bomb), "--fix", "-o", str(tmp_path / "f.docx")])
+    assert result.exit_code == 2 and "zip bomb" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "f.docx").exists()
+
+
+def test_fix_keeps_words_automatic_numbering_and_run_on_headings_as_body() -> None:
+    from gongwen.checker.fix import fix_docx
+
+    def build(doc) -> None:
+        doc.add_paragraph("关于学习的意见").alignment = WD_ALIGN_PARAGRAPH.CENTER
+        doc.add_paragraph("（一）加强领导。各支部要把学习摆上议程，书记亲自抓，"
+                          "党员人人参与。")
+        for text in ("按时参加学习。", "认真撰写心得。"):
+            doc.add_paragraph(text, style="List Number")
+
+    result = fix_docx(_docx_bytes(build))
+    fixed = DocxDocument(__import__("io").BytesIO(result.docx))
+    styles = [p.style.name for p in fixed.paragraphs]
+    assert styles == ["公文标题", "公文正文", "List Number", "List Number"]
+    assert sum("Word's automatic numbering" in line for line in result.fixes) == 2
+
+
+def test_body_in_dengxian_a_skipped_1_and_a_padded_serial_are_found() -> None:
+    def build(doc) -> None:
+        normal = doc.styles["Normal"]
+        normal.font.size = Pt(16)
+        normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "等线")
+        doc.add_paragraph("都教党组[2024]03号")
+        for text in ("1、集中学习。", "2、专题研讨。", "4、总结交流。"):
+            doc.add_paragraph(text).paragraph_format.first_line_indent = Pt(32)
+        doc.add_paragraph("全体党员认真学习，按时完成各项任务。" * 4).paragraph_format \
+            .first_line_indent = Pt(32)
+
+    findings = check_pdf_bytes(pdf_of(_docx_bytes(build), "dengxian"), "dengxian.pdf")
+    by_rule = {f.rule.id: f for f in findings}
+    assert "等线" in by_rule["GW106"].measured
+    assert by_rule["GW405"].excerpt.startswith("4、总结交流")
+    assert by_rule["GW402"].excerpt == "都教党组[2024]03号"
+
+
+def test_page_findings_that_repeat_are_one_and_the_annotated_pdf_is_sound(tmp_path: Path) -> None:
+    import subprocess
+
+    def build(doc) -> None:  # Letter paper, three pages, no page numbers
+        for _ in range(3):
+            doc.add_paragraph("全体党员认真学习。" * 20)
+            doc.add_page_break()
+
+    path = tmp_path / "letter.docx"
+    path.write_bytes(_docx_bytes(build))
+    report = check(path)
+    sizes = [f for f in report.findings if f.rule.id == "GW101"]
+    assert len(sizes) == 1 and sizes[0].measured.endswith("(pages 1, 2, 3)")
+    marked = tmp_path / "marked.pdf"
+    from gongwen.checker.annotate import annotate
+
+    annotate(report, marked)
+    fonts = subprocess.run(["pdffonts", str(marked)], capture_output=True, text=True)
+    assert fonts.returncode == 0 and fonts.stderr == ""

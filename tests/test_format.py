@@ -202,13 +202,68 @@ def test_cli(tmp_path: Path) -> None:
     assert "Traceback" not in bad.output and not (tmp_path / "x").exists()
 
 
-@pytest.mark.parametrize("text", ["", "\n\n", "只有一句话。"])
-def test_drafts_with_almost_nothing_still_make_a_document(tmp_path: Path, text: str) -> None:
+@pytest.mark.parametrize("text", ["", "\n\n", "1 2 3\n— 2 —\n"])
+def test_an_empty_draft_is_refused(tmp_path: Path, text: str) -> None:
     draft = tmp_path / "d.txt"
     draft.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["format", str(draft), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and f"error: {draft}" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_one_sentence_draft_makes_a_document_and_says_what_is_missing(tmp_path: Path) -> None:
+    draft = tmp_path / "d.txt"
+    draft.write_text("只有一句话。", encoding="utf-8")
     result = format_draft(draft, tmp_path / "out", today=TODAY, docx=False)
-    assert result.data_file.is_file()
+    assert "只有一句话。" in result.body_file.read_text(encoding="utf-8")
     assert any("no title" in note for _, note in result.draft.unsure)
+
+
+def test_web_page_furniture_goes_and_sentences_with_its_words_stay(tmp_path: Path) -> None:
+    text = """关于开展学习活动的通知
+来源：都江市教育局 发布时间：2025-09-02 浏览次数：1024
+各党小组：
+　　请各党小组把学习心得分享到支部微信群，互相交流。
+　　本文档由支部整理，更多文档请向组织委员索取。
+上一篇：关于开展主题党日的通知
+Copyright © 2025 All Rights Reserved
+主办单位：都江市教育局 技术支持：某公司
+1、2月份完成发展对象培训，3、4月份完成考察。
+中共都江市实验中学支部委员会
+2025年9月2日
+"""
+    draft = tmp_path / "通知.txt"
+    draft.write_text(text, encoding="utf-8")
+    result = format_draft(draft, tmp_path / "out", today=TODAY, docx=False)
+    removed = {line.number for line, _ in result.removed}
+    assert removed == {2, 6, 7, 8}
+    data = YAML(typ="safe").load(result.data_file.read_text(encoding="utf-8"))
+    assert data["主送机关"] == "各党小组"
+    body = result.body_file.read_text(encoding="utf-8")
+    assert "分享到支部微信群" in body and "本文档由支部整理" in body
+    assert "1、2月份完成发展对象培训" in body and "#" not in body  # not a heading
+
+
+def test_a_heading_that_runs_on_is_split_from_its_body(tmp_path: Path) -> None:
+    draft = tmp_path / "d.txt"
+    draft.write_text("关于加强学习的意见\n各支部：\n（一）加强领导。各支部要把学习摆上议程，"
+                     "书记亲自抓。\n中共测试县委员会\n2025年9月2日\n", encoding="utf-8")
+    result = format_draft(draft, tmp_path / "out", today=TODAY, docx=False)
+    body = result.body_file.read_text(encoding="utf-8")
+    assert "## 加强领导。\n\n各支部要把学习摆上议程，书记亲自抓。" in body
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("blank.pdf", b"%PDF-1.4\n%%EOF\n", "reads .txt, .md or .docx"),
+    ("old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old Word .doc"),
+])
+def test_files_format_cannot_read_are_one_line(tmp_path: Path, name: str, data: bytes,
+                                               words: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = CliRunner().invoke(main, ["format", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and words in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_the_lost_words_measure_finds_a_dropped_sentence() -> None:

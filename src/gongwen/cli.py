@@ -547,7 +547,7 @@ def _fix(files: tuple[Path, ...], profile: str, output: Path | None, in_place: b
 
     chosen = (load_house_style(profile).profile if is_house_style_file(profile)
               else get_profile(profile))
-    result = fix_docx(data, chosen)
+    result = fix_docx(data, chosen, name=str(source))
     target = source if in_place else output
     try:
         write_atomic(target, result.docx)

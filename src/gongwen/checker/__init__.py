@@ -90,9 +90,29 @@ def check_pdf_bytes(pdf: bytes, label: str, *, profile: standard.Profile = stand
                  for number, page in enumerate(measure_pdf(pdf), 1)]
     except pypdfium2.PdfiumError as error:
         raise ValueError(f"not a readable PDF ({error})") from None
-    findings = list(page_findings(label, pages, profile))
+    findings = _collapse(list(page_findings(label, pages, profile)))
     findings += text_findings(label, pages)
     return findings
+
+
+def _collapse(findings: list[Finding]) -> list[Finding]:
+    """A finding about a whole page that repeats page after page (the paper size, no page
+    number) once, saying on which pages."""
+    from dataclasses import replace
+
+    groups: dict[tuple, list[Finding]] = {}
+    for finding in findings:
+        if finding.line is None:
+            groups.setdefault((finding.rule.id, finding.measured), []).append(finding)
+    out = []
+    for finding in findings:
+        group = groups.get((finding.rule.id, finding.measured)) if finding.line is None else None
+        if group is None or len(group) == 1:
+            out.append(finding)
+        elif finding is group[0]:
+            pages = [str(f.page) for f in group]
+            out.append(replace(finding, measured=f"{finding.measured} (pages {', '.join(pages)})"))
+    return out
 
 
 def _expand(paths: str | Path | Iterable[str | Path]) -> list[Path]:

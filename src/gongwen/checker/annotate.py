@@ -1,8 +1,8 @@
 """``--annotate``: the checked PDF with each finding drawn where it is.
 
 A reviewer would rather look than read: each finding gets a red box around what it is
-about and its rule id beside it, drawn into the page so every viewer and printer shows
-it, plus a note (the full finding) a PDF viewer opens on the box.
+about and its rule id above it, drawn into the page so every viewer and printer shows
+them, and a note on the box holding the whole finding for a PDF viewer to open.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from ..fileio import write_atomic
 from .measure import PT_TO_MM
 from .report import Finding, Report
 
-FONT = NameObject("/GwCheckFont")
 #: where a finding about the whole page is drawn: the top margin's left corner (mm)
 PAGE_NOTE_BOX = (10.0, 8.0, 120.0, 14.0)
 LABEL_PT = 7
+FONT = NameObject("/GwCheckFont")
 
 
 def annotate(report: Report, target: str | Path) -> Path:
@@ -66,10 +66,10 @@ def _draw(writer: PdfWriter, first: int, findings: Sequence[Finding]) -> None:
             stacked[rect] = shift + 1
             label = f"{finding.rule.id} {finding.rule.name}".encode("ascii", "replace").decode()
             ops.append(f"BT {FONT} {LABEL_PT} Tf {left:.2f} {high + 1.5 + shift * 8:.2f} Td "
-                       f"({_escape(label)}) Tj ET")
-            page[NameObject("/Annots")] = ArrayObject([*_annotations(page), _note(writer, rect, finding)])
+                       f"({label}) Tj ET")
+            writer.add_annotation(first + number - 1, _note(rect, finding))
         ops.append("Q")
-        page.merge_page(_overlay(page, "\n".join(ops)))
+        _draw_over(writer, page, "\n".join(ops))
 
 
 def _rect(x0: float, top: float, x1: float, bottom: float, height: float) -> tuple:
@@ -78,17 +78,9 @@ def _rect(x0: float, top: float, x1: float, bottom: float, height: float) -> tup
             round((x1 + pad) / PT_TO_MM, 2), round(height - (top - pad) / PT_TO_MM, 2))
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
-def _annotations(page) -> list:
-    existing = page.get("/Annots")
-    return list(existing.get_object()) if existing is not None else []
-
-
-def _note(writer: PdfWriter, rect: tuple, finding: Finding):
-    note = DictionaryObject({
+def _note(rect: tuple, finding: Finding) -> DictionaryObject:
+    """A square annotation on ``rect`` whose note is the whole finding."""
+    return DictionaryObject({
         NameObject("/Type"): NameObject("/Annot"),
         NameObject("/Subtype"): NameObject("/Square"),
         NameObject("/Rect"): ArrayObject(FloatObject(v) for v in rect),
@@ -98,20 +90,26 @@ def _note(writer: PdfWriter, rect: tuple, finding: Finding):
         NameObject("/Contents"): TextStringObject(finding.describe()),
         NameObject("/F"): NumberObject(4),
     })
-    return writer._add_object(note)
 
 
-def _overlay(page, content: str):
-    """A blank page of ``page``'s size holding ``content``, to merge over it."""
-    blank = PdfWriter().add_blank_page(float(page.mediabox.width), float(page.mediabox.height))
+def _draw_over(writer: PdfWriter, page, drawing: str) -> None:
+    """Append ``drawing`` to the page's content, the page's own content in a saved
+    graphics state so that none of its settings leak into the drawing; the labels' font
+    (Helvetica, one of the 14 every reader has) joins the page's resources."""
+    contents = page.get_contents()
+    own = contents.get_data() if contents is not None else b""
     stream = DecodedStreamObject()
-    stream.set_data(content.encode("ascii"))
-    blank[NameObject("/Contents")] = stream
-    blank[NameObject("/Resources")] = DictionaryObject({
-        NameObject("/Font"): DictionaryObject({FONT: DictionaryObject({
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        })}),
-    })
-    return blank
+    stream.set_data(b"q\n" + own + b"\nQ\n" + drawing.encode("ascii"))
+    page.replace_contents(ArrayObject([stream]))  # an array: the writer registers the stream
+    resources = page["/Resources"].get_object() if "/Resources" in page else DictionaryObject()
+    fonts = resources["/Font"].get_object() if "/Font" in resources else DictionaryObject()
+    # an indirect object: readers such as poppler expect fonts to be ones
+    # (pypdf has no public call that adds one)
+    fonts[FONT] = writer._add_object(DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"),
+        NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"),
+        NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+    }))
+    resources[NameObject("/Font")] = fonts
+    page[NameObject("/Resources")] = resources

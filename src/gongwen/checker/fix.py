@@ -17,11 +17,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from docx import Document
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from ..errors import GongwenError
+from ..inputs.docx import auto_numbered, open_docx
 from ..layout import standard
 from ..layout.rules import place_date, right_indent, signature_indents
 from ..layout.standard import Profile
@@ -56,9 +56,10 @@ class FixResult:
     fixes: list[str] = field(default_factory=list)
 
 
-def fix_docx(data: bytes, profile: Profile = standard.STRICT) -> FixResult:
-    """The safe fixes applied to a copy of the DOCX ``data``."""
-    doc = Document(io.BytesIO(data))
+def fix_docx(data: bytes, profile: Profile = standard.STRICT, *,
+             name: str = "document.docx") -> FixResult:
+    """The safe fixes applied to a copy of the DOCX ``data`` (the file ``name``)."""
+    doc = open_docx(data, name)
     before = _texts(doc)
     result = FixResult(b"")
     _ensure_styles(doc, profile)
@@ -73,6 +74,9 @@ def fix_docx(data: bytes, profile: Profile = standard.STRICT) -> FixResult:
     expected = list(before)
     for index, (paragraph, role) in enumerate(_roles(doc)):
         if role is None:
+            if paragraph.text.strip() and auto_numbered(paragraph):
+                result.fixes.append(f"paragraph {index + 1}: left as it is (Word's automatic "
+                                    "numbering; type its number to have it styled)")
             continue
         paragraph.style = doc.styles.get_by_id(role, 1)
         _strip(paragraph)
@@ -137,14 +141,19 @@ def _roles(doc) -> list[tuple[Paragraph, str | None]]:
     addressee = next((i for i, text in enumerate(texts)
                       if text.endswith(("：", ":")) and len(text) <= 40
                       and not any(h.match(text) for h in _HEADINGS)), None)
+    title_end = addressee
+    if addressee is None:  # no 主送: the title is the centred lines at the top
+        title_end = next((i for i, (p, text) in enumerate(zip(paragraphs, texts, strict=True))
+                          if text and not _centred(p) and not _DOC_NUMBER.search(text)), None)
     roles: list[tuple[Paragraph, str | None]] = []
     for index, (paragraph, text) in enumerate(zip(paragraphs, texts, strict=True)):
         role: str | None = "GwBody"
-        if not text or _is_red(paragraph):
-            role = None
-        elif _DOC_NUMBER.search(text) and len(text) <= 30 and (addressee is None or index < addressee):
+        if not text or _is_red(paragraph) or auto_numbered(paragraph):
+            role = None  # Word's own numbering lives in the style: restyling would drop it
+        elif _DOC_NUMBER.search(text) and len(text) <= 30 and (title_end is None
+                                                               or index < title_end):
             role = "GwDocNumber"
-        elif addressee is not None and index < addressee:
+        elif title_end is not None and index < title_end:
             role = "GwTitle"
         elif index == addressee:
             role = "GwAddressee"
@@ -154,13 +163,27 @@ def _roles(doc) -> list[tuple[Paragraph, str | None]]:
             role = "GwDate"
         elif index + 1 < len(texts) and _DATE.match(texts[index + 1]) and len(text) <= 30:
             role = "GwSignature"
-        else:
+        elif _is_phrase(text):  # a paragraph that runs on after its number stays body
             for level, pattern in enumerate(_HEADINGS, 1):
                 if pattern.match(text):
                     role = f"GwHeading{level}"
                     break
         roles.append((paragraph, role))
     return roles
+
+
+def _is_phrase(text: str) -> bool:
+    """A heading's words: short, no sentence ending inside."""
+    return len(text) <= 50 and not re.search(r"[。；;！？]", text[:-1])
+
+
+def _centred(paragraph: Paragraph) -> bool:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    align = paragraph.alignment
+    if align is None and paragraph.style is not None:
+        align = paragraph.style.paragraph_format.alignment
+    return align == WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _is_red(paragraph: Paragraph) -> bool:

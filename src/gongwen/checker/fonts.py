@@ -18,6 +18,7 @@ OFFICIAL = {
     "heiti": standard.HEITI,
     "xiaobiaosong": standard.XIAOBIAOSONG,
     "songti": standard.SONGTI,
+    "sans": "无衬线体（等线、微软雅黑）",
 }
 # checked in this order: 小标宋 before 宋, FandolSong-Bold is gongwen's 小标宋
 _MARKERS = (
@@ -26,6 +27,8 @@ _MARKERS = (
     ("kaiti", ("kai", "楷", "fzktk")),
     ("heiti", ("hei", "黑", "fzhtk")),
     ("songti", ("song", "simsun", "nsimsun", "宋", "fzssk", "ming")),
+    # Word's 等线 and 微软雅黑 (gongwen's fontconfig sets them in Noto Sans CJK)
+    ("sans", ("sans", "yahei", "dengxian", "等线", "雅黑")),
 )
 
 

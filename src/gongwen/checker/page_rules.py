@@ -44,6 +44,8 @@ LEFT = standard.MARGIN_LEFT_MM
 RIGHT = standard.MARGIN_LEFT_MM + standard.TEXT_BLOCK_WIDTH_MM
 TOP = standard.MARGIN_TOP_MM
 BOTTOM = standard.MARGIN_TOP_MM + standard.TEXT_BLOCK_HEIGHT_MM
+_MARGIN_HINT = "margins 37/35/28/26 mm (top, bottom, left, right)"
+_HANGING_HINT = "margins 37/35/28/26 mm; turn off hanging punctuation (允许标点溢出边界)"
 _DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 _END_BLOCK = re.compile(r"^(抄送|印发|分送)[:：]|印发$")
 
@@ -122,8 +124,8 @@ def _text_block(file: str, page: Page) -> Iterator[Finding]:
             yield Finding(OUTSIDE_TEXT_BLOCK, excerpt=line.text[-12:] if char is line.chars[-1]
                           else line.text[:12], measured=f"「{char.text}」 {measured}",
                           expected=expected,
-                          hint="margins 37/35/28/26 mm; turn off hanging punctuation "
-                               "(允许标点溢出边界)", **_here(file, page, line))
+                          hint=_HANGING_HINT if "right of" in measured else _MARGIN_HINT,
+                          **_here(file, page, line))
 
 
 def _running_text(pages: Sequence[Page]) -> list[tuple[Page, Line]]:

@@ -110,13 +110,18 @@ class Report:
         out: list[str] = []
         for name in self.checked:
             mine = [f for f in self.findings if f.file == name]
-            out.append(f"{name}: " + (f"{len(mine)} finding(s)" if mine else "no findings"))
+            out.append(f"{_shown(name)}: " + (f"{len(mine)} finding(s)" if mine else "no findings"))
             out.extend("  " + f.describe() for f in
                        sorted(mine, key=lambda f: (f.page or 0, f.line or 0, f.rule.id)))
         for name, error in self.unreadable:
-            out.append(f"error: {name}: {error}")
+            out.append(f"error: {_shown(name)}: {error}")
         errors = sum(f.rule.severity == "error" for f in self.findings)
         out.append(f"{len(self.checked)} file(s) checked ({self.profile}): {errors} error(s), "
                    f"{len(self.findings) - errors} warning(s)"
                    + (f", {len(self.unreadable)} unreadable" if self.unreadable else ""))
         return "\n".join(out)
+
+
+def _shown(name: str) -> str:
+    """A file name as one printable line: one with control characters is quoted."""
+    return repr(name) if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name) else name

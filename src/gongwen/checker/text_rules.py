@@ -89,9 +89,11 @@ def text_findings(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
             if inline:  # 「说明：1. …」: a list that starts inside its label's line
                 counters[2:] = [int(inline.group(1)), 0]
                 continue
+            mispunctuated = None
             for pattern, shape, level in _MISPUNCTUATED:
                 found = pattern.match(line.text)
                 if found:
+                    mispunctuated = (level, found)
                     yield Finding(HEADING_PUNCTUATION, excerpt=line.text[:24],
                                   measured=f"numbered {found.group(0)!r}",
                                   expected=repr(shape.format(found.group(1))),
@@ -99,6 +101,8 @@ def text_findings(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
                                        f"{standard.HEADING_NUMBERS[level]}", **here)
             for level, pattern in enumerate(_LEVELS):
                 found = pattern.match(line.text)
+                if not found and mispunctuated and mispunctuated[0] == level:
+                    found = mispunctuated[1]  # 「1、」 still counts in its level's sequence
                 if not found:
                     continue
                 number = _number(found.group(1))
@@ -132,6 +136,12 @@ def _doc_number_and_dates(line: Line, here: dict) -> Iterator[Finding]:
                           measured=f"year in {found.group('open')}{found.group('close')}",
                           expected="〔〕 (U+3014, U+3015)",
                           hint=f"write {found.group('code')}〔{found.group('year')}〕…号", **here)
+    for found in _WRONG_BRACKETS.finditer(text):
+        serial = found.group("serial")
+        if serial.startswith(("第", "0")):
+            yield Finding(DOC_NUMBER_SERIAL, excerpt=found.group(0),
+                          measured=f"serial {serial.removesuffix('号')!r}",
+                          expected="no 第 and no leading zero (〔2024〕1号)", **here)
     for found in _SERIAL.finditer(text):
         yield Finding(DOC_NUMBER_SERIAL, excerpt=found.group(0),
                       measured=f"serial {found.group('serial')!r}",

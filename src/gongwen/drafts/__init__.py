@@ -14,7 +14,9 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import InputError, Location
 from ..fileio import writable_folder, write_atomic
+from ..inputs.limits import LIMIT_VARIABLE, data_limit
 from .noise import split_noise
 from .parse import Draft, parse_draft
 from .read import DraftLine, read_draft
@@ -43,9 +45,17 @@ def format_draft(path: str | Path, out_dir: str | Path, *, pdf: bool = False,
     kept, removed = split_noise(read_draft(source))
     draft = parse_draft(kept)
     stem = source.stem
+    body = ("\n".join(draft.body).strip() + "\n").encode("utf-8")
+    if not any(line.text.strip() for line in kept):
+        raise InputError("holds nothing but noise (page numbers, a site's footer)",
+                         location=Location(str(source)))
+    if len(body) > data_limit():
+        raise InputError(f"its body is {len(body) / 2**20:.1f} MB, over the "
+                         f"{data_limit() / 2**20:g} MB limit of a body",
+                         location=Location(str(source)),
+                         hint=f"split the draft; or set {LIMIT_VARIABLE} if it is genuine")
     writable_folder(out)  # or one line naming what is in the way, before writing
-    body_file = write_atomic(out / f"{stem}.md", ("\n".join(draft.body).strip() + "\n")
-                             .encode("utf-8"))
+    body_file = write_atomic(out / f"{stem}.md", body)
     data_file = write_atomic(out / f"{stem}.yaml", _yaml(_data(draft, body_file.name,
                                                                today or dt.date.today())))
     result = Formatted(draft, data_file, body_file, removed)

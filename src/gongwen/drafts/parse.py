@@ -20,7 +20,7 @@ _NUM = "一二三四五六七八九十"
 HEADINGS = (
     (1, re.compile(rf"^第?([{_NUM}]+)\s*[、.．，,]\s*(.*)$")),
     (2, re.compile(rf"^[（(]\s*([{_NUM}]+)\s*[)）]\s*[、.．]?\s*(.*)$")),
-    (3, re.compile(r"^(\d{1,2})\s*(?:[、．，,]|\.(?!\d))\s*(.*)$")),
+    (3, re.compile(r"^(\d{1,2})\s*(?:[、．，,]|\.)(?!\d)\s*(.*)$")),  # not 「1、2月」
     (4, re.compile(r"^[（(]\s*(\d{1,2})\s*[)）]\s*[、.．]?\s*(.*)$|^(\d{1,2})[)）]\s*(.*)$")),
 )
 _DOC_NUMBER = re.compile(r"(?P<code>[\u4e00-\u9fff]{2,})\s*[\[【（(［〔]\s*(?P<year>\d{4})\s*"
@@ -214,6 +214,10 @@ def _body(items: list[tuple[DraftLine, str]], draft: Draft) -> None:
             draft.body += [text, ""]
             continue
         level, number, words = found
+        sentence = re.search(r"[。；;！？]", words[:-1])
+        rest = ""
+        if sentence and level <= 2:  # 「（一）加强领导。各支部要……」: the heading, then its body
+            words, rest = words[:sentence.end()], words[sentence.end():].strip()
         want = expected[level - 1] + 1
         if number and number != want:
             what = "skips" if number > want else "repeats"
@@ -223,3 +227,5 @@ def _body(items: list[tuple[DraftLine, str]], draft: Draft) -> None:
         expected[level - 1] = want
         expected[level:] = [0] * (4 - level)
         draft.body += ["#" * level + " " + words, ""]
+        if rest:
+            draft.body += [rest, ""]

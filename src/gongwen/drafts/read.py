@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, Location
+from ..inputs.limits import LIMIT_VARIABLE, data_limit
 from ..inputs.sheets import decode_text
 
-#: a draft larger than this is refused unread (a 公文 is a few dozen KB of text)
+#: a draft larger than this is refused unread (a 公文 is a few dozen KB of text; a
+#: .docx with pictures a few MB)
 MAX_DRAFT_BYTES = 20 * 1024 * 1024
+TEXT_SUFFIXES = ("", ".txt", ".text", ".md")
 _HEADING_STYLE = re.compile(r"^(heading|标题)\s*([1-4])$", re.IGNORECASE)
 
 
@@ -38,8 +41,19 @@ def read_draft(path: Path) -> list[DraftLine]:
     if size > MAX_DRAFT_BYTES:
         raise InputError(f"{size // 2**20} MiB is over the {MAX_DRAFT_BYTES // 2**20} MiB "
                          "limit for a draft", location=Location(str(path)))
-    if path.suffix.lower() == ".docx":
+    suffix = path.suffix.lower()
+    if suffix not in TEXT_SUFFIXES + (".docx",):
+        raise InputError(f"format reads .txt, .md or .docx drafts, not {suffix or 'this file'}",
+                         location=Location(str(path)),
+                         hint="copy the text into a .txt file, or save the draft as .docx")
+    if size == 0:
+        raise InputError("the draft is empty", location=Location(str(path)))
+    if suffix == ".docx":
         return _docx_lines(path)
+    if size > data_limit():
+        raise InputError(f"{size / 2**20:.1f} MB of text is over the "
+                         f"{data_limit() / 2**20:g} MB limit of a body", location=Location(str(path)),
+                         hint=f"split the draft; or set {LIMIT_VARIABLE} if it is genuine")
     try:
         text = decode_text(path.read_bytes(), str(path))
     except InputError:
@@ -49,20 +63,11 @@ def read_draft(path: Path) -> list[DraftLine]:
 
 
 def _docx_lines(path: Path) -> list[DraftLine]:
-    from docx import Document
     from docx.oxml.ns import qn
 
-    from ..convert import check_docx
-    from ..errors import ConversionError
-    from ..inputs.limits import check_zip
+    from ..inputs.docx import auto_numbered, open_docx
 
-    check_zip(path.read_bytes(), str(path), "draft")
-    try:
-        check_docx(path, str(path))
-        document = Document(str(path))
-    except (ConversionError, ValueError, KeyError) as error:
-        raise InputError(f"not a readable .docx ({error})", location=Location(str(path)),
-                         hint="save it again from Word or WPS as .docx") from None
+    document = open_docx(path.read_bytes(), str(path), "draft")
     lines: list[DraftLine] = []
     body = document.element.body
     for element in body.iterchildren():
@@ -72,7 +77,7 @@ def _docx_lines(path: Path) -> list[DraftLine]:
             paragraph = Paragraph(element, document)
             style = paragraph.style.name if paragraph.style is not None else ""
             found = _HEADING_STYLE.match(style or "")
-            numbered = element.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None
+            numbered = auto_numbered(paragraph)
             lines.append(DraftLine(len(lines) + 1, paragraph.text,
                                    int(found.group(2)) if found else None, numbered))
         elif element.tag == qn("w:tbl"):

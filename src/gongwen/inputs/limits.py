@@ -26,7 +26,7 @@ BINARY_FACTOR = 16
 #: the parts of an XLSX/DOCX together may inflate to this many times the data limit
 INFLATED_FACTOR = 64
 #: a part larger than this may not inflate more than MAX_RATIO times its packed size
-RATIO_MIN_BYTES = 1 << 20
+RATIO_MIN_BYTES = 8 << 20  # a long, repetitive document.xml packs 150 times and is genuine
 MAX_RATIO = 100
 #: nesting of lists and mappings in a data file (real ones need four or five)
 MAX_DEPTH = 32
