@@ -487,3 +487,26 @@ def test_page_findings_that_repeat_are_one_and_the_annotated_pdf_is_sound(tmp_pa
     annotate(report, marked)
     fonts = subprocess.run(["pdffonts", str(marked)], capture_output=True, text=True)
     assert fonts.returncode == 0 and fonts.stderr == ""
+
+
+def test_a_header_with_a_black_mark_and_no_red_rule_is_found() -> None:
+    from docx.shared import RGBColor
+
+    def build(doc) -> None:
+        section = doc.sections[0]
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        mark = doc.add_paragraph("中共测试县委员会文件")
+        mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        mark.runs[0].font.size = Pt(36)
+        mark.runs[0].font.color.rgb = RGBColor(0, 0, 0)
+        number = doc.add_paragraph("测县委〔2025〕7号")
+        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        number.runs[0].font.size = Pt(16)
+
+    findings = check_pdf_bytes(pdf_of(_docx_bytes(build), "header"), "header.pdf")
+    by_rule = {f.rule.id: f for f in findings}
+    assert "not red" in by_rule["GW108"].measured and "its top at" in by_rule["GW108"].measured
+    assert by_rule["GW109"].measured == "no red rule under the 发文字号"
+    assert by_rule["GW108"].rule.source == "GB/T 9704-2012 7.2.4"

@@ -20,6 +20,8 @@ from .rules import (
     CHARS_PER_LINE,
     END_BLOCK_ODD_PAGE,
     END_BLOCK_RULES,
+    HEADER_MARK,
+    HEADER_RULE,
     LINE_PITCH,
     OUTSIDE_TEXT_BLOCK,
     PAGE_NUMBER_HEIGHT,
@@ -91,6 +93,7 @@ def page_findings(file: str, pages: Sequence[Page], profile: Profile) -> Iterato
     yield from _body(file, pages, profile)
     if pages:
         yield from _title(file, pages[0])
+        yield from _header(file, pages[0])
     yield from _page_numbers(file, pages, profile)
     yield from _end_block_and_signature(file, pages)
 
@@ -353,3 +356,49 @@ def _organ_signature(page: Page, line: Line) -> bool:
     return (line.x0 > LEFT + standard.TEXT_BLOCK_WIDTH_MM / 3 and not page.landscape
             and not page.in_table(line) and not any(c in line.text for c in "：:")
             and "签名" not in line.text and "盖章" not in line.text)
+
+
+_DOC_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]+[〔\[【（(［]\d{4}[〕\]】）)］]\S*号")
+
+
+def _header(file: str, page: Page) -> Iterator[Finding]:
+    """The 版头 when there is one (a 发文字号 under large centred lines): the 发文机关标志
+    red, its top 35 mm below the 版心's top; a red rule 4 mm under the 发文字号, as wide as
+    the 版心."""
+    lines = page.text_lines()
+    number = next((i for i, line in enumerate(lines[:8]) if _DOC_NUMBER_LINE.match(line.text)),
+                  None)
+    if number is None:
+        return
+    marks = [line for line in lines[:number] if line.size > standard.SANHAO + SIZE_TOLERANCE_PT
+             and abs((line.x0 + line.x1) / 2 - standard.PAGE_WIDTH_MM / 2) < 4.0]
+    if marks:
+        mark = marks[0]
+        top = TOP + standard.MARK_TOP_BELOW_TEXT_BLOCK_MM
+        problems = []
+        if not all(line.is_red for line in marks):
+            problems.append("not red")
+        if abs(mark.top - top) > standard.POSITION_TOLERANCE_MM + EDGE_TOLERANCE_MM:
+            problems.append(f"its top at {mark.top:.1f} mm")
+        if problems:
+            yield Finding(HEADER_MARK, excerpt=mark.text[:16], measured="发文机关标志 "
+                          + ", ".join(problems), expected=f"red, its top at {top:.0f} mm "
+                          f"({standard.MARK_TOP_BELOW_TEXT_BLOCK_MM:.0f} mm below the 版心's top)",
+                          **_here(file, page, mark))
+    doc_number = lines[number]
+    red = [r for r in page.rules if is_red(r.color) and r.y > doc_number.bottom]
+    want = doc_number.bottom + standard.RED_RULE_BELOW_DOC_NUMBER_MM
+    if not marks:
+        return  # a 发文字号 without a 版头 (an upward or plain document): no rule to expect
+    if not red:
+        problem = "no red rule under the 发文字号"
+    elif abs(red[0].y - want) > 1.5:
+        problem = f"the red rule {red[0].y - doc_number.bottom:.1f} mm under the 发文字号"
+    elif abs((red[0].x1 - red[0].x0) - standard.TEXT_BLOCK_WIDTH_MM) > 2.0:
+        problem = f"the red rule {red[0].x1 - red[0].x0:.0f} mm long"
+    else:
+        return
+    yield Finding(HEADER_RULE, excerpt=doc_number.text, measured=problem,
+                  expected=f"a red rule {standard.RED_RULE_BELOW_DOC_NUMBER_MM:g} mm under the "
+                           f"发文字号, {standard.TEXT_BLOCK_WIDTH_MM:.0f} mm long",
+                  **_here(file, page, doc_number))

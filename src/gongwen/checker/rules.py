@@ -6,13 +6,15 @@ from .report import Rule
 
 _STD = "GB/T 9704-2012"
 
-PAGE_SIZE = Rule("GW101", "page.size", "error", f"{_STD} 5.2.1")
-OUTSIDE_TEXT_BLOCK = Rule("GW102", "text-block.overflow", "error", f"{_STD} 5.2.2")
-BODY_SIZE = Rule("GW103", "body.size", "error", f"{_STD} 5.2.3, 7.3.3")
-LINE_PITCH = Rule("GW104", "body.lines-per-page", "error", f"{_STD} 5.2.2")
-CHARS_PER_LINE = Rule("GW105", "body.chars-per-line", "error", f"{_STD} 5.2.2")
-BODY_FONT = Rule("GW106", "body.font", "error", f"{_STD} 7.3.3")
+PAGE_SIZE = Rule("GW101", "page.size", "error", f"{_STD} 5.1")
+OUTSIDE_TEXT_BLOCK = Rule("GW102", "text-block.overflow", "error", f"{_STD} 5.2.1")
+BODY_SIZE = Rule("GW103", "body.size", "error", f"{_STD} 5.2.2, 7.3.3")
+LINE_PITCH = Rule("GW104", "body.lines-per-page", "error", f"{_STD} 5.2.3")
+CHARS_PER_LINE = Rule("GW105", "body.chars-per-line", "error", f"{_STD} 5.2.3")
+BODY_FONT = Rule("GW106", "body.font", "error", f"{_STD} 5.2.2, 7.3.3")
 TITLE_STYLE = Rule("GW107", "title.font-size", "error", f"{_STD} 7.3.1")
+HEADER_MARK = Rule("GW108", "header.mark", "error", f"{_STD} 7.2.4")
+HEADER_RULE = Rule("GW109", "header.red-rule", "error", f"{_STD} 7.2.7")
 
 PAGE_NUMBER_MISSING = Rule("GW201", "page-number.missing", "error", f"{_STD} 7.5")
 PAGE_NUMBER_SIZE = Rule("GW202", "page-number.size", "error", f"{_STD} 7.5")
@@ -21,14 +23,14 @@ PAGE_NUMBER_HEIGHT = Rule("GW204", "page-number.height", "warning", f"{_STD} 7.5
 PAGE_NUMBER_ON_BLANK = Rule("GW205", "page-number.blank-page", "warning", f"{_STD} 7.5")
 
 END_BLOCK_ODD_PAGE = Rule("GW301", "end-block.odd-page", "error", f"{_STD} 7.4")
-SIGNATURE_ALONE = Rule("GW302", "signature.alone-on-page", "error", f"{_STD} 7.3.5")
+SIGNATURE_ALONE = Rule("GW302", "signature.alone-on-page", "error", f"{_STD} 7.3.5.5")
 END_BLOCK_RULES = Rule("GW303", "end-block.rules", "error", f"{_STD} 7.4.1")
 SIGNATURE_PLACE = Rule("GW304", "signature.position", "error", f"{_STD} 7.3.5.2")
 
-DOC_NUMBER_BRACKETS = Rule("GW401", "doc-number.brackets", "error", f"{_STD} 7.2.3")
-DOC_NUMBER_SERIAL = Rule("GW402", "doc-number.serial", "error", f"{_STD} 7.2.3")
-DATE_NUMERALS = Rule("GW403", "date.numerals", "error", f"{_STD} 7.3.5")
-DATE_PADDING = Rule("GW404", "date.padding", "error", f"{_STD} 7.3.5")
+DOC_NUMBER_BRACKETS = Rule("GW401", "doc-number.brackets", "error", f"{_STD} 7.2.5")
+DOC_NUMBER_SERIAL = Rule("GW402", "doc-number.serial", "error", f"{_STD} 7.2.5")
+DATE_NUMERALS = Rule("GW403", "date.numerals", "error", f"{_STD} 7.3.5.4")
+DATE_PADDING = Rule("GW404", "date.padding", "error", f"{_STD} 7.3.5.4")
 HEADING_SEQUENCE = Rule("GW405", "heading.sequence", "error", f"{_STD} 7.3.3")
 HEADING_PUNCTUATION = Rule("GW406", "heading.punctuation", "error", f"{_STD} 7.3.3")
 HEADING_LEVEL_SKIPPED = Rule("GW407", "heading.level-skipped", "warning", f"{_STD} 7.3.3")
