@@ -510,3 +510,26 @@ def test_a_header_with_a_black_mark_and_no_red_rule_is_found() -> None:
     assert "not red" in by_rule["GW108"].measured and "its top at" in by_rule["GW108"].measured
     assert by_rule["GW109"].measured == "no red rule under the 发文字号"
     assert by_rule["GW108"].rule.source == "GB/T 9704-2012 7.2.4"
+
+
+def test_a_font_set_for_latin_text_only_is_found_in_the_xml(tmp_path: Path) -> None:
+    def build(doc) -> None:
+        paragraph = doc.add_paragraph("全体党员认真学习。")
+        fonts = paragraph.runs[0]._r.get_or_add_rPr().get_or_add_rFonts()
+        fonts.set(qn("w:ascii"), "仿宋_GB2312")
+        fonts.set(qn("w:hAnsi"), "仿宋_GB2312")
+        fonts.set(qn("w:eastAsiaTheme"), "minorEastAsia")
+
+    path = tmp_path / "theme.docx"
+    path.write_bytes(_docx_bytes(build))
+    found = [f for f in check(path).findings if f.rule.id == "GW409"]
+    assert len(found) == 1 and found[0].excerpt == "paragraph 1: 全体党员认真学习。"
+    assert "theme's East Asian font (minorEastAsia)" in found[0].measured
+
+
+@pytest.mark.parametrize("name", ["plan", "briefing-2"])
+def test_gongwens_own_docx_passes_with_its_xml_read(tmp_path: Path, name: str) -> None:
+    (document,) = render_all(SAMPLE / f"{name}.yaml")
+    document.to_pdf()  # moves the 版记 where it belongs
+    path = Path(document.save(tmp_path))
+    assert [f.describe() for f in check(path).findings] == []

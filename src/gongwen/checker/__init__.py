@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import GongwenError
 from ..layout import standard
+from .docx_rules import docx_findings
 from .house import HouseStyle, is_house_style_file, load_house_style
 from .measure import measure_pdf
 from .page_rules import Page, page_findings
@@ -67,8 +68,10 @@ def check(paths: str | Path | Iterable[str | Path], *, profile: str | Path = "st
             report.checked.append(label)
             report.pdfs[label] = pdf
             try:
-                report.extend(f for f in check_pdf_bytes(pdf, label, profile=chosen)
-                              if f.rule.id not in house.allowed)
+                found = check_pdf_bytes(pdf, label, profile=chosen)
+                if path.suffix.lower() == ".docx":  # its XML tells causes the page cannot
+                    found += docx_findings(path.read_bytes(), label)
+                report.extend(f for f in found if f.rule.id not in house.allowed)
             except ValueError as error:
                 report.checked.remove(label)
                 del report.pdfs[label]

@@ -35,5 +35,6 @@ HEADING_SEQUENCE = Rule("GW405", "heading.sequence", "error", f"{_STD} 7.3.3")
 HEADING_PUNCTUATION = Rule("GW406", "heading.punctuation", "error", f"{_STD} 7.3.3")
 HEADING_LEVEL_SKIPPED = Rule("GW407", "heading.level-skipped", "warning", f"{_STD} 7.3.3")
 HEADING_FONT = Rule("GW408", "heading.font", "error", f"{_STD} 7.3.3")
+EAST_ASIAN_FONT = Rule("GW409", "font.east-asian", "warning", f"{_STD} 5.2.2")
 
 ALL_RULES = tuple(value for value in list(globals().values()) if isinstance(value, Rule))
