@@ -344,17 +344,22 @@ def test_an_end_block_without_its_rules_is_found(tmp_path: Path) -> None:
     assert "GW301" not in rule_ids(findings)
 
 
-def test_hostile_files_are_one_line_each(tmp_path: Path) -> None:
+def zip_bomb(path: Path, mebibytes: int) -> Path:
+    """A .docx whose document.xml inflates to ``mebibytes`` MiB of spaces (~1 KB a MiB)."""
     import zipfile
 
-    from pypdf import PdfWriter
-
-    bomb = tmp_path / "bomb.docx"
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         with archive.open("word/document.xml", "w", force_zip64=True) as part:
-            for _ in range(600):
-                part.write(b" " * 2**20)  # 600 MiB of spaces, ~600 KB packed
+            for _ in range(mebibytes):
+                part.write(b" " * 2**20)
+    return path
+
+
+def test_hostile_files_are_one_line_each(tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    bomb = zip_bomb(tmp_path / "bomb.docx", 600)
     long = tmp_path / "long.pdf"
     writer = PdfWriter()
     for _ in range(400):
@@ -420,14 +425,7 @@ def _docx_bytes(build) -> bytes:
 
 
 def test_fix_refuses_a_zip_bomb_in_one_line(tmp_path: Path) -> None:
-    import zipfile
-
-    bomb = tmp_path / "bomb.docx"
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open("word/document.xml", "w", force_zip64=True) as part:
-            for _ in range(300):
-                part.write(b" " * 2**20)
+    bomb = zip_bomb(tmp_path / "bomb.docx", 300)
     result = CliRunner().invoke(main, ["check", str(bomb), "--fix", "-o", str(tmp_path / "f.docx")])
     assert result.exit_code == 2 and "zip bomb" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "f.docx").exists()
