@@ -140,12 +140,15 @@ def run_phase(
     force: bool = False,
     partial: bool = False,
     progress: Progress | None = None,
+    converter: Any = None,
 ) -> BatchResult:
     """Make every document ``phase`` owes and its bundle in ``out_dir/<phase>/``.
 
     ``only_kinds`` and ``members`` narrow the run (``members`` limits it to those
     members' own documents); the rest of the folder stays as the last run left it, and
-    the bundle is remade from all of it when it is complete.  Raises
+    the bundle is remade from all of it when it is complete.  ``converter``: a running
+    :class:`~gongwen.convert.Converter` to use and leave running (a server's shared one);
+    by default the run starts its own and stops it at the end.  Raises
     :class:`~gongwen.batch.checks.ConsistencyError` before rendering anything when the
     activity's documents disagree; a failing document or member is reported in the
     result instead.
@@ -171,6 +174,7 @@ def run_phase(
               tuple(members) if members else None, progress)
     if note:
         run.notes.append(note)
+    run.converter = converter
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=folder))
     try:
         result = run.execute(staging)
@@ -178,6 +182,8 @@ def run_phase(
         raise OutputError(f"{folder}: cannot write the outputs ({exc.strerror or exc}); "
                           "the previous ones are left as they were") from exc
     finally:
+        if converter is not None:
+            run.converter = None  # the caller's: it stays up
         run.close()  # before the staging folder goes: conversions may still write there
         shutil.rmtree(staging, ignore_errors=True)
         progress.close()

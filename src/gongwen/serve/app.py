@@ -1,0 +1,153 @@
+"""The ASGI app: :func:`create_app` (settings → FastAPI), its guards and error shape.
+
+Guards, outermost first: the token (when the settings have one, every route but the
+login form needs ``Authorization: Bearer <token>`` or the cookie the form sets), the body
+size limit (``Content-Length`` checked before anything is read, and the bytes counted as
+they arrive), then the routes of :mod:`.routes`.  Every error leaves as
+``{"error": {message, file, line, field, hint}}``: 4xx for what the client sent, 503 when
+LibreOffice or the job queue cannot take it now, 500 only for a bug.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from ..errors import GongwenError
+from .errors import ApiError, from_library
+from .runner import EmbeddedRunner, Runner
+from .settings import Settings
+from .store import JobStore
+
+logger = logging.getLogger(__name__)
+COOKIE = "gongwen_token"
+OPEN_PATHS = ("/login",)
+_LOGIN_PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8">
+<title>gongwen 登录</title><form method="post" action="/login">
+<label>令牌 <input type="password" name="token" autofocus></label>
+<button type="submit">登录</button></form>{message}</html>"""
+
+
+def error_response(error: ApiError) -> JSONResponse:
+    headers = {"Retry-After": "5"} if error.status == 503 else None
+    return JSONResponse(error.payload(), status_code=error.status, headers=headers)
+
+
+def create_app(settings: Settings, *, runner: Runner | None = None) -> Any:
+    """The server's app.  ``runner`` defaults to an :class:`EmbeddedRunner` on the
+    settings' data dir; jobs left by a previous process are recovered at start-up."""
+    settings.validate()
+    store = JobStore(settings.data_dir)
+    (settings.data_dir / "requests").mkdir(parents=True, exist_ok=True)
+    runner = runner or EmbeddedRunner(store, workers=settings.job_workers)
+    stop = threading.Event()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runner.recover(store)
+        sweeper = threading.Thread(target=_sweep, args=(store, settings, stop), daemon=True,
+                                   name="gongwen-expire")
+        sweeper.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            runner.close()
+
+    app = FastAPI(title="gongwen", lifespan=lifespan,
+                  description="公文 to GB/T 9704-2012 from data: render, check, phase jobs.")
+    app.state.settings, app.state.store, app.state.runner = settings, store, runner
+    _install_guards(app, settings)
+    _install_error_handlers(app)
+
+    from .routes import router
+
+    app.include_router(router)
+    return app
+
+
+def _sweep(store: JobStore, settings: Settings, stop: threading.Event) -> None:
+    """Remove expired jobs now and then (every tenth of the keeping time, ≤ 10 min)."""
+    interval = min(600.0, settings.keep_hours * 360)
+    while True:
+        try:
+            store.expire(settings.keep_hours * 3600)
+        except OSError:
+            logger.exception("could not remove expired jobs")
+        if stop.wait(interval):
+            return
+
+
+def _authorised(request: Request, token: str) -> bool:
+    header = request.headers.get("authorization", "")
+    given = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    given = given or request.cookies.get(COOKIE, "")
+    return hmac.compare_digest(given.encode(), token.encode())
+
+
+def _install_guards(app: Any, settings: Settings) -> None:
+    limit = settings.limits.max_upload_bytes
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]
+                    ) -> Response:
+        token = settings.token
+        if token and request.url.path not in OPEN_PATHS and not _authorised(request, token):
+            if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+                return RedirectResponse("/login", status_code=303)
+            return error_response(ApiError(401, "a token is needed", field="Authorization",
+                                           hint="send 'Authorization: Bearer <token>'"))
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > limit:
+            return error_response(ApiError(413, f"the request is larger than the server "
+                                           f"accepts ({limit:,} bytes)"))
+        return await call_next(request)
+
+    @app.get("/login", include_in_schema=False)
+    def login_form() -> HTMLResponse:
+        return HTMLResponse(_LOGIN_PAGE.format(message=""))
+
+    @app.post("/login", include_in_schema=False)
+    async def login(request: Request) -> Response:
+        form = await request.form(max_files=0, max_fields=2, max_part_size=4096)
+        given = str(form.get("token", ""))
+        if not settings.token or hmac.compare_digest(given.encode(), settings.token.encode()):
+            response = RedirectResponse("/docs", status_code=303)
+            if settings.token:
+                response.set_cookie(COOKIE, settings.token, httponly=True, samesite="strict")
+            return response
+        return HTMLResponse(_LOGIN_PAGE.format(message="<p>令牌不对。</p>"), status_code=401)
+
+
+def _install_error_handlers(app: Any) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, error: ApiError) -> JSONResponse:
+        return error_response(error)
+
+    @app.exception_handler(GongwenError)
+    async def library_error(request: Request, error: GongwenError) -> JSONResponse:
+        return error_response(from_library(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        first = (error.errors() or [{}])[0]
+        field = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
+        return error_response(ApiError(422, str(first.get("msg", "invalid request")),
+                                       field=field))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        return error_response(ApiError(error.status_code, str(error.detail)))
+
+    @app.exception_handler(RecursionError)
+    async def too_deep(request: Request, error: RecursionError) -> JSONResponse:
+        return error_response(ApiError(422, "the data is nested too deep"))

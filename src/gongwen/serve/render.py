@@ -1,0 +1,123 @@
+"""``POST /v1/render`` without the HTTP: data (+ uploaded files) → DOCX, PDF or a zip.
+
+It calls what ``gongwen render`` calls — :func:`gongwen.kinds.render_all`,
+:meth:`Document.to_pdf`, :func:`~gongwen.batch.steps.document_stems` for the names in a
+zip — on files written into the request's own folder, so a data file's relative paths
+(正文文件, 图片, 花名册) find the files uploaded with it and nothing else.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..layout.ooxml import FIXED_ZIP_TIME
+from .errors import ApiError
+from .settings import Limits
+from .uploads import inspect_zip, safe_relative, screen_data
+
+#: keys whose values name files: they must stay inside the request's (or job's) folder
+PATH_KEYS = frozenset({
+    "正文文件", "body_file", "文件", "数据", "file", "files", "documents", "路径", "path",
+    "图片", "pictures", "花名册", "名册", "roster", "计票", "评议数据", "测评数据", "tallies",
+    "模板", "template",
+})
+MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         "pdf": "application/pdf", "zip": "application/zip"}
+#: uploads that are zips inside (checked like an activity zip before the library opens them)
+ZIP_SUFFIXES = (".docx", ".xlsx")
+
+
+@dataclass
+class Rendered:
+    """What the API sends back: the bytes, their type and a file name."""
+
+    content: bytes
+    media_type: str
+    filename: str
+    count: int
+    warnings: list[str]
+
+
+def screen_paths(data: Any, name: str, trail: tuple[str, ...] = ()) -> None:
+    """Refuse (400) a file name in ``data`` that is absolute or leaves its folder."""
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            path = (*trail, str(key))
+            if str(key) in PATH_KEYS:
+                _screen_value(value, name, path)
+            screen_paths(value, name, path)
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            screen_paths(item, name, (*trail, str(index)))
+
+
+def _screen_value(value: Any, name: str, trail: tuple[str, ...]) -> None:
+    values = value if isinstance(value, list) else [value]
+    for item in values:
+        if isinstance(item, str):
+            try:
+                safe_relative(item)
+            except ApiError:
+                raise ApiError(400, f"{item!r} names a file outside the uploaded files",
+                               file=name, field=".".join(trail),
+                               hint="name the uploaded file by its relative name") from None
+
+
+def write_data(work: Path, data: Mapping[str, Any] | str, name: str, limits: Limits) -> Path:
+    """The request's data as a file in ``work``: a JSON object, or YAML/JSON text,
+    screened (size, nesting, aliases, paths) before the library reads it."""
+    if isinstance(data, str):
+        suffix = ".json" if name.lower().endswith(".json") else ".yaml"
+        target = work / f"data{suffix}"
+        screen_data(data, limits, target.name)
+        target.write_text(data, encoding="utf-8")
+        from ..inputs import load_data  # the library's own reader, errors with lines
+
+        screen_paths(load_data(target).data, target.name)
+        return target
+    screen_paths(data, "data.json")
+    target = work / "data.json"
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return target
+
+
+def check_upload(path: Path, limits: Limits) -> None:
+    """A DOCX or XLSX upload is a zip: refuse a bomb before docxtpl or openpyxl opens it."""
+    if path.suffix.lower() in ZIP_SUFFIXES:
+        inspect_zip(path, limits, path.name)
+
+
+def render_files(data_file: Path, fmt: str, *, roster: Path | None = None,
+                 tallies: Path | None = None, template: Path | None = None,
+                 profile: str | None = None, members: tuple[str, ...] = ()) -> Rendered:
+    """Render ``data_file`` as ``gongwen render`` does and pack the result."""
+    from ..batch.steps import document_stems
+    from ..kinds import render_all
+
+    if fmt not in ("docx", "pdf"):
+        raise ApiError(422, f"unknown format {fmt!r}", field="format", hint="docx or pdf")
+    documents = render_all(data_file, template=template, profile=profile, roster=roster,
+                           tallies=tallies, members=members)
+    if not documents:
+        raise ApiError(422, "the data makes no document", file=data_file.name,
+                       hint="a roster with no members, or --member naming nobody?")
+    warnings = [w for d in documents for w in d.warnings]
+    stems = document_stems(documents)
+    files = [(f"{stem}.{fmt}", d.to_pdf() if fmt == "pdf" else d.docx)
+             for d, stem in zip(documents, stems, strict=True)]
+    if len(files) == 1:
+        name, content = files[0]
+        return Rendered(content, MEDIA[fmt], Path(name).name, 1, warnings)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files:
+            archive.writestr(zipfile.ZipInfo(name, FIXED_ZIP_TIME), content,
+                            compress_type=zipfile.ZIP_DEFLATED)
+    label = stems[0].split("/")[0] if "/" in stems[0] else "documents"
+    return Rendered(buffer.getvalue(), MEDIA["zip"], f"{label}.zip", len(files), warnings)

@@ -1,0 +1,248 @@
+"""The HTTP routes: thin wrappers that turn requests into calls of :mod:`.render`,
+:func:`gongwen.check`, the job store and the runner (web pages come in a later slice
+and call the same functions)."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.datastructures import FormData, UploadFile
+
+from .errors import ApiError
+from .render import MEDIA, check_upload, render_files, write_data
+from .runner import Busy
+from .settings import Settings
+from .store import JobStore
+from .uploads import copy_limited, extract_zip, inside, safe_relative, too_large
+
+router = APIRouter()
+_render_limiter: dict[int, anyio.CapacityLimiter] = {}
+FormatParam = Annotated[str, Query(pattern="^(docx|pdf)$", description="docx or pdf")]
+_RENDER_BODY = {"requestBody": {"content": {
+    "application/json": {"schema": {"type": "object", "example": {
+        "kind": "plan", "标题": "关于开展创先争优活动的实施方案", "发文机关": "中共某某支部委员会",
+        "正文": "# 总体要求\n\n正文……", "成文日期": "2024-09-02"}}},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {
+        "data": {"type": "string", "format": "binary", "description": "YAML or JSON"},
+        "roster": {"type": "string", "format": "binary"},
+        "tallies": {"type": "string", "format": "binary"},
+        "template": {"type": "string", "format": "binary"},
+        "files": {"type": "array", "items": {"type": "string", "format": "binary"},
+                  "description": "files the data names: 正文文件, 图片"}}}}}}}
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def _store(request: Request) -> JobStore:
+    return request.app.state.store
+
+
+@contextmanager
+def _work_dir(settings: Settings) -> Iterator[Path]:
+    """A folder of the request's own, removed when the answer is made."""
+    work = settings.data_dir / "requests" / secrets.token_hex(16)
+    work.mkdir(parents=True)
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+async def _form(request: Request, settings: Settings) -> FormData:
+    if "multipart/form-data" not in request.headers.get("content-type", ""):
+        raise ApiError(415, "expected multipart/form-data", field="Content-Type")
+    return await request.form(max_files=settings.limits.max_files, max_fields=50,
+                              max_part_size=settings.limits.max_data_bytes)
+
+
+def _save(upload: UploadFile, folder: Path, budget: list[int], field: str) -> Path:
+    """An uploaded file under ``folder`` by its own (checked) name; ``budget`` is what
+    the request may still write."""
+    name = upload.filename or field
+    target = inside(folder, safe_relative(name, field=field).as_posix(), field=field)
+    budget[0] -= copy_limited(upload.file, target, budget[0], "the upload")
+    return target
+
+
+async def _run(request: Request, function: Any, *args: Any) -> Any:
+    """Run blocking work in a thread, at most ``render_slots`` at once per app."""
+    limiter = _render_limiter.setdefault(
+        id(request.app), anyio.CapacityLimiter(_settings(request).render_slots))
+    return await anyio.to_thread.run_sync(function, *args, limiter=limiter)
+
+
+@router.get("/healthz", tags=["server"])
+async def healthz(request: Request) -> JSONResponse:
+    """LibreOffice answers (a one-line document converted) and the fonts are present."""
+    from .health import health
+
+    report = await anyio.to_thread.run_sync(health)
+    return JSONResponse(report, status_code=200 if report["ok"] else 503)
+
+
+@router.post("/v1/render", tags=["documents"], openapi_extra=_RENDER_BODY,
+             response_class=Response,
+             responses={200: {"content": {m: {} for m in MEDIA.values()}}})
+async def render(request: Request, format: FormatParam = "docx",
+                 profile: str | None = None,
+                 member: Annotated[list[str] | None, Query()] = None) -> Response:
+    """Data as JSON (or multipart: data + roster/tallies/template/files) → the DOCX or PDF,
+    or a zip of them when the data makes several documents (one per member)."""
+    settings = _settings(request)
+    limits = settings.limits
+    with _work_dir(settings) as work:
+        options: dict[str, Any] = {}
+        if request.headers.get("content-type", "").startswith("application/json"):
+            body = await request.body()
+            if len(body) > limits.max_data_bytes:
+                raise too_large("the data", limits.max_data_bytes)
+            from .uploads import parse_json
+
+            data_file = write_data(work, parse_json(body, limits), "data.json", limits)
+        else:
+            form = await _form(request, settings)
+            budget = [limits.max_upload_bytes]
+            data = form.get("data")
+            if data is None:
+                raise ApiError(422, "no data: send the document's data in the 'data' part",
+                               field="data")
+            if isinstance(data, UploadFile):
+                raw = await data.read(limits.max_data_bytes + 1)
+                name = data.filename or "data.yaml"
+            else:
+                raw, name = data.encode(), "data.yaml"
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise ApiError(422, f"is not UTF-8 (byte {exc.start})", file=name,
+                               hint="save the file as UTF-8") from None
+            files = work / "files"
+            files.mkdir()
+            for upload in form.getlist("files"):
+                if isinstance(upload, UploadFile):
+                    check_upload(_save(upload, files, budget, "files"), limits)
+            for key in ("roster", "tallies", "template"):
+                upload = form.get(key)
+                if isinstance(upload, UploadFile):
+                    options[key] = _save(upload, work / key, budget, key)
+                    check_upload(options[key], limits)
+            data_file = write_data(files, text, name, limits)
+        rendered = await _run(request, lambda: render_files(
+            data_file, format, profile=profile, members=tuple(member or ()), **options))
+    headers = {"Content-Disposition": _attachment(rendered.filename),
+               "X-Gongwen-Documents": str(rendered.count)}
+    return Response(rendered.content, media_type=rendered.media_type, headers=headers)
+
+
+@router.post("/v1/check", tags=["documents"])
+async def check(request: Request, profile: str = "strict") -> JSONResponse:
+    """Multipart ``file`` parts (.docx/.pdf) → ``gongwen check``'s report as JSON."""
+    import json
+
+    settings = _settings(request)
+    with _work_dir(settings) as work:
+        form = await _form(request, settings)
+        budget = [settings.limits.max_upload_bytes]
+        paths = []
+        for upload in form.getlist("file"):
+            if not isinstance(upload, UploadFile):
+                continue
+            if Path(upload.filename or "").suffix.lower() not in (".docx", ".pdf"):
+                raise ApiError(422, f"{upload.filename!r} is not a .docx or .pdf",
+                               file=upload.filename, field="file")
+            paths.append(_save(upload, work / str(len(paths)), budget, "file"))
+            check_upload(paths[-1], settings.limits)
+        if not paths:
+            raise ApiError(422, "no file: send .docx or .pdf files as 'file' parts",
+                           field="file")
+        if profile.endswith((".yaml", ".yml")) or "/" in profile:
+            raise ApiError(422, "only a named profile here", field="profile",
+                           hint="strict, centred-page-numbers, fixed-28pt, …")
+        from .. import check as check_files
+
+        report = await _run(request, lambda: check_files(paths, profile=profile))
+        text = report.to_json().replace(str(work) + "/", "")
+    return JSONResponse(json.loads(text))
+
+
+@router.post("/v1/jobs", tags=["jobs"], status_code=202)
+async def create_job(request: Request) -> JSONResponse:
+    """Multipart ``activity`` (the activity folder as a .zip) and ``phase`` → 202 and the
+    job's id; the phase runs as ``gongwen batch --phase`` would."""
+    settings, store = _settings(request), _store(request)
+    form = await _form(request, settings)
+    phase, upload = form.get("phase"), form.get("activity")
+    if not isinstance(phase, str) or not phase.strip():
+        raise ApiError(422, "no phase: name the phase to run", field="phase",
+                       hint="a 名称 of activity.yaml's 阶段, e.g. 发动部署")
+    if not isinstance(upload, UploadFile):
+        raise ApiError(422, "no activity: send the activity folder as a .zip", field="activity")
+    job_id = store.new_id()
+    try:
+        packed = store.folder(job_id) / "activity.zip"
+        await anyio.to_thread.run_sync(lambda: _unpack(upload, packed, store, job_id, settings))
+        job = store.create(job_id, phase.strip())
+    except BaseException:
+        store.discard(job_id)
+        raise
+    try:
+        request.app.state.runner.submit(job_id)
+    except Busy as exc:
+        store.discard(job_id)
+        raise ApiError(503, f"the server is busy ({exc})", hint="try again shortly") from None
+    return JSONResponse({"id": job_id, "state": job.state, "url": f"/v1/jobs/{job_id}"},
+                        status_code=202, headers={"Location": f"/v1/jobs/{job_id}"})
+
+
+def _unpack(upload: UploadFile, packed: Path, store: JobStore, job_id: str,
+            settings: Settings) -> None:
+    copy_limited(upload.file, packed, settings.limits.max_upload_bytes, "the activity")
+    extract_zip(packed, store.input_dir(job_id), settings.limits, upload.filename or "activity")
+    packed.unlink()
+
+
+@router.get("/v1/jobs/{job_id}", tags=["jobs"])
+async def get_job(request: Request, job_id: str) -> JSONResponse:
+    """The job's state (queued, running, done, failed), progress, failures, findings and
+    its files (fetch each from ``/v1/jobs/{id}/files/{path}``)."""
+    try:
+        job = _store(request).get(job_id)
+    except KeyError:
+        raise ApiError(404, "no such job", field="job_id",
+                       hint="jobs are removed some hours after they finish") from None
+    data = job.as_dict()
+    data["age_seconds"] = round(time.time() - job.created, 1)
+    return JSONResponse(data)
+
+
+@router.get("/v1/jobs/{job_id}/files/{path:path}", tags=["jobs"])
+async def get_job_file(request: Request, job_id: str, path: str) -> FileResponse:
+    """One result file of a finished job, by its path in the job's ``files``."""
+    store = _store(request)
+    try:
+        job = store.get(job_id)
+    except KeyError:
+        raise ApiError(404, "no such job", field="job_id") from None
+    target = inside(store.output_dir(job_id), path)
+    if path not in job.files or not target.is_file():
+        raise ApiError(404, f"the job has no file {path!r}", field="path",
+                       hint="the job's files are listed in GET /v1/jobs/{id}")
+    return FileResponse(target, filename=Path(path).name)
+
+
+def _attachment(filename: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"document{Path(filename).suffix}\"; " \
+           f"filename*=UTF-8''{quote(filename)}"

@@ -1,0 +1,173 @@
+"""The HTTP API through the ASGI app: render, check, errors, hostile input, the token."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document as Docx
+from pypdf import PdfReader
+from serve_helpers import PLAN, assert_error, make_app, zip_bomb
+from starlette.testclient import TestClient
+
+from gongwen.errors import InputError
+from gongwen.serve import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "chuangxian"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> TestClient:
+    return TestClient(make_app(tmp_path))
+
+
+def docx_text(content: bytes) -> str:
+    document = Docx(io.BytesIO(content))
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+def test_render_json_to_docx_prints_data_as_written(client: TestClient) -> None:
+    data = dict(PLAN, body="第一段 {{ 7*7 }} 与 <b>不是标签</b> & 𠮷。\n# 工作目标\n全体党员参加。")
+    response = client.post("/v1/render", json=data)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "filename*=UTF-8''" in response.headers["content-disposition"]
+    text = docx_text(response.content)
+    assert "关于开展主题党日活动的实施方案" in text
+    assert "{{ 7*7 }}" in text and "<b>不是标签</b> & 𠮷" in text and "49" not in text
+    assert "一、工作目标" in text
+
+
+def test_render_pdf(client: TestClient) -> None:
+    response = client.post("/v1/render?format=pdf", json=PLAN)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) >= 1
+    assert "主题党日" in "".join(page.extract_text() for page in reader.pages)
+
+
+def test_render_multipart_pledges_with_roster_make_a_zip(client: TestClient) -> None:
+    response = client.post(
+        "/v1/render", params={"member": ["林明富", "吴静"]},
+        files={"data": ("pledge.yaml", (SAMPLE / "pledge.yaml").read_bytes()),
+               "roster": ("members.csv", (SAMPLE / "members.csv").read_bytes())})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/zip"
+    assert response.headers["x-gongwen-documents"] == "2"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        names = sorted(archive.namelist())
+        assert names == ["党员承诺书/吴静.docx", "党员承诺书/林明富.docx"]
+        wu = Docx(io.BytesIO(archive.read("党员承诺书/吴静.docx")))
+        cells = "".join(c.text for t in wu.tables for row in t.rows for c in row.cells)
+        assert "吴静" in cells + docx_text(archive.read("党员承诺书/吴静.docx"))
+        assert "林明富" not in cells
+
+
+def test_bad_data_is_422_with_file_line_field_and_hint(client: TestClient) -> None:
+    text = (SAMPLE / "plan.yaml").read_text("utf-8").replace("成文日期: 2024-09-02",
+                                                            "成文日期: 2024-13-02")
+    assert "2024-13-02" in text
+    response = client.post("/v1/render", files={"data": ("plan.yaml", text.encode()),
+                                                "files": ("plan.md", (SAMPLE / "plan.md").read_bytes())})
+    error = assert_error(response, 422, "not a date")
+    assert error["file"].endswith("data.yaml") and error["line"] == text[:text.index("2024-13")].count("\n") + 1
+    assert error["field"] and error["hint"]
+    unknown = client.post("/v1/render", json=dict(PLAN, titel="x"))
+    assert_error(unknown, 422, "unknown field")["hint"].startswith("did you mean")
+
+
+def test_hostile_input_is_refused_with_4xx(client: TestClient) -> None:
+    bomb = "kind: plan\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a]\n" \
+           "c: [*b, *b, *b, *b, *b, *b, *b, *b]\n"
+    error = assert_error(client.post("/v1/render", files={"data": ("b.yaml", bomb.encode())}),
+                         422, "aliases")
+    assert error["line"] == 2
+    deep = "[" * 100_000 + "]" * 100_000
+    assert_error(client.post("/v1/render", content=b'{"kind": "plan", "x": ' + deep.encode()
+                             + b"}", headers={"content-type": "application/json"}),
+                 422, "nested")
+    assert_error(client.post("/v1/render", files={"data": ("d.yaml", f"x: {deep}".encode())}),
+                 422, "nested")
+    assert_error(client.post("/v1/render", files={
+        "data": ("p.json", json.dumps(PLAN).encode()),
+        "template": ("t.docx", zip_bomb())}), 413, "times its packed size")
+    outside = client.post("/v1/render", json=dict(PLAN, body=None, body_file="../../etc/passwd"))
+    assert assert_error(outside, 400, "outside")["field"] == "body_file"
+    assert_error(client.post("/v1/render", json=dict(PLAN, body=None, 正文文件="/etc/passwd")),
+                 400, "outside")
+    assert_error(client.post("/v1/render", content=b"[1, 2]",
+                             headers={"content-type": "application/json"}), 422, "object")
+    assert_error(client.post("/v1/render", content=b"{oops",
+                             headers={"content-type": "application/json"}), 422, "malformed")
+    assert_error(client.post("/v1/render?format=odt", json=PLAN), 422)
+
+
+def test_too_large_request_is_413(tmp_path: Path) -> None:
+    client = TestClient(make_app(tmp_path, limits=__import__("gongwen.serve").serve.Limits(
+        max_upload_bytes=10_000)))
+    response = client.post("/v1/render", files={"data": ("p.yaml", b"x" * 20_000)})
+    assert_error(response, 413, "larger")
+
+
+def test_check_returns_the_report(client: TestClient) -> None:
+    docx = client.post("/v1/render", json=PLAN).content
+    response = client.post("/v1/check", files={"file": ("方案.docx", docx)})
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["profile"] == "strict" and report["unreadable"] == []
+    assert [Path(f).name for f in report["checked"]] == ["方案.docx"]
+    assert report["findings"] == []  # gongwen's own output passes
+    assert_error(client.post("/v1/check", files={"file": ("a.txt", b"hi")}), 422, ".docx")
+    assert_error(client.post("/v1/check", files={"file": ("a.docx", zip_bomb())}), 413)
+
+
+def test_token_guards_every_route(tmp_path: Path) -> None:
+    token = "s3cret-token-of-the-test-0123456789"
+    client = TestClient(make_app(tmp_path, host="0.0.0.0", token=token))
+    assert_error(client.get("/v1/jobs/" + "0" * 32), 401, "token")
+    page = client.get("/docs", headers={"accept": "text/html"}, follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/login"
+    assert client.get("/openapi.json").status_code == 401
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert_error(client.get("/v1/jobs/" + "0" * 32, headers=bearer), 404, "no such job")
+    assert client.get("/openapi.json", headers=bearer).json()["paths"]["/v1/render"]
+    assert client.post("/login", data={"token": "wrong"}).status_code == 401
+    login = client.post("/login", data={"token": token}, follow_redirects=False)
+    assert login.status_code == 303 and "gongwen_token" in login.cookies
+    assert client.get("/openapi.json").status_code == 200  # the cookie now
+
+
+def test_other_hosts_need_a_token() -> None:
+    with pytest.raises(InputError, match="no token"):
+        Settings(data_dir=Path("x"), host="0.0.0.0").validate()
+    Settings(data_dir=Path("x"), host="0.0.0.0", token="t" * 20).validate()
+    Settings(data_dir=Path("x"), host="::1").validate()
+    gongwen = str(Path(sys.executable).parent / "gongwen")
+    done = subprocess.run([gongwen, "serve", "--host", "0.0.0.0"],
+                          capture_output=True, text=True, check=False, timeout=60,
+                          env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 2 and "--token-file" in done.stderr
+
+
+def test_cli_help_does_not_import_fastapi() -> None:
+    code = ("import sys; from gongwen.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit: pass\n"
+            "assert 'fastapi' not in sys.modules and 'uvicorn' not in sys.modules, 'imported'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, timeout=60, env={"PYTHONPATH": str(ROOT / "src")})
+    assert done.returncode == 0, done.stderr
+
+
+def test_healthz(client: TestClient) -> None:
+    response = client.get("/healthz")
+    report = response.json()
+    assert response.status_code == 200, report
+    assert report["ok"] and report["converter"]["alive"] and report["fonts"]["ok"]
+    assert report["fonts"]["faces"]["仿宋_GB2312"]
