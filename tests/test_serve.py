@@ -77,7 +77,7 @@ def test_bad_data_is_422_with_file_line_field_and_hint(client: TestClient) -> No
     response = client.post("/v1/render", files={"data": ("plan.yaml", text.encode()),
                                                 "files": ("plan.md", (SAMPLE / "plan.md").read_bytes())})
     error = assert_error(response, 422, "not a date")
-    assert error["file"].endswith("data.yaml") and error["line"] == text[:text.index("2024-13")].count("\n") + 1
+    assert error["file"] == "data.yaml" and error["line"] == text[:text.index("2024-13")].count("\n") + 1
     assert error["field"] and error["hint"]
     unknown = client.post("/v1/render", json=dict(PLAN, titel="x"))
     assert_error(unknown, 422, "unknown field")["hint"].startswith("did you mean")

@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.exceptions import HTTPException
 
 from ..errors import GongwenError
-from .errors import ApiError, from_library
+from .errors import ApiError, from_library, scrub
 from .runner import EmbeddedRunner, Runner
 from .settings import Settings
 from .store import JobStore
@@ -67,7 +67,7 @@ def create_app(settings: Settings, *, runner: Runner | None = None) -> Any:
                   description="公文 to GB/T 9704-2012 from data: render, check, phase jobs.")
     app.state.settings, app.state.store, app.state.runner = settings, store, runner
     _install_guards(app, settings)
-    _install_error_handlers(app)
+    _install_error_handlers(app, settings)
 
     from .routes import router
 
@@ -128,14 +128,17 @@ def _install_guards(app: Any, settings: Settings) -> None:
         return HTMLResponse(_LOGIN_PAGE.format(message="<p>令牌不对。</p>"), status_code=401)
 
 
-def _install_error_handlers(app: Any) -> None:
+def _install_error_handlers(app: Any, settings: Settings) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:
+        error.body = scrub(error.body, settings.data_dir)
         return error_response(error)
 
     @app.exception_handler(GongwenError)
     async def library_error(request: Request, error: GongwenError) -> JSONResponse:
-        return error_response(from_library(error))
+        api = from_library(error)
+        api.body = scrub(api.body, settings.data_dir)
+        return error_response(api)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:

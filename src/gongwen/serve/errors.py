@@ -6,6 +6,8 @@ next to the field it came from.  Bad input is a 4xx, never a 500.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 from ..errors import ConversionError, GongwenError, InputError, TemplateError
@@ -57,3 +59,23 @@ def from_library(error: GongwenError) -> ApiError:
         if extra in fields:
             api.body[extra] = fields[extra]
     return api
+
+
+def scrub(fields: dict[str, Any], data_dir: Path) -> dict[str, Any]:
+    """``fields`` with the server's own folders cut from every path: a client sees
+    ``activity.yaml``, not ``/srv/gongwen/jobs/<id>/input/activity.yaml``."""
+    pattern = re.compile(re.escape(str(data_dir.resolve())) + r"/(?:requests|jobs)/[0-9a-f]{32}/"
+                         r"(?:(?:input|files|output|roster|tallies|template)/)?")
+    pattern_raw = re.compile(re.escape(str(data_dir)) + r"/(?:requests|jobs)/[0-9a-f]{32}/"
+                             r"(?:(?:input|files|output|roster|tallies|template)/)?")
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return pattern_raw.sub("", pattern.sub("", value))
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if isinstance(value, dict):
+            return {key: clean(item) for key, item in value.items()}
+        return value
+
+    return clean(fields)

@@ -121,3 +121,25 @@ def render_files(data_file: Path, fmt: str, *, roster: Path | None = None,
                             compress_type=zipfile.ZIP_DEFLATED)
     label = stems[0].split("/")[0] if "/" in stems[0] else "documents"
     return Rendered(buffer.getvalue(), MEDIA["zip"], f"{label}.zip", len(files), warnings)
+
+
+def screen_folder(folder: Path, limits: Limits) -> None:
+    """Every data file of an uploaded activity folder, screened as a request's data is,
+    and every XLSX/DOCX in it as a zip, before a job may run on it."""
+    from ..inputs import load_data
+
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.suffix.lower() in (".yaml", ".yml", ".json") and path.is_file():
+            try:
+                text = path.read_text("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise ApiError(422, f"is not UTF-8 (byte {exc.start})", file=name) from None
+            try:
+                screen_data(text, limits, name)
+            except ApiError as error:
+                error.body["file"] = name
+                raise
+            screen_paths(load_data(path).data, name)
+        elif path.suffix.lower() in ZIP_SUFFIXES and path.is_file():
+            inspect_zip(path, limits, name)

@@ -18,7 +18,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from .errors import ApiError
-from .render import MEDIA, check_upload, render_files, write_data
+from .render import MEDIA, check_upload, render_files, screen_folder, write_data
 from .runner import Busy
 from .settings import Settings
 from .store import JobStore
@@ -60,7 +60,8 @@ def _work_dir(settings: Settings) -> Iterator[Path]:
 
 
 async def _form(request: Request, settings: Settings) -> FormData:
-    if "multipart/form-data" not in request.headers.get("content-type", ""):
+    kind = request.headers.get("content-type", "")
+    if not kind.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         raise ApiError(415, "expected multipart/form-data", field="Content-Type")
     return await request.form(max_files=settings.limits.max_files, max_fields=50,
                               max_part_size=settings.limits.max_data_bytes)
@@ -210,6 +211,7 @@ def _unpack(upload: UploadFile, packed: Path, store: JobStore, job_id: str,
     copy_limited(upload.file, packed, settings.limits.max_upload_bytes, "the activity")
     extract_zip(packed, store.input_dir(job_id), settings.limits, upload.filename or "activity")
     packed.unlink()
+    screen_folder(store.input_dir(job_id), settings.limits)
 
 
 @router.get("/v1/jobs/{job_id}", tags=["jobs"])

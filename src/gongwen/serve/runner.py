@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import GongwenError
-from .errors import error_fields
+from .errors import error_fields, scrub
 from .store import DONE, FAILED, RUNNING, JobStore
 
 logger = logging.getLogger(__name__)
@@ -103,7 +103,8 @@ def execute_job(store: JobStore, job_id: str, converter: Any = None) -> None:
         problems = [error_fields(p) for p in getattr(error, "problems", [])]
         if len(problems) > 1:
             fields["problems"] = problems
-        store.update(job_id, state=FAILED, finished=time.time(), error=fields)
+        store.update(job_id, state=FAILED, finished=time.time(),
+                     error=scrub(fields, store.root.parent))
         return
     except Exception as error:  # a bug: the job fails, the server goes on
         logger.exception("job %s failed", job_id)
@@ -114,11 +115,11 @@ def execute_job(store: JobStore, job_id: str, converter: Any = None) -> None:
     files = sorted(p.relative_to(output).as_posix() for p in output.rglob("*")
                    if p.is_file() and not any(part.startswith(".") for part in
                                               p.relative_to(output).parts))
+    found = scrub({"failures": [{"job": f.job, "member": f.member, "message": f.message}
+                                for f in result.failures],
+                   "findings": [*result.warnings, *result.notes]}, store.root.parent)
     store.update(
-        job_id, state=DONE, finished=time.time(), files=files,
-        failures=[{"job": f.job, "member": f.member, "message": f.message}
-                  for f in result.failures],
-        findings=[*result.warnings, *result.notes],
+        job_id, state=DONE, finished=time.time(), files=files, **found,
         summary={"exit_code": result.exit_code, "documents": len(result.documents),
                  "pages": result.pages, "failed": result.failed,
                  "bundle": (result.bundle.relative_to(output).as_posix()

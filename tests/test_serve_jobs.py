@@ -1,0 +1,167 @@
+"""Phase jobs through the ASGI app: a real run, unsafe uploads, the file route, a restart
+and expiry."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import pytest
+from docx import Document as Docx
+from pypdf import PdfReader
+from serve_helpers import assert_error, folder_zip, make_app, zip_bomb, zip_bytes
+from starlette.testclient import TestClient
+
+from gongwen.serve import Settings, create_app
+from gongwen.serve.store import DONE, FAILED, QUEUED, RUNNING, JobStore
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "chuangxian"
+WAIT_S = 240
+
+
+def wait_for(client: TestClient, job_id: str) -> dict:
+    """Poll the job until it finishes (bounded in time)."""
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        state = client.get(f"/v1/jobs/{job_id}").json()
+        if state["state"] in (DONE, FAILED):
+            return state
+        time.sleep(0.3)
+    raise AssertionError(f"job {job_id} still {state['state']} after {WAIT_S} s")
+
+
+def submit(client: TestClient, archive: bytes, phase: str = "发动部署") -> object:
+    return client.post("/v1/jobs", data={"phase": phase},
+                       files={"activity": ("activity.zip", archive)})
+
+
+def test_a_phase_job_runs_and_serves_its_files(tmp_path: Path) -> None:
+    with TestClient(make_app(tmp_path)) as client:
+        response = submit(client, folder_zip(SAMPLE, prefix="chuangxian/"))
+        assert response.status_code == 202, response.text
+        job_id = response.json()["id"]
+        assert response.headers["location"] == f"/v1/jobs/{job_id}"
+        state = wait_for(client, job_id)
+        assert state["state"] == DONE, state
+        assert state["failures"] == [] and state["progress"]["stage"] == "汇编"
+        summary = state["summary"]
+        assert summary["exit_code"] == 0 and summary["documents"] == 15  # plan, 简报, 13 承诺书
+        bundle = client.get(f"/v1/jobs/{job_id}/files/{summary['bundle']}")
+        assert bundle.status_code == 200
+        assert len(PdfReader(io.BytesIO(bundle.content)).pages) > summary["documents"]
+        pledge = next(f for f in state["files"] if f.endswith("吴静.docx"))
+        text = Docx(io.BytesIO(client.get(f"/v1/jobs/{job_id}/files/{pledge}").content))
+        cells = "".join(c.text for t in text.tables for r in t.rows for c in r.cells)
+        assert "吴静" in cells + "".join(p.text for p in text.paragraphs)
+        # the file route takes only the job's own listed files
+        for bad in ("..%2Fstate.json", "%2E%2E/%2E%2E/state.json", "%2Fetc%2Fpasswd",
+                    "manifest.json%00"):
+            got = client.get(f"/v1/jobs/{job_id}/files/{bad}")
+            assert got.status_code in (400, 404) and "error" in got.json(), bad
+            assert '"phase"' not in got.text and "root:" not in got.text
+        assert_error(client.get("/v1/jobs/..%2F..%2Fetc/files/x"), 404)
+        assert_error(client.get(f"/v1/jobs/{job_id[:-1]}g/files/x"), 404, "no such job")
+
+
+def test_a_job_that_fails_says_why(tmp_path: Path, sample_dir: Path) -> None:
+    (sample_dir / "plan.yaml").write_text((sample_dir / "plan.yaml").read_text("utf-8")
+                                          .replace("成文日期: 2024-09-02", "成文日期: 2024-13-02"),
+                                          encoding="utf-8")
+    with TestClient(make_app(tmp_path)) as client:
+        unknown = wait_for(client, submit(client, folder_zip(SAMPLE), "没有这个阶段").json()["id"])
+        assert unknown["state"] == FAILED and "没有这个阶段" in unknown["error"]["message"]
+        bad = wait_for(client, submit(client, folder_zip(sample_dir)).json()["id"])
+        # as in `gongwen batch`, a bad data file fails its own documents, not the run
+        assert bad["state"] == DONE and bad["summary"]["exit_code"] == 1, bad
+        assert bad["summary"]["bundle_status"] == "not made"
+        (failure,) = bad["failures"]
+        assert failure["job"] == "plan.yaml" and "no month 13" in failure["message"]
+        assert failure["message"].startswith("plan.yaml:")
+        assert "/jobs/" not in str(bad)  # no server paths
+
+
+@pytest.mark.parametrize(("entries", "links", "status", "words"), [
+    ({"../evil.yaml": b"x"}, (), 400, "relative path"),
+    ({"/etc/cron.d/x": b"x"}, (), 400, "relative path"),
+    ({"a\\..\\b.yaml": b"x"}, (), 400, "relative path"),
+    ({"activity.yaml": b"x", "members.csv": b"/etc/passwd"}, ("members.csv",), 422, "link"),
+    ({f"f{i}.txt": b"" for i in range(30)}, (), 413, "files"),
+])
+def test_unsafe_activity_zips_are_refused(tmp_path: Path, entries: dict, links: tuple,
+                                          status: int, words: str) -> None:
+    from gongwen.serve import Limits
+
+    app = make_app(tmp_path, limits=Limits(max_files=20))
+    with TestClient(app) as client:
+        assert_error(submit(client, zip_bytes(entries, links=links)), status, words)
+        assert JobStore(tmp_path / "data").ids() == []  # nothing left behind
+        assert list((tmp_path / "data" / "jobs").iterdir()) == []
+
+
+def test_bombs_and_hostile_data_in_an_activity_are_refused(tmp_path: Path) -> None:
+    with TestClient(make_app(tmp_path)) as client:
+        assert_error(submit(client, zip_bomb()), 413, "times its packed size")
+        assert_error(submit(client, b"not a zip"), 422, "zip")
+        evil = (SAMPLE / "activity.yaml").read_text("utf-8").replace("名册: members.csv",
+                                                                     "名册: /etc/passwd")
+        files = {p.name: p.read_bytes() for p in SAMPLE.iterdir() if p.is_file()}
+        error = assert_error(submit(client, zip_bytes({**files, "activity.yaml": evil.encode()})),
+                             400, "outside")
+        assert error["file"] == "activity.yaml"
+        alias = zip_bytes({"activity.yaml": b"a: &x [1]\nb: *x\n"})
+        assert_error(submit(client, alias), 422, "aliases")
+        assert_error(client.post("/v1/jobs", data={"phase": "x"}), 422, "activity")
+        assert_error(client.post("/v1/jobs", files={"activity": ("a.zip", b"")}), 422, "phase")
+
+
+class Recording:
+    """A runner that only records what it is handed."""
+
+    def __init__(self) -> None:
+        self.submitted: list[str] = []
+
+    def submit(self, job_id: str) -> None:
+        self.submitted.append(job_id)
+
+    def recover(self, store: JobStore) -> None:
+        self.failed, requeued = store.recover()
+        for job_id in requeued:
+            self.submit(job_id)
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_restart_fails_running_jobs_and_requeues_queued_ones(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "data")
+    running, queued, done = (store.new_id() for _ in range(3))
+    store.create(running, "发动部署")
+    store.update(running, state=RUNNING, started=time.time())
+    store.create(queued, "发动部署")
+    store.create(done, "发动部署")
+    store.update(done, state=DONE, finished=time.time())
+    runner = Recording()
+    app = create_app(Settings(data_dir=tmp_path / "data"), runner=runner)
+    with TestClient(app) as client:
+        state = client.get(f"/v1/jobs/{running}").json()
+        assert state["state"] == FAILED and "stopped" in state["error"]["message"]
+        assert runner.submitted == [queued]
+        assert client.get(f"/v1/jobs/{queued}").json()["state"] == QUEUED
+        assert client.get(f"/v1/jobs/{done}").json()["state"] == DONE
+
+
+def test_finished_jobs_expire(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "data")
+    old, fresh, running = (store.new_id() for _ in range(3))
+    for job_id in (old, fresh, running):
+        store.create(job_id, "p")
+    store.update(old, state=DONE, finished=time.time() - 7200)
+    store.update(fresh, state=FAILED, finished=time.time())
+    store.update(running, state=RUNNING)
+    assert store.expire(3600) == [old]
+    assert sorted(store.ids()) == sorted([fresh, running])
+    assert not (store.root / old).exists()
+    with pytest.raises(KeyError):
+        store.folder("../" + old)
