@@ -171,3 +171,40 @@ def test_healthz(client: TestClient) -> None:
     assert response.status_code == 200, report
     assert report["ok"] and report["converter"]["alive"] and report["fonts"]["ok"]
     assert report["fonts"]["faces"]["仿宋_GB2312"]
+
+
+def test_gongwen_serve_answers_on_loopback(tmp_path: Path) -> None:
+    """The real command: uvicorn on 127.0.0.1 and a free port, a token, stopped at the end."""
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token_file = tmp_path / "token.txt"
+    token_file.write_text("a-token-for-this-test-only-42\n", encoding="utf-8")
+    gongwen = str(Path(sys.executable).parent / "gongwen")
+    server = subprocess.Popen(
+        [gongwen, "serve", "--port", str(port), "--data-dir", str(tmp_path / "data"),
+         "--token-file", str(token_file)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+    try:
+        url = f"http://127.0.0.1:{port}"
+        headers = {"Authorization": "Bearer a-token-for-this-test-only-42"}
+        for _ in range(100):  # at most ~30 s to start
+            try:
+                httpx.get(url + "/openapi.json", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        assert httpx.get(url + "/openapi.json", timeout=5).status_code == 401
+        response = httpx.post(url + "/v1/render", json=PLAN, headers=headers, timeout=60)
+        assert response.status_code == 200
+        assert "主题党日" in docx_text(response.content)
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert f"127.0.0.1:{port}" in output
