@@ -115,6 +115,14 @@ def test_too_large_request_is_413(tmp_path: Path) -> None:
     response = client.post("/v1/render", files={"data": ("p.yaml", b"x" * 20_000)})
     assert_error(response, 413, "larger")
 
+    def chunks():  # no Content-Length: the bytes are counted as they come
+        for _ in range(20):
+            yield b"x" * 1000
+
+    chunked = client.post("/v1/render", content=chunks(),
+                          headers={"content-type": "multipart/form-data; boundary=b"})
+    assert_error(chunked, 413, "larger")
+
 
 def test_check_returns_the_report(client: TestClient) -> None:
     docx = client.post("/v1/render", json=PLAN).content

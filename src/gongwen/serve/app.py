@@ -94,8 +94,34 @@ def _authorised(request: Request, token: str) -> bool:
     return hmac.compare_digest(given.encode(), token.encode())
 
 
+class BodyLimit:
+    """Counts a request body's bytes as they arrive (a chunked upload has no
+    Content-Length to check first) and stops the read past ``limit`` with a 413."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> dict:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise ApiError(413, f"the request is larger than the server accepts "
+                               f"({self.limit:,} bytes)")
+            return message
+
+        await self.app(scope, counted, send)
+
+
 def _install_guards(app: Any, settings: Settings) -> None:
     limit = settings.limits.max_upload_bytes
+    app.add_middleware(BodyLimit, limit=limit)
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]
