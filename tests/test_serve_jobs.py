@@ -37,7 +37,16 @@ def submit(client: TestClient, archive: bytes, phase: str = "发动部署") -> o
                        files={"activity": ("activity.zip", archive)})
 
 
-def test_a_phase_job_runs_and_serves_its_files(tmp_path: Path) -> None:
+def test_a_phase_job_runs_and_serves_its_files(tmp_path: Path, monkeypatch) -> None:
+    import gongwen.convert
+    from gongwen.convert import shared_converter
+
+    shared_converter()  # the server's LibreOffice: a job must not start another
+
+    def no_new_converter(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a job started its own LibreOffice")
+
+    monkeypatch.setattr(gongwen.convert, "Converter", no_new_converter)
     with TestClient(make_app(tmp_path)) as client:
         response = submit(client, folder_zip(SAMPLE, prefix="chuangxian/"))
         assert response.status_code == 202, response.text
@@ -114,6 +123,19 @@ def test_bombs_and_hostile_data_in_an_activity_are_refused(tmp_path: Path) -> No
         assert_error(submit(client, alias), 422, "aliases")
         assert_error(client.post("/v1/jobs", data={"phase": "x"}), 422, "activity")
         assert_error(client.post("/v1/jobs", files={"activity": ("a.zip", b"")}), 422, "phase")
+
+
+def test_a_full_queue_answers_503(tmp_path: Path) -> None:
+    from gongwen.serve.runner import EmbeddedRunner
+
+    store = JobStore(tmp_path / "data")
+    runner = EmbeddedRunner(store, workers=1, max_queued=0)
+    app = create_app(Settings(data_dir=tmp_path / "data"), runner=runner)
+    with TestClient(app) as client:
+        response = submit(client, folder_zip(SAMPLE))
+        assert_error(response, 503, "busy")
+        assert response.headers["retry-after"] == "5"
+        assert store.ids() == []
 
 
 class Recording:
