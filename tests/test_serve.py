@@ -150,6 +150,11 @@ def test_token_guards_every_route(tmp_path: Path) -> None:
     login = client.post("/login", data={"token": token}, follow_redirects=False)
     assert login.status_code == 303 and "gongwen_token" in login.cookies
     assert client.get("/openapi.json").status_code == 200  # the cookie now
+    page = client.get("/docs")  # Swagger UI from gongwen itself, no CDN
+    assert page.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert "http://" not in page.text and "https://" not in page.text  # nothing external
+    script = client.get("/docs-assets/swagger-ui-bundle.js")
+    assert script.status_code == 200 and len(script.content) > 100_000
 
 
 def test_other_hosts_need_a_token() -> None:

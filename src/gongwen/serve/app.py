@@ -63,8 +63,11 @@ def create_app(settings: Settings, *, runner: Runner | None = None) -> Any:
             stop.set()
             runner.close()
 
-    app = FastAPI(title="gongwen", lifespan=lifespan,
+    app = FastAPI(title="gongwen", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="公文 to GB/T 9704-2012 from data: render, check, phase jobs.")
+    from .docs import install_docs
+
+    install_docs(app)
     app.state.settings, app.state.store, app.state.runner = settings, store, runner
     _install_guards(app, settings)
     _install_error_handlers(app, settings)
