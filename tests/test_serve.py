@@ -107,6 +107,9 @@ def test_hostile_input_is_refused_with_4xx(client: TestClient) -> None:
     assert_error(client.post("/v1/render", content=b"{oops",
                              headers={"content-type": "application/json"}), 422, "malformed")
     assert_error(client.post("/v1/render?format=odt", json=PLAN), 422)
+    for profile in ("../../etc/passwd", "/srv/house.yaml", "nope"):
+        assert_error(client.post("/v1/render", params={"profile": profile}, json=PLAN),
+                     422, "unknown profile")
 
 
 def test_too_large_request_is_413(tmp_path: Path) -> None:
@@ -130,9 +133,13 @@ def test_check_returns_the_report(client: TestClient) -> None:
     assert response.status_code == 200, response.text
     report = response.json()
     assert report["profile"] == "strict" and report["unreadable"] == []
-    assert [Path(f).name for f in report["checked"]] == ["方案.docx"]
+    assert report["checked"] == ["方案.docx"]  # the server's folders cut
     assert report["findings"] == []  # gongwen's own output passes
     assert_error(client.post("/v1/check", files={"file": ("a.txt", b"hi")}), 422, ".docx")
+    assert_error(client.post("/v1/check", params={"profile": "../house.yaml"},
+                             files={"file": ("方案.docx", docx)}), 422, "unknown profile")
+    broken = client.post("/v1/check", files={"file": ("坏.pdf", b"%PDF-1.4 not really")})
+    assert broken.status_code == 200 and broken.json()["unreadable"][0]["file"] == "坏.pdf"
     assert_error(client.post("/v1/check", files={"file": ("a.docx", zip_bomb())}), 413)
 
 

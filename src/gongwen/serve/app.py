@@ -180,6 +180,12 @@ def _install_error_handlers(app: Any, settings: Settings) -> None:
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
         return error_response(ApiError(error.status_code, str(error.detail)))
 
+    @app.exception_handler(Exception)
+    async def bug(request: Request, error: Exception) -> JSONResponse:
+        logger.exception("%s %s failed", request.method, request.url.path)
+        return error_response(ApiError(500, f"internal error ({type(error).__name__}); "
+                                       "the server's log has more"))
+
     @app.exception_handler(RecursionError)
     async def too_deep(request: Request, error: RecursionError) -> JSONResponse:
         return error_response(ApiError(422, "the data is nested too deep"))
