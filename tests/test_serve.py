@@ -107,6 +107,12 @@ def test_hostile_input_is_refused_with_4xx(client: TestClient) -> None:
     assert_error(client.post("/v1/render", content=b"{oops",
                              headers={"content-type": "application/json"}), 422, "malformed")
     assert_error(client.post("/v1/render?format=odt", json=PLAN), 422)
+    control = assert_error(client.post("/v1/render", json=dict(PLAN, title="甲\x00乙")),
+                           422, "U+0000")
+    assert control["field"] == "title"
+    quoted = 'kind: plan\ntitle: "甲\\x01乙"\n'
+    assert_error(client.post("/v1/render", files={"data": ("q.yaml", quoted.encode())}),
+                 422, "U+0001")
     for profile in ("../../etc/passwd", "/srv/house.yaml", "nope"):
         assert_error(client.post("/v1/render", params={"profile": profile}, json=PLAN),
                      422, "unknown profile")

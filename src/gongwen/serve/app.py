@@ -188,4 +188,5 @@ def _install_error_handlers(app: Any, settings: Settings) -> None:
 
     @app.exception_handler(RecursionError)
     async def too_deep(request: Request, error: RecursionError) -> JSONResponse:
-        return error_response(ApiError(422, "the data is nested too deep"))
+        return error_response(ApiError(422, "the data is too large or nested too deep to "
+                                       "lay out", hint="shorten the longest values"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -57,6 +58,23 @@ def screen_paths(data: Any, name: str, trail: tuple[str, ...] = ()) -> None:
             screen_paths(item, name, (*trail, str(index)))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def screen_text(data: Any, name: str, trail: tuple[str, ...] = ()) -> None:
+    """Refuse (422) a control character in any value: a DOCX cannot hold one."""
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            screen_text(value, name, (*trail, str(key)))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            screen_text(item, name, (*trail, str(index)))
+    elif isinstance(data, str) and (found := _CONTROL.search(data)):
+        raise ApiError(422, f"holds the control character U+{ord(found.group()):04X}, which "
+                       "a document cannot contain", file=name, field=".".join(trail) or None,
+                       hint="remove it (it is invisible: copy the text again, or retype it)")
+
+
 def _screen_value(value: Any, name: str, trail: tuple[str, ...]) -> None:
     values = value if isinstance(value, list) else [value]
     for item in values:
@@ -79,9 +97,12 @@ def write_data(work: Path, data: Mapping[str, Any] | str, name: str, limits: Lim
         target.write_text(data, encoding="utf-8")
         from ..inputs import load_data  # the library's own reader, errors with lines
 
-        screen_paths(load_data(target).data, target.name)
+        loaded = load_data(target).data
+        screen_paths(loaded, target.name)
+        screen_text(loaded, target.name)
         return target
     screen_paths(data, "data.json")
+    screen_text(data, "data.json")
     target = work / "data.json"
     target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     return target
@@ -140,6 +161,8 @@ def screen_folder(folder: Path, limits: Limits) -> None:
             except ApiError as error:
                 error.body["file"] = name
                 raise
-            screen_paths(load_data(path).data, name)
+            loaded = load_data(path).data
+            screen_paths(loaded, name)
+            screen_text(loaded, name)
         elif path.suffix.lower() in ZIP_SUFFIXES and path.is_file():
             inspect_zip(path, limits, name)
