@@ -113,6 +113,8 @@ def test_bombs_and_hostile_data_in_an_activity_are_refused(tmp_path: Path) -> No
     with TestClient(make_app(tmp_path)) as client:
         assert_error(submit(client, zip_bomb()), 413, "times its packed size")
         assert_error(submit(client, b"not a zip"), 422, "zip")
+        assert_error(submit(client, zip_bytes({"plan.yaml": b"kind: plan"})), 422,
+                     "no activity.yaml")
         evil = (SAMPLE / "activity.yaml").read_text("utf-8").replace("名册: members.csv",
                                                                      "名册: /etc/passwd")
         files = {p.name: p.read_bytes() for p in SAMPLE.iterdir() if p.is_file()}
@@ -187,3 +189,28 @@ def test_finished_jobs_expire(tmp_path: Path) -> None:
     assert not (store.root / old).exists()
     with pytest.raises(KeyError):
         store.folder("../" + old)
+
+
+def test_the_server_removes_expired_jobs_when_it_starts(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "data")
+    old = store.new_id()
+    store.create(old, "p")
+    store.update(old, state=DONE, finished=time.time() - 3 * 3600)
+    with TestClient(make_app(tmp_path, keep_hours=2)) as client:
+        deadline = time.monotonic() + 10
+        while (store.root / old).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert_error(client.get(f"/v1/jobs/{old}"), 404, "no such job")
+
+
+def test_progress_is_written_to_the_state(tmp_path: Path) -> None:
+    from gongwen.serve.runner import StoreProgress
+
+    store = JobStore(tmp_path / "data")
+    job_id = store.new_id()
+    store.create(job_id, "p")
+    progress = StoreProgress(store, job_id)
+    progress.stage("转换", 3)
+    assert store.get(job_id).progress == {"stage": "转换", "done": 0, "total": 3}
+    progress.advance(3)  # the last step is always written
+    assert store.get(job_id).progress == {"stage": "转换", "done": 3, "total": 3}

@@ -20,7 +20,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from .errors import ApiError
 from .render import MEDIA, check_upload, render_files, screen_folder, write_data
-from .runner import Busy
+from .runner import Busy, activity_folder
 from .settings import Settings
 from .store import JobStore
 from .uploads import copy_limited, extract_zip, inside, safe_relative, too_large
@@ -223,6 +223,9 @@ def _unpack(upload: UploadFile, packed: Path, store: JobStore, job_id: str,
     extract_zip(packed, store.input_dir(job_id), settings.limits, upload.filename or "activity")
     packed.unlink()
     screen_folder(store.input_dir(job_id), settings.limits)
+    if not (activity_folder(store.input_dir(job_id)) / "activity.yaml").is_file():
+        raise ApiError(422, "the zip holds no activity.yaml", file=upload.filename,
+                       field="activity", hint="zip the activity folder (gongwen init makes one)")
 
 
 @router.get("/v1/jobs/{job_id}", tags=["jobs"])
