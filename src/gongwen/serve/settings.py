@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, Location
+from ..inputs.limits import MAX_RATIO
 
 MIB = 1024 * 1024
 
@@ -28,8 +29,8 @@ class Limits:
     max_files: int = 2000
     #: the sum of a zip's entries once unpacked
     max_unpacked_bytes: int = 200 * MIB
-    #: unpacked size / packed size of one entry (a zip bomb is ≫ 100)
-    max_ratio: float = 100.0
+    #: unpacked size / packed size of one entry over 8 MiB (a zip bomb is ≫ 100)
+    max_ratio: float = float(MAX_RATIO)
     #: nesting of lists and mappings in data (real data: under 10)
     max_depth: int = 64
 

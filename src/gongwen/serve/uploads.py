@@ -18,12 +18,14 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
+from ..inputs.limits import RATIO_MIN_BYTES
 from .errors import ApiError
 from .settings import Limits
 
 CHUNK = 64 * 1024
-#: an entry this small may compress as well as it likes (a page of spaces is harmless)
-RATIO_FLOOR = 256 * 1024
+#: an entry this small may compress as well as it likes: the library's own floor, as a
+#: long, repetitive document.xml packs 150 times and is genuine
+RATIO_FLOOR = RATIO_MIN_BYTES
 
 
 def too_large(what: str, limit: int) -> ApiError:
