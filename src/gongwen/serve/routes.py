@@ -151,7 +151,7 @@ async def render(request: Request, format: FormatParam = "docx",
                 if isinstance(upload, UploadFile):
                     options[key] = _save(upload, work / key, budget, key)
                     check_upload(options[key], limits)
-            data_file = write_data(files, text, name, limits)
+            data_file = await anyio.to_thread.run_sync(write_data, files, text, name, limits)
         rendered = await _run(request, lambda: render_files(
             data_file, format, profile=profile, members=tuple(member or ()), **options))
     headers = {"Content-Disposition": _attachment(rendered.filename),
