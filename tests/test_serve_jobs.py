@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from docx import Document as Docx
 from pypdf import PdfReader
-from serve_helpers import assert_error, folder_zip, make_app, zip_bomb, zip_bytes
+from serve_helpers import PLAN, assert_error, folder_zip, make_app, zip_bomb, zip_bytes
 from starlette.testclient import TestClient
 
 from gongwen.serve import Settings, create_app
@@ -52,6 +52,9 @@ def test_a_phase_job_runs_and_serves_its_files(tmp_path: Path, monkeypatch) -> N
         assert response.status_code == 202, response.text
         job_id = response.json()["id"]
         assert response.headers["location"] == f"/v1/jobs/{job_id}"
+        # a render while the job converts: both on the one LibreOffice
+        rendered = client.post("/v1/render?format=pdf", json=PLAN)
+        assert rendered.status_code == 200 and rendered.content.startswith(b"%PDF")
         state = wait_for(client, job_id)
         assert state["state"] == DONE, state
         assert state["failures"] == [] and state["progress"]["stage"] == "汇编"
