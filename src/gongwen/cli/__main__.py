@@ -1,0 +1,5 @@
+"""``python -m gongwen.cli``: the ``gongwen`` command."""
+
+from . import main
+
+main()
