@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import InputError, Location
 from ..inputs import SourceData, load_data
-from ..models import KINDS, GongwenModel, Plan, validate
+from ..models import KINDS, GongwenModel, Official, Plan, validate
 from ..models.briefing import Briefing
 from ..models.evaluation import Evaluation
 from ..models.pledge import Pledge
@@ -40,6 +40,7 @@ def render_evaluation(model: Evaluation, options: RenderOptions) -> list[Documen
 #: model class → renderer
 RENDERERS: dict[type[GongwenModel], Renderer] = {
     Plan: render_plan,
+    Official: render_plan,
     Briefing: render_briefing,
     Pledge: render_pledge,
     Evaluation: render_evaluation,
@@ -53,7 +54,7 @@ def per_member(model: GongwenModel) -> bool | None:
         return True
     if isinstance(model, Evaluation):
         return model.form == "register"
-    if isinstance(model, Plan | Briefing):
+    if isinstance(model, Official | Briefing):
         return False
     return None
 

@@ -1,7 +1,8 @@
-"""实施方案: data → context → the plan template."""
+"""公文 (通知, 报告, 请示 … and the 实施方案): data → context → the 公文 template."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +11,14 @@ from docxtpl import DocxTemplate
 from ..errors import InputError
 from ..inputs import SourceData, load_text
 from ..layout import rules as layout
-from ..models import Plan
+from ..layout.official import attachment_pages, signer_line
+from ..models import Official, Plan
 from ..text import parse_body
+from .attachments import attachment_blocks
 from .document import Document, RenderOptions, properties, render_with, with_colon
 
 
-def _body_text(plan: Plan, source: SourceData, base_dir: Path) -> tuple[str, str | None, int]:
+def _body_text(plan: Official, source: SourceData, base_dir: Path) -> tuple[str, str | None, int]:
     """The body's text, the file it came from, and the line its first line is on."""
     if plan.body_file is not None:
         path = base_dir / plan.body_file
@@ -26,12 +29,19 @@ def _body_text(plan: Plan, source: SourceData, base_dir: Path) -> tuple[str, str
     return plan.body or "", source.file, line
 
 
-def render_plan(plan: Plan, options: RenderOptions) -> list[Document]:
-    """A plan is one document."""
+#: 主送机关 are separated by these; a 请示 names one (党政机关公文处理工作条例 §15)
+_ADDRESSEE_SEPARATORS = re.compile(r"[、，,；;]")
+
+
+def render_plan(plan: Official, options: RenderOptions) -> list[Document]:
+    """A 公文 is one document: its 版头, body, closing, 附件 pages and 版记."""
     source, base_dir = options.source, options.base_dir
     text, body_source, first_line = _body_text(plan, source, base_dir)
     blocks = parse_body(text, source=body_source, first_line=first_line)
+    pages = attachment_blocks(plan.attachments, source, base_dir)
     header = plan.header
+    names = plan.attachment_names
+    upward = bool(header.enabled and plan.signers and plan.doc_number)
     if header.enabled and plan.doc_number is None:
         raise InputError("a document with a 版头 needs a 发文字号", location=source.where(()),
                          field="发文字号 (doc_number)",
@@ -46,15 +56,17 @@ def render_plan(plan: Plan, options: RenderOptions) -> list[Document]:
                 "urgency": header.urgency or "",
             } if header.enabled else None,
             "doc_number": str(plan.doc_number) if plan.doc_number else "",
+            "signer_line": signer_line(str(plan.doc_number), plan.signers) if upward else "",
             "title": plan.title,
             "title_lines": layout.title_lines(plan.title),
             "addressee": with_colon(plan.addressee),
             "organ": plan.organ,
             "date": plan.date,
             "body": layout.body(tpl, blocks, keep_end_with_next=layout.has_closing(
-                plan.attachments, plan.signer, plan.date)),
-            "closing": layout.closing(tpl, attachments=plan.attachments,
+                names, plan.signer, plan.date)),
+            "closing": layout.closing(tpl, attachments=names,
                                       signature=plan.signer, date=plan.date, note=plan.note),
+            "attachment_pages": attachment_pages(tpl, pages),
             "end_block": layout.end_block(tpl, cc=plan.cc, printer=plan.printer,
                                           print_date=plan.print_date),
         }
@@ -64,12 +76,39 @@ def render_plan(plan: Plan, options: RenderOptions) -> list[Document]:
         profile=options.profile or plan.profile,
         properties=properties(plan.title, plan.organ, plan.date),
     )
+    kind = "plan" if isinstance(plan, Plan) else "official"
+    return [Document(kind, plan.title, docx, plan, source.file, _warnings(plan, source))]
+
+
+def _warnings(plan: Official, source: SourceData) -> list[str]:
+    """What renders but is likely wrong: a 版头 part with no 版头 to print it in, a
+    上行文 without its 签发人, a 请示 sent to several organs."""
+    def where(*keys: str) -> str:
+        key = next((k for k in keys if k in source.data), keys[0])
+        return str(source.where((key,)) if key in source.data else source.where(()))
+
     warnings = []
+    header = plan.header
     if not header.enabled and plan.doc_number is not None:  # it is a part of the 版头
-        key = next((k for k in ("发文字号", "doc_number") if k in source.data), "发文字号")
-        warnings.append(f"{source.where((key,))}: 发文字号 (doc_number): {plan.doc_number} is "
-                        "not printed: it belongs to the 版头, which is off (hint: set 版头: "
-                        "true to print it, or leave 发文字号 out)")
-    return [Document("plan", plan.title, docx, plan, source.file, warnings)]
+        warnings.append(f"{where('发文字号', 'doc_number')}: 发文字号 (doc_number): "
+                        f"{plan.doc_number} is not printed: it belongs to the 版头, which is "
+                        "off (hint: set 版头: true to print it, or leave 发文字号 out)")
+    if plan.signers and not (header.enabled and plan.doc_number):
+        warnings.append(f"{where('签发人', 'signers')}: 签发人 (signers): not printed: the "
+                        "签发人 stands beside the 发文字号 in the 版头 (hint: set 版头: true "
+                        "and give 发文字号)")
+    elif plan.upward and header.enabled and not plan.signers:
+        warnings.append(f"{where('文种', 'genre', '标题', 'title')}: 签发人 (signers): a "
+                        f"{plan.genre} goes up to a superior and names its 签发人 beside the "
+                        "发文字号 (hint: add 签发人: 姓名)")
+    organs = [o for o in _ADDRESSEE_SEPARATORS.split(plan.addressee or "") if o.strip()]
+    if plan.genre == "请示" and len(organs) > 1:
+        warnings.append(f"{where('主送机关', '主送', 'addressee')}: 主送机关 (addressee): a 请示 "
+                        f"is sent to one organ, not {len(organs)} ({'、'.join(organs)}) (hint: "
+                        "keep the one that decides; send the others a copy with 抄送)")
+    return warnings
+
+
+render_official = render_plan
 
 

@@ -106,6 +106,10 @@ RED_RULE_WIDTH_PT = 1.5  # thickness not fixed by the standard
 DOC_NUMBER_OPEN, DOC_NUMBER_CLOSE = "〔", "〕"
 DOC_NUMBER_PATTERN = r"^[\u4e00-\u9fff]+〔\d{4}〕[1-9]\d*号$"
 
+#: 上行文: 发文字号 left and 签发人 right on one line, each 一字 in (7.2.4)
+SIGNER_LINE_INDENT_CHARS = 1
+SIGNER_LABEL = "签发人："
+
 # --- 主体 -------------------------------------------------------------------------------
 
 TITLE_LINES_BELOW_RULE = 2  # 红色分隔线下空二行编排标题
@@ -113,6 +117,8 @@ ADDRESSEE_LINES_BELOW_TITLE = 1  # 标题下空一行编排主送机关
 SIGNATURE_LINES_BELOW_BODY = 1  # 正文(或附件说明)下空一行编排署名
 SIGNATURE_RIGHT_INDENT_CHARS = 2  # 不加盖印章: 署名右空二字
 DATE_OFFSET_CHARS = 2  # 成文日期首字比署名首字右移二字
+#: 附件: 「附件」+number top-left, its title centred on the text block's third line (8)
+ATTACHMENT_TITLE_LINE = 3
 HEADING_NUMBERS = ("一、", "（一）", "1.", "（1）")
 #: a body table's cell margins left and right (not in the standard: Word's default)
 BODY_TABLE_CELL_MARGIN_MM = 1.9
@@ -161,6 +167,8 @@ def _element_styles(bold_headings: tuple[int, ...] = ()) -> dict[str, ElementSty
         s("GwMark", "公文发文机关标志", font=XIAOBIAOSONG, size=MARK_SIZE, color=RED,
           align="center", snap_to_grid=False),
         s("GwDocNumber", "公文发文字号", align="center", snap_to_grid=False),
+        s("GwDocNumberUp", "公文发文字号和签发人", align="left", snap_to_grid=False,
+          left_chars=SIGNER_LINE_INDENT_CHARS),
         s("GwTitle", "公文标题", font=XIAOBIAOSONG, size=ERHAO, align="center",
           keep_with_next=True),
         s("GwAddressee", "公文主送机关", align="left"),
@@ -180,6 +188,8 @@ def _element_styles(bold_headings: tuple[int, ...] = ()) -> dict[str, ElementSty
         s("GwDate", "公文成文日期", align="right", right_chars=SIGNATURE_RIGHT_INDENT_CHARS),
         s("GwNote", "公文附注", first_line_chars=BODY_INDENT_CHARS),
         s("GwAttachmentLabel", "公文附件标识", font=HEITI, align="left"),
+        s("GwAttachmentTitle", "公文附件标题", font=XIAOBIAOSONG, size=ERHAO, align="center",
+          keep_with_next=True),
         s("GwEndBlock", "公文版记", size=SIHAO, align="left", left_chars=END_BLOCK_INDENT_CHARS,
           right_chars=END_BLOCK_INDENT_CHARS, snap_to_grid=False),
         s("GwPageNumber", "公文页码", font=PAGE_NUMBER_FONT, size=PAGE_NUMBER_SIZE,

@@ -1,15 +1,17 @@
-"""实施方案 (implementation plan): a document in the GB/T 9704 文件 format."""
+"""公文 in the GB/T 9704 文件 format: the generic kind (通知, 报告, 请示 …) and the
+实施方案 (implementation plan), which is one case of it."""
 
 from __future__ import annotations
 
 import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, field_validator, model_validator
+from pydantic import BeforeValidator, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from ..layout import standard
 from ..text import format_doc_number
-from .base import Date, DocNumberInput, GongwenModel, ProfileName, StrList, zh
+from .base import Date, DocNumberInput, GongwenModel, ProfileName, StrList, _as_list, zh
 
 _COPY_NUMBER = re.compile(rf"^\d{{1,{standard.COPY_NUMBER_DIGITS}}}$")
 
@@ -57,17 +59,70 @@ def _header_flag(value: object) -> object:
     return value
 
 
-class Plan(GongwenModel):
-    """A plan as a branch office writes it in YAML/JSON (English or Chinese keys)."""
+#: the 文种 of the 党政机关公文处理工作条例 and the branch's own, longest first so that
+#: a title ending in 实施方案 is not read as a 方案
+GENRES = ("实施方案", "工作总结", "会议纪要", "通知", "通报", "报告", "请示", "意见", "决定",
+          "决议", "批复", "纪要", "公告", "通告", "公报", "议案", "命令", "方案", "函")
+#: 上行文: sent up to a superior, so the 版头 names the 签发人 (GB/T 9704 7.2.4)
+UPWARD_GENRES = ("报告", "请示")
 
-    kind: Literal["plan", "实施方案"] = zh("类型", default="plan")
+
+def genre_of(title: str) -> str | None:
+    """The 文种 a title ends with (「…的通知」 → 通知), None when it names none."""
+    last = title.strip().rstrip("》”")
+    return next((genre for genre in GENRES if last.endswith(genre)), None)
+
+
+def _attachment_item(value: object) -> object:
+    """An attachment may be just its name (named in the 附件说明 only)."""
+    return {"name": value} if isinstance(value, str) else value
+
+
+class Attachment(GongwenModel):
+    """One 附件: its name in the 附件说明 and, when it has content, its own pages."""
+
+    name: str = zh("名称")
+    title: str | None = zh("标题", default=None)
+    number: int | None = zh("序号", default=None)
+    body: str | None = zh("正文", default=None)
+    body_file: str | None = zh("正文文件", default=None)
+
+    @model_validator(mode="after")
+    def _body_once(self) -> Attachment:
+        if self.body is not None and self.body_file is not None:
+            raise ValueError("give the attachment's content inline (正文) or as a file "
+                             "(正文文件), not both")
+        return self
+
+    @property
+    def has_pages(self) -> bool:
+        return self.body is not None or self.body_file is not None
+
+
+def _attachment_list(value: object) -> object:
+    """One attachment may be written without a list, names as 「甲、乙」 as before."""
+    return _as_list(value) if isinstance(value, str) else [value] if isinstance(value, dict) \
+        else value
+
+
+AttachmentList = Annotated[list[Annotated[Attachment, BeforeValidator(_attachment_item)]],
+                           BeforeValidator(_attachment_list)]
+
+
+class Official(GongwenModel):
+    """A 公文 as a branch office writes it in YAML/JSON (English or Chinese keys); its
+    文种 is given or read from the title's last words."""
+
+    kind: Literal["公文", "official"] = zh("类型", default="公文")
+    genre: str | None = zh("文种", default=None)
     organ: str = zh("发文机关")
     doc_number: Annotated[DocNumber | None, DocNumberInput] = zh("发文字号", default=None)
+    signers: StrList = zh("签发人", default_factory=list)
     title: str = zh("标题")
     addressee: str | None = zh("主送机关", "主送", default=None)
     body: str | None = zh("正文", default=None)
     body_file: str | None = zh("正文文件", default=None)
-    attachments: StrList = zh("附件", default_factory=list)
+    attachments: AttachmentList = zh("附件", default_factory=list)
     signature: str | None = zh("署名", "发文机关署名", default=None)
     date: Date = zh("成文日期")
     note: str | None = zh("附注", default=None)
@@ -80,11 +135,43 @@ class Plan(GongwenModel):
     profile: ProfileName = zh("版式", default="strict")
 
     @model_validator(mode="after")
-    def _body_given_once(self) -> Plan:
+    def _body_given_once(self) -> Official:
         if (self.body is None) == (self.body_file is None):
             raise ValueError("give the body either inline (正文) or as a file (正文文件), once")
+        return self
+
+    @field_validator("title")
+    @classmethod
+    def _names_a_genre(cls, title: str, info: ValidationInfo) -> str:
+        """A generic 公文 without 文种 must end its title with one (…的通知)."""
+        if info.data.get("genre") is None and genre_of(title) is None:
+            raise PydanticCustomError(
+                "gongwen", "the title does not end with a 文种, so the kind of 公文 is unknown",
+                {"hint": "add 文种: 通知 (通报, 报告, 请示, 意见, 决定, 批复, 函, 纪要 …)"})
+        return title
+
+    @model_validator(mode="after")
+    def _genre_from_title(self) -> Official:
+        if self.genre is None:
+            self.genre = genre_of(self.title)
         return self
 
     @property
     def signer(self) -> str:
         return self.signature or self.organ
+
+    @property
+    def upward(self) -> bool:
+        """A 上行文 (报告, 请示), whose 版头 names the 签发人."""
+        return self.genre in UPWARD_GENRES
+
+    @property
+    def attachment_names(self) -> list[str]:
+        return [attachment.name for attachment in self.attachments]
+
+
+class Plan(Official):
+    """实施方案: the 公文 a branch opens its activity with (``类型: plan``)."""
+
+    kind: Literal["plan", "实施方案"] = zh("类型", default="plan")  # type: ignore[assignment]
+    genre: str | None = zh("文种", default="实施方案")

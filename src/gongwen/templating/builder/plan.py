@@ -1,4 +1,4 @@
-"""The 实施方案 (implementation plan) template: a GB/T 9704 document of the 文件 format.
+"""The 公文 template (实施方案, 通知, 报告, 请示 …): a GB/T 9704 document of the 文件 format.
 
 Fixed elements (版头, title, 主送) are template paragraphs a user can restyle in Word;
 the body, the closing block (附件说明, 署名, 成文日期, 附注) and the 版记 are sub-documents
@@ -8,6 +8,9 @@ because their geometry depends on the data (hanging indents, right-aligned names
 from __future__ import annotations
 
 from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.shared import Twips
 
 from ...layout import standard
 from ...layout.standard import Profile, mm_to_twips
@@ -38,8 +41,21 @@ def header_styles(doc: DocxDocument, profile: Profile) -> None:
                    - standard.HEADER_LINES_ABOVE_MARK * pitch)
     set_style_spacing(doc, "GwMark", before=mark_before,
                       line=round(SINGLE_SPACING * standard.MARK_LINE_SHARE), rule="auto")
-    number_size = profile.style("GwDocNumber").size
-    set_style_spacing(doc, "GwDocNumber", line=round(number_size * standard.TWIPS_PER_PT))
+    for style_id in ("GwDocNumber", "GwDocNumberUp"):
+        number_size = profile.style(style_id).size
+        set_style_spacing(doc, style_id, line=round(number_size * standard.TWIPS_PER_PT))
+    signer_style = doc.styles.get_by_id("GwDocNumberUp", WD_STYLE_TYPE.PARAGRAPH)
+    signer_style.paragraph_format.tab_stops.add_tab_stop(
+        Twips(signer_tab_twips()), WD_TAB_ALIGNMENT.RIGHT)
+
+
+def signer_tab_twips() -> int:
+    """The 签发人 line's right-aligned tab stop: one character in from the text block's
+    right edge, measured from its left edge as Word and LibreOffice do.  (Not taken from
+    layout.official: that imports docxtpl, whose docxcompose remaps python-docx's core
+    properties namespace and would spoil the templates built here.)"""
+    return mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM) - standard.chars_to_twips(
+        standard.SIGNER_LINE_INDENT_CHARS)
 
 
 def add_header_block(doc: DocxDocument) -> None:
@@ -55,14 +71,19 @@ def add_header_block(doc: DocxDocument) -> None:
     add_paragraph(doc, "{{r header.mark }}", "GwMark")
     for _ in range(standard.DOC_NUMBER_LINES_BELOW_MARK):
         add_paragraph(doc, "", "GwBody")
-    number = add_paragraph(doc, "{{ doc_number }}", "GwDocNumber")
-    rule_paragraph_border(
-        number,
-        side="bottom",
-        width_mm=standard.pt_to_mm(standard.RED_RULE_WIDTH_PT),
-        color=standard.RED,
-        space_mm=standard.RED_RULE_BELOW_DOC_NUMBER_MM,
-    )
+    tag_paragraph(doc, "{%p if signer_line %}")  # 上行文: 发文字号 left, 签发人 right
+    numbers = [add_paragraph(doc, "{{r signer_line }}", "GwDocNumberUp")]
+    tag_paragraph(doc, "{%p else %}")
+    numbers.append(add_paragraph(doc, "{{ doc_number }}", "GwDocNumber"))
+    tag_paragraph(doc, "{%p endif %}")
+    for number in numbers:
+        rule_paragraph_border(
+            number,
+            side="bottom",
+            width_mm=standard.pt_to_mm(standard.RED_RULE_WIDTH_PT),
+            color=standard.RED,
+            space_mm=standard.RED_RULE_BELOW_DOC_NUMBER_MM,
+        )
     for _ in range(standard.TITLE_LINES_BELOW_RULE):
         add_paragraph(doc, "", "GwBody")
     tag_paragraph(doc, "{%p endif %}")
@@ -82,6 +103,22 @@ def add_addressee(doc: DocxDocument) -> None:
     tag_paragraph(doc, "{%p endif %}")
 
 
+def add_attachment_pages(doc: DocxDocument) -> None:
+    """附件 pages after the closing: each starts a page with its label top left, its title
+    centred on the text block's ATTACHMENT_TITLE_LINE-th line, a blank line, its body."""
+    tag_paragraph(doc, "{%p for page in attachment_pages %}")
+    label = add_paragraph(doc, "{{ page.label }}", "GwAttachmentLabel")
+    label.paragraph_format.page_break_before = True
+    for _ in range(standard.ATTACHMENT_TITLE_LINE - 2):
+        add_paragraph(doc, "", "GwBody")
+    tag_paragraph(doc, "{%p for line in page.title_lines %}")
+    add_paragraph(doc, "{{ line }}", "GwAttachmentTitle")
+    tag_paragraph(doc, "{%p endfor %}")
+    add_paragraph(doc, "", "GwBody")
+    tag_paragraph(doc, "{{p page.body }}")
+    tag_paragraph(doc, "{%p endfor %}")
+
+
 def build_plan(profile: Profile) -> bytes:
     doc = new_document(profile)
     header_styles(doc, profile)
@@ -90,5 +127,6 @@ def build_plan(profile: Profile) -> bytes:
     add_addressee(doc)
     tag_paragraph(doc, "{{p body }}")
     tag_paragraph(doc, "{{p closing }}")
+    add_attachment_pages(doc)
     tag_paragraph(doc, "{{p end_block }}")
     return to_bytes(doc)

@@ -1,0 +1,181 @@
+"""The generic 公文 kind (通知, 报告, 请示 …) as data and as DOCX: its 文种, the 上行文's
+签发人 line, the 附件 pages and their agreement with the 附件说明."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+from conftest import SAMPLE, write
+from docx.oxml.ns import qn
+
+import gongwen
+from gongwen.errors import InputError
+from gongwen.inputs import load_data
+from gongwen.layout import standard
+from gongwen.models import Official, Plan
+from gongwen.models.plan import genre_of
+
+BASE = {"类型": "公文", "发文机关": "中共测试支部", "成文日期": "2025-03-05", "正文": "正文。"}
+
+
+def paragraphs(document: gongwen.Document) -> list:
+    return docx.Document(io.BytesIO(document.docx)).paragraphs
+
+
+def styled(document: gongwen.Document, style_id: str) -> list:
+    return [p for p in paragraphs(document) if p.style.style_id == style_id]
+
+
+# --- 文种 ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("title", "genre"), [
+    ("关于召开动员大会的通知", "通知"), ("关于拨付活动经费的请示", "请示"),
+    ("关于2024年工作情况的报告", "报告"), ("关于同意设立党小组的批复", "批复"),
+    ("关于商洽共建事宜的函", "函"), ("关于开展活动的实施方案", "实施方案"),
+    ("支委会会议纪要", "会议纪要"), ("关于《学习读本》的通知》", "通知"),
+    ("关于召开动员大会", None)])
+def test_genre_is_read_from_the_titles_last_words(title, genre):
+    assert genre_of(title) == genre
+
+
+def test_genre_given_wins_and_inferred_otherwise():
+    assert Official(**{**BASE, "标题": "关于召开大会的通知"}).genre == "通知"
+    assert Official(**{**BASE, "标题": "关于召开大会的通知", "文种": "通报"}).genre == "通报"
+    assert Official(**{**BASE, "标题": "创先争优活动情况", "文种": "报告"}).upward
+
+
+def test_a_title_without_a_genre_names_the_file_line_and_field(tmp_path):
+    path = write(tmp_path, "x.yaml", """\
+        类型: 公文
+        发文机关: 中共测试支部
+        标题: 关于召开动员大会
+        正文: 正文。
+        成文日期: 2025-03-05
+        """)
+    with pytest.raises(InputError) as caught:
+        gongwen.render(path)
+    text = str(caught.value)
+    assert "x.yaml:3" in text and "title" in text and "文种" in text
+
+
+def test_plan_data_is_a_plan_still():
+    """The plan is the 公文 whose 文种 is 实施方案; its kind and file name stay."""
+    document = gongwen.render(SAMPLE / "plan.yaml")
+    assert isinstance(document.model, Plan) and isinstance(document.model, Official)
+    assert document.kind == "plan" and document.model.genre == "实施方案"
+    assert document.filename == "都江市实验中学党支部关于深入开展创先争优活动的实施方案.docx"
+    assert not styled(document, "GwAttachmentLabel")  # names only: no 附件 pages
+
+
+def test_plan_data_renders_as_a_generic_official_document_too():
+    data = load_data(SAMPLE / "plan.yaml").data
+    official = gongwen.render({**data, "类型": "公文", "正文文件": str(SAMPLE / "plan.md")})
+    plan = gongwen.render(SAMPLE / "plan.yaml")
+    assert official.kind == "official" and official.model.genre == "实施方案"
+    assert [p.text for p in paragraphs(official)] == [p.text for p in paragraphs(plan)]
+
+
+# --- 上行文 ------------------------------------------------------------------------------
+
+UPWARD = {**BASE, "标题": "关于拨付活动经费的请示", "版头": True, "发文字号": "测党支〔2025〕5号",
+          "签发人": "林明富", "主送机关": "中共测试县教育局党组"}
+
+
+def test_signer_line_has_the_number_left_and_the_signer_right():
+    document = gongwen.render(UPWARD)
+    (line,) = styled(document, "GwDocNumberUp")
+    assert line.text == "测党支〔2025〕5号\t签发人：林明富"
+    assert not styled(document, "GwDocNumber")
+    name = next(r for r in line.runs if r.text == "林明富")
+    assert name.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == standard.KAITI
+    style = line.style
+    (stop,) = style.paragraph_format.tab_stops
+    right = standard.TEXT_BLOCK_WIDTH_MM - standard.SIGNER_LINE_INDENT_CHARS * standard.CHAR_PITCH_MM
+    assert stop.position.mm == pytest.approx(right, abs=0.1)
+    assert style.paragraph_format.left_indent.mm == pytest.approx(standard.CHAR_PITCH_MM, abs=0.1)
+    assert document.warnings == []
+
+
+def test_a_request_to_several_organs_is_warned_about():
+    document = gongwen.render({**UPWARD, "主送机关": "县教育局党组、县教育局机关党委"})
+    (warning,) = document.warnings
+    assert "请示" in warning and "主送机关" in warning and "not 2" in warning
+
+
+def test_an_upward_document_without_signer_is_warned_about():
+    data = {key: value for key, value in UPWARD.items() if key != "签发人"}
+    document = gongwen.render({**data, "标题": "关于活动情况的报告"})
+    assert any("签发人" in w for w in document.warnings)
+    assert styled(document, "GwDocNumber") and not styled(document, "GwDocNumberUp")
+
+
+def test_a_downward_notice_keeps_the_centred_number():
+    document = gongwen.render({**UPWARD, "标题": "关于召开大会的通知", "签发人": []})
+    assert [p.text for p in styled(document, "GwDocNumber")] == ["测党支〔2025〕5号"]
+    assert document.warnings == []
+
+
+# --- 附件 --------------------------------------------------------------------------------
+
+ATTACHED = {**BASE, "标题": "关于召开大会的通知", "附件": [
+    {"名称": "会议议程", "正文": "| 时间 | 内容 |\n|---|---|\n| 15:00 | 开会 |\n"},
+    "参会人员名单（另发）",
+    {"名称": "3. 回执", "标题": "回执", "序号": 3, "正文": "请于9月5日前报送。"}]}
+
+
+def test_each_attachment_with_content_starts_a_page_with_its_label_and_title():
+    document = gongwen.render(ATTACHED)
+    labels = styled(document, "GwAttachmentLabel")
+    assert [p.text for p in labels] == ["附件1", "附件3"]
+    assert all(p.paragraph_format.page_break_before or p.style.paragraph_format.page_break_before
+               for p in labels)
+    assert [p.text for p in styled(document, "GwAttachmentTitle")] == ["会议议程", "回执"]
+    texts = [p.text for p in paragraphs(document)]
+    first = texts.index("附件1")
+    assert texts[first + 1] == "" and texts[first + 2] == "会议议程"  # the third line
+    note = [p.text for p in styled(document, "GwAttachments")]
+    assert note == ["附件：1.会议议程", "2.参会人员名单（另发）", "3.回执"]
+    table = docx.Document(io.BytesIO(document.docx)).tables[0]
+    assert [c.text for c in table.rows[1].cells] == ["15:00", "开会"]
+    assert texts.index("附件1") > texts.index("2025年3月5日")
+
+
+def test_a_lone_attachment_is_labelled_without_a_number():
+    document = gongwen.render({**BASE, "标题": "关于召开大会的通知",
+                               "附件": {"名称": "会议议程", "正文": "下午三时开会。"}})
+    assert [p.text for p in styled(document, "GwAttachmentLabel")] == ["附件"]
+    assert [p.text for p in styled(document, "GwAttachments")] == ["附件：会议议程"]
+
+
+def test_an_attachment_body_file_is_read_relative_to_the_data(tmp_path):
+    write(tmp_path, "agenda.md", "# 会议安排\n下午三时开会。\n")
+    path = write(tmp_path, "n.yaml", """\
+        类型: 公文
+        发文机关: 中共测试支部
+        标题: 关于召开大会的通知
+        正文: 正文。
+        附件:
+          - 名称: 会议议程
+            正文文件: agenda.md
+        成文日期: 2025-03-05
+        """)
+    texts = [p.text for p in paragraphs(gongwen.render(path))]
+    assert texts[texts.index("会议议程", texts.index("附件")):][2:] == ["一、会议安排", "下午三时开会。"]
+
+
+@pytest.mark.parametrize(("item", "line", "words"), [
+    ("  - 名称: 回执\n    序号: 3\n    正文: 请报送。\n", 8, ["序号", "附件3", "number 2"]),
+    ("  - 名称: 回执\n    标题: 参会回执\n    正文: 请报送。\n", 8, ["标题", "参会回执", "回执"]),
+])
+def test_the_attachment_note_and_pages_must_agree(tmp_path, item, line, words):
+    path = tmp_path / "n.yaml"
+    path.write_text("类型: 公文\n发文机关: 中共测试支部\n标题: 关于召开大会的通知\n正文: 正文。\n"
+                    "附件:\n  - 会议议程\n" + item + "成文日期: 2025-03-05\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        gongwen.render(path)
+    text = str(caught.value)
+    assert f"n.yaml:{line}" in text, text
+    for word in words:
+        assert word in text, text
