@@ -8,6 +8,7 @@ import io
 import docx
 import pytest
 from conftest import SAMPLE, write
+from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 
 import gongwen
@@ -86,15 +87,17 @@ UPWARD = {**BASE, "标题": "关于拨付活动经费的请示", "版头": True,
 def test_signer_line_has_the_number_left_and_the_signer_right():
     document = gongwen.render(UPWARD)
     (line,) = styled(document, "GwDocNumberUp")
-    assert line.text == "测党支〔2025〕5号\t签发人：林明富"
+    assert line.text == "\t测党支〔2025〕5号\t签发人：林明富"
     assert not styled(document, "GwDocNumber")
     name = next(r for r in line.runs if r.text == "林明富")
     assert name.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == standard.KAITI
     style = line.style
-    (stop,) = style.paragraph_format.tab_stops
-    right = standard.TEXT_BLOCK_WIDTH_MM - standard.SIGNER_LINE_INDENT_CHARS * standard.CHAR_PITCH_MM
-    assert stop.position.mm == pytest.approx(right, abs=0.1)
-    assert style.paragraph_format.left_indent.mm == pytest.approx(standard.CHAR_PITCH_MM, abs=0.1)
+    left, right = style.paragraph_format.tab_stops
+    indent = standard.SIGNER_LINE_INDENT_CHARS * standard.CHAR_PITCH_MM
+    assert (left.alignment, right.alignment) == (WD_TAB_ALIGNMENT.LEFT, WD_TAB_ALIGNMENT.RIGHT)
+    assert left.position.mm == pytest.approx(indent, abs=0.1)
+    assert right.position.mm == pytest.approx(standard.TEXT_BLOCK_WIDTH_MM - indent, abs=0.1)
+    assert not style.paragraph_format.left_indent  # the red rule under it stays 156 mm
     assert document.warnings == []
 
 

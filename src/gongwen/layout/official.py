@@ -1,8 +1,8 @@
 """Layout of the generic 公文's own parts: the 上行文's 签发人 line and the 附件 pages.
 
 The template fixes their styles (公文发文字号和签发人, 公文附件标识, 公文附件标题); this
-module decides their text: the 签发人 names in 楷体 after a tab (the style's right tab
-stop, one character in from the right edge), and each attachment's label, title lines and body.
+module decides their text: the 签发人 names in 楷体 after a tab and the 发文字号 after
+another (the style's tab stops, one character in from each edge), and each attachment's label, title lines and body.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ _NAME_GAP = "\u3000"
 def signer_line(doc_number: str, signers: Sequence[str]) -> RichText:
     """「都实中党支〔2024〕5号 ⇥ 签发人：林明富」: the 发文字号 left, the names right."""
     line = RichText()
-    line.add(doc_number)
+    line.xml += "<w:r><w:tab/></w:r>"  # to the left tab stop, so the red rule below
+    line.add(doc_number)                # the line stays as wide as the text block
     line.xml += "<w:r><w:tab/></w:r>"
     line.add(standard.SIGNER_LABEL)
     line.add(_NAME_GAP.join(signers), font=_SIGNER_FONT)

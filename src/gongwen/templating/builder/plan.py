@@ -45,17 +45,19 @@ def header_styles(doc: DocxDocument, profile: Profile) -> None:
         number_size = profile.style(style_id).size
         set_style_spacing(doc, style_id, line=round(number_size * standard.TWIPS_PER_PT))
     signer_style = doc.styles.get_by_id("GwDocNumberUp", WD_STYLE_TYPE.PARAGRAPH)
-    signer_style.paragraph_format.tab_stops.add_tab_stop(
-        Twips(signer_tab_twips()), WD_TAB_ALIGNMENT.RIGHT)
+    left, right = signer_tab_twips()
+    signer_style.paragraph_format.tab_stops.add_tab_stop(Twips(left), WD_TAB_ALIGNMENT.LEFT)
+    signer_style.paragraph_format.tab_stops.add_tab_stop(Twips(right), WD_TAB_ALIGNMENT.RIGHT)
 
 
-def signer_tab_twips() -> int:
-    """The 签发人 line's right-aligned tab stop: one character in from the text block's
-    right edge, measured from its left edge as Word and LibreOffice do.  (Not taken from
+def signer_tab_twips() -> tuple[int, int]:
+    """The 签发人 line's tab stops, one character in from the text block's left and right
+    edges (measured from its left edge, as Word and LibreOffice do).  Tabs, not indents:
+    the red rule is the line's border, and an indent would shorten it.  (Not taken from
     layout.official: that imports docxtpl, whose docxcompose remaps python-docx's core
     properties namespace and would spoil the templates built here.)"""
-    return mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM) - standard.chars_to_twips(
-        standard.SIGNER_LINE_INDENT_CHARS)
+    indent = standard.chars_to_twips(standard.SIGNER_LINE_INDENT_CHARS)
+    return indent, mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM) - indent
 
 
 def add_header_block(doc: DocxDocument) -> None:

@@ -1,0 +1,228 @@
+"""The 公文 kinds measured on their PDF pages, in mm: the sample 通知 and 请示 and a
+报告 whose 附件 pages follow a body of several pages.
+
+Besides what every page shares with the plan (A4, the 版心, 22 lines 10.23 mm apart, 28
+characters a line, 「— N —」 page numbers running on through the 附件), the positions
+GB/T 9704 fixes for these kinds: the 上行文's 发文字号 one character in from the left and
+its 签发人 one in from the right on one line (7.2.4), and each 附件's label on its page's
+first line at the left edge with its title centred on the third line (8).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE
+from pdfgeom import (
+    Line,
+    body_lines,
+    dark_ink,
+    line_box_top,
+    line_ink,
+    lines_of,
+    open_pdf,
+    outside_text_block,
+    page_number,
+    pitch,
+    red_ink,
+    red_rules,
+)
+from pypdf import PdfReader
+
+import gongwen
+from gongwen.batch.activity import find_activity_document
+from gongwen.convert import Converter
+from gongwen.layout import standard
+
+TOL = standard.POSITION_TOLERANCE_MM
+PITCH = standard.LINE_PITCH_MM
+TEXT_TOP = standard.MARGIN_TOP_MM
+LEFT = standard.MARGIN_LEFT_MM
+RIGHT = LEFT + standard.TEXT_BLOCK_WIDTH_MM
+CENTRE = (LEFT + RIGHT) / 2
+ONE_CHAR = standard.ONE_CHAR_MM
+SENTENCE = ("支部坚持把学习教育贯穿活动始终，组织党员集中学习十二次，开展主题党日活动六次，"
+            "党员参学率达到百分之九十八以上，活动取得了明显成效。")
+REPORT = {
+    "类型": "公文", "发文机关": "中共都江市实验中学支部委员会", "版头": True,
+    "发文字号": "都实中党支〔2026〕9号", "签发人": ["林明富", "陈秀英"],
+    "标题": "都江市实验中学党支部关于创先争优活动开展情况的报告",
+    "主送机关": "中共都江市教育局党组",
+    "正文": "# 主要做法\n\n" + "\n\n".join([SENTENCE * 2] * 9) + "\n",
+    "附件": [{"名称": "活动开展情况统计表",
+              "正文": "| 项目 | 次数 | 参加人次 |\n|---|---|---|\n| 集中学习 | 12 | 156 |\n"
+                      "| 主题党日 | 6 | 78 |\n"},
+             {"名称": "优秀共产党员名单", "正文": "林明富、吴静、王建国。"}],
+    "成文日期": "2026-07-10", "印发机关": "都江市实验中学党支部办公室", "印发日期": "2026-07-10",
+}
+
+
+@dataclass
+class Rendered:
+    name: str
+    path: Path
+
+    @cached_property
+    def pdf(self):
+        return open_pdf(self.path)
+
+    @cached_property
+    def lines(self) -> list[list[Line]]:
+        return [lines_of(page) for page in self.pdf.pages]
+
+    def body(self, index: int) -> list[Line]:
+        """The page's 三号 lines below the 版头's red rule."""
+        lines = body_lines(self.lines[index])
+        if index == 0:
+            rule = red_rules(self.pdf.pages[0])[0]
+            lines = [line for line in lines if line.baseline > rule.y]
+        return lines
+
+    def page_of(self, text: str) -> int:
+        return next(i for i, lines in enumerate(self.lines)
+                    if any(line.text == text for line in lines))
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict[str, Rendered]:
+    folder = tmp_path_factory.mktemp("official")
+    sources = {name: find_activity_document(SAMPLE / f"{name}.yaml").source
+               for name in ("notice", "request")}
+    documents = {**{name: gongwen.render(source) for name, source in sources.items()},
+                 "report": gongwen.render(REPORT)}
+    paths = [document.save(folder / f"{name}.docx") for name, document in documents.items()]
+    with Converter() as converter:
+        pdfs = converter.convert(paths, folder / "pdf")
+    for document, pdf in zip(documents.values(), pdfs, strict=True):
+        if len(PdfReader(pdf).pages) % 2:
+            document.to_pdf(pdf)
+    return {name: Rendered(name, pdf) for name, pdf in zip(documents, pdfs, strict=True)}
+
+
+@pytest.fixture(params=["notice", "request", "report"])
+def doc(request, rendered) -> Rendered:
+    return rendered[request.param]
+
+
+def approx(value: float, tol: float = TOL):
+    return pytest.approx(value, abs=tol)
+
+
+# --- what every page shares -------------------------------------------------------------
+
+def test_pages_are_a4_and_nothing_leaves_the_text_block(doc):
+    for page in doc.pdf.pages:
+        assert float(page.width) * 25.4 / 72 == approx(standard.PAGE_WIDTH_MM, 0.5)
+        assert float(page.height) * 25.4 / 72 == approx(standard.PAGE_HEIGHT_MM, 0.5)
+        assert outside_text_block(page) == []
+
+
+def test_lines_are_10_23_mm_apart_and_start_at_37_mm(doc):
+    for index in range(len(doc.lines)):
+        lines = doc.body(index)
+        if len(lines) > 2:
+            assert pitch(lines) == approx(PITCH, 0.3), f"page {index + 1}"
+        if index and lines:
+            assert line_box_top(lines[0], PITCH) == approx(TEXT_TOP), f"page {index + 1}"
+            assert min(line.x0 for line in lines) >= LEFT - 0.3, f"page {index + 1}"
+
+
+def test_full_lines_hold_28_characters(rendered):
+    full = [line for doc in rendered.values() for lines in doc.lines for line in lines
+            if line.size == standard.SANHAO and line.cells == len(line.chars) == 28]
+    assert len(full) >= 10
+    for line in full:
+        assert line.x0 == approx(LEFT, 0.3) and line.x1 <= RIGHT + 0.3, line.text
+
+
+def test_page_numbers_run_on_through_the_attachments(doc):
+    assert len(doc.lines) % 2 == 0  # the 版记 on an even page
+    for index, lines in enumerate(doc.lines):
+        number, line = page_number(lines)
+        assert number == index + 1
+        assert line.size == standard.PAGE_NUMBER_SIZE
+        if number % 2:
+            assert line.x1 == approx(RIGHT - ONE_CHAR), f"page {number}"
+        else:
+            assert line.x0 == approx(LEFT + ONE_CHAR), f"page {number}"
+
+
+def test_the_check_finds_nothing(doc):
+    report = gongwen.check(doc.path)
+    assert [f"{f.rule} p{f.page}: {f.excerpt}" for f in report.findings] == []
+
+
+# --- 上行文: 发文字号 left, 签发人 right (7.2.4) ----------------------------------------
+
+def signer_line(doc: Rendered) -> Line:
+    return next(line for line in doc.lines[0] if "签发人" in line.text)
+
+
+@pytest.mark.parametrize("name", ["request", "report"])
+def test_signer_line_number_left_and_names_right_one_character_in(rendered, name):
+    doc = rendered[name]
+    page = doc.pdf.pages[0]
+    line = signer_line(doc)
+    assert line.size == standard.SANHAO
+    assert line.x0 == approx(LEFT + ONE_CHAR), line.text  # the 发文字号's first character
+    assert line.text.index("〔") < line.text.index("签发人")
+    assert line.x1 == approx(RIGHT - ONE_CHAR), line.text  # the last name's last character
+    label = [c for c in line.chars if c.text in "签发人"]
+    names = [c for c in line.chars if c.x0 > line.char_x0("：")]
+    assert {c.font for c in label} == {"FandolFang-Regular"}
+    assert {c.font for c in names} == {"FandolKai-Regular"}
+    (rule,) = red_rules(page)
+    _, _, _, bottom = line_ink(page, line, dark_ink)
+    assert rule.y - bottom == approx(standard.RED_RULE_BELOW_DOC_NUMBER_MM, 0.75)
+    assert rule.length == approx(standard.TEXT_BLOCK_WIDTH_MM)
+    mark = next(line for line in doc.lines[0] if line.is_red)
+    _, top, _, _ = line_ink(page, mark, red_ink)
+    assert top == approx(TEXT_TOP + standard.MARK_TOP_BELOW_TEXT_BLOCK_MM)
+
+
+def test_a_notice_has_its_number_centred_and_no_signer(rendered):
+    doc = rendered["notice"]
+    number = next(line for line in doc.lines[0] if "〔" in line.text)
+    assert number.text.replace(" ", "") == "都实中党支〔2024〕4号"
+    assert (number.x0 + number.x1) / 2 == approx(CENTRE)
+    assert not any("签发人" in line.text for line in doc.lines[0])
+
+
+# --- 附件 pages (8) -----------------------------------------------------------------------
+
+ATTACHMENTS = {"notice": [("附件", "动员大会议程")],
+               "request": [("附件", "创先争优活动经费预算表")],
+               "report": [("附件1", "活动开展情况统计表"), ("附件2", "优秀共产党员名单")]}
+
+
+def test_each_attachment_starts_a_page_label_top_left_title_on_the_third_line(doc):
+    date_page = max(i for i, lines in enumerate(doc.lines)
+                    if any(line.text.endswith("日") and line.text[:2] == "20" for line in lines))
+    previous = date_page
+    for label_text, title_text in ATTACHMENTS[doc.name]:
+        index = doc.page_of(label_text)
+        assert index == previous + 1, f"{label_text} on page {index + 1}"
+        previous = index
+        lines = [line for line in doc.lines[index] if not page_number([line])]
+        label, title = lines[0], lines[1]
+        assert label.text == label_text
+        assert label.size == standard.SANHAO and label.fonts <= {"FandolHei-Regular"}
+        assert label.x0 == approx(LEFT)
+        assert line_box_top(label, PITCH) == approx(TEXT_TOP)
+        assert title.text == title_text
+        assert title.size == standard.ERHAO and title.fonts == {"FandolSong-Bold"}
+        assert (title.x0 + title.x1) / 2 == approx(CENTRE)
+        slot = standard.ATTACHMENT_TITLE_LINE - 1
+        assert line_box_top(title, PITCH) == approx(TEXT_TOP + slot * PITCH)
+    end = [line for line in doc.lines[-1] if line.text.endswith("印发")]
+    assert end and doc.page_of(ATTACHMENTS[doc.name][-1][0]) <= len(doc.lines) - 1
+
+
+def test_an_attachment_table_is_printed(rendered):
+    doc = rendered["request"]
+    index = doc.page_of("附件")
+    texts = [line.text.replace(" ", "") for line in doc.lines[index]]
+    assert any("主题实践活动" in text and "4500" in text for text in texts)
