@@ -198,11 +198,12 @@ def test_a_run_counts_what_the_phase_owes_and_names_files_as_render_does(sample_
     out = tmp_path / "out"
     result = cli("batch", sample_dir, "--phase", FIRST, "-o", out)
     assert result.exit_code == 1, result.output
-    # the plan (1) and 吴静's pledge failed; the 简报 and 12 pledges were made: 15 owed
-    assert "13 of 15 documents made now, 2 failed" in result.output
+    # the plan (1) and 吴静's pledge failed; the 通知, 请示, 简报 and 12 pledges were
+    # made: 17 owed
+    assert "15 of 17 documents made now, 2 failed" in result.output
     total = next(line for line in result.output.splitlines() if "合计" in line)
     documents, made, pages, _, failed = re.findall(r"\d+", total)
-    assert (documents, made, pages, failed) == ("15", "13", str(_pages(out / FIRST)), "2")
+    assert (documents, made, pages, failed) == ("17", "15", str(_pages(out / FIRST)), "2")
     pledges = next(line for line in result.output.splitlines() if "党员承诺书" in line)
     assert re.findall(r"│\s*(\d+)", pledges)[0] == "13"  # 12 made + 1 failed
 
