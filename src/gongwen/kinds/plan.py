@@ -12,6 +12,7 @@ from ..errors import InputError
 from ..inputs import SourceData, load_text
 from ..layout import rules as layout
 from ..layout.official import attachment_pages, signer_line
+from ..layout.seal import sealed_signature
 from ..models import Official, Plan
 from ..text import parse_body
 from .attachments import attachment_blocks
@@ -42,6 +43,8 @@ def render_plan(plan: Official, options: RenderOptions) -> list[Document]:
     header = plan.header
     names = plan.attachment_names
     upward = bool(header.enabled and plan.signers and plan.doc_number)
+    sign = sealed_signature(_seal_picture(plan, source, base_dir), plan.seal_size) \
+        if plan.seal else None
     if header.enabled and plan.doc_number is None:
         raise InputError("a document with a 版头 needs a 发文字号", location=source.where(()),
                          field="发文字号 (doc_number)",
@@ -64,8 +67,8 @@ def render_plan(plan: Official, options: RenderOptions) -> list[Document]:
             "date": plan.date,
             "body": layout.body(tpl, blocks, keep_end_with_next=layout.has_closing(
                 names, plan.signer, plan.date)),
-            "closing": layout.closing(tpl, attachments=names,
-                                      signature=plan.signer, date=plan.date, note=plan.note),
+            "closing": layout.closing(tpl, attachments=names, signature=plan.signer,
+                                      date=plan.date, note=plan.note, sign=sign),
             "attachment_pages": attachment_pages(tpl, pages),
             "end_block": layout.end_block(tpl, cc=plan.cc, printer=plan.printer,
                                           print_date=plan.print_date),
@@ -107,6 +110,24 @@ def _warnings(plan: Official, source: SourceData) -> list[str]:
                         f"is sent to one organ, not {len(organs)} ({'、'.join(organs)}) (hint: "
                         "keep the one that decides; send the others a copy with 抄送)")
     return warnings
+
+
+def _seal_picture(plan: Official, source: SourceData, base_dir: Path) -> bytes:
+    """The seal's picture, relative to the data file; a PNG or JPEG."""
+    path = base_dir / str(plan.seal)
+    key = next((k for k in ("印章", "seal") if k in source.data), "印章")
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the seal {path}: {exc.strerror}",
+                         location=source.where((key,)), field="印章 (seal)",
+                         hint="give the path of a PNG or JPEG, relative to the data file"
+                         ) from None
+    if not blob.startswith((b"\x89PNG", b"\xff\xd8")):
+        raise InputError(f"the seal {path.name} is not a PNG or JPEG picture",
+                         location=source.where((key,)), field="印章 (seal)",
+                         hint="scan the seal to a PNG with a transparent background")
+    return blob
 
 
 render_official = render_plan

@@ -11,7 +11,7 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -182,8 +182,11 @@ def closing(
     signature: str | None,
     date: object | None,
     note: str | None,
+    sign: Callable[[Subdoc, str, str], None] | None = None,
 ) -> Subdoc:
     """附件说明, 署名, 成文日期 and 附注, each a blank line apart as the standard says.
+
+    ``sign`` writes the 署名 and 成文日期 (default: without a seal, 7.3.5.2).
 
     Everything down to the 成文日期 (or the last 附件说明 line) keeps with the next
     paragraph: with the body's last paragraph keeping with the closing
@@ -194,7 +197,7 @@ def closing(
         _attachment_note(sub, attachments)
     if signature or date:
         blank(sub, standard.SIGNATURE_LINES_BELOW_BODY)
-        _signature(sub, signature or "", format_date(date) if date else "")
+        (sign or _signature)(sub, signature or "", format_date(date) if date else "")
     if note:
         text = note if note.startswith("（") else f"（{note}）"
         styled(sub, text, "GwNote")
@@ -250,7 +253,7 @@ def _attachment_note(sub: Subdoc, names: Sequence[str]) -> None:
 AUTOSPACE_CELLS = 0.25
 
 
-def _script_changes(text: str) -> int:
+def script_changes(text: str) -> int:
     wide = [unicodedata.east_asian_width(ch) in "WF" for ch in text]
     return sum(a != b for a, b in zip(wide, wide[1:], strict=False))
 
@@ -280,7 +283,7 @@ def signature_indents(name: str, date_text: str) -> tuple[float, float]:
     of the name's first character; a longer date ends two cells in and pushes the name
     left."""
     indent, offset = standard.SIGNATURE_RIGHT_INDENT_CHARS, standard.DATE_OFFSET_CHARS
-    date_cells = text_cells(date_text) + AUTOSPACE_CELLS * _script_changes(date_text)
+    date_cells = text_cells(date_text) + AUTOSPACE_CELLS * script_changes(date_text)
     name_cells = text_cells(name)
     name_right = max(float(indent), indent + offset + date_cells - name_cells)
     return name_right, standard.CHARS_PER_LINE - name_right - name_cells + offset

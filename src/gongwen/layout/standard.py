@@ -117,6 +117,7 @@ ADDRESSEE_LINES_BELOW_TITLE = 1  # 标题下空一行编排主送机关
 SIGNATURE_LINES_BELOW_BODY = 1  # 正文(或附件说明)下空一行编排署名
 SIGNATURE_RIGHT_INDENT_CHARS = 2  # 不加盖印章: 署名右空二字
 DATE_OFFSET_CHARS = 2  # 成文日期首字比署名首字右移二字
+SEALED_DATE_RIGHT_INDENT_CHARS = 4  # 加盖印章: 成文日期右空四字, 署名以成文日期居中
 #: 附件: 「附件」+number top-left, its title centred on the text block's third line (8)
 ATTACHMENT_TITLE_LINE = 3
 HEADING_NUMBERS = ("一、", "（一）", "1.", "（1）")

@@ -124,6 +124,9 @@ class Official(GongwenModel):
     body_file: str | None = zh("正文文件", default=None)
     attachments: AttachmentList = zh("附件", default_factory=list)
     signature: str | None = zh("署名", "发文机关署名", default=None)
+    seal: str | None = zh("印章", default=None)
+    #: a seal is cut at a fixed size and printed at it: its diameter, from the data
+    seal_size: float = zh("印章尺寸", "印章直径", default=40.0, gt=10, le=60)
     date: Date = zh("成文日期")
     note: str | None = zh("附注", default=None)
     cc: StrList = zh("抄送", "抄送机关", default_factory=list)
