@@ -182,3 +182,29 @@ def test_the_attachment_note_and_pages_must_agree(tmp_path, item, line, words):
     assert f"n.yaml:{line}" in text, text
     for word in words:
         assert word in text, text
+
+
+# --- 联合行文 ------------------------------------------------------------------------------
+
+def test_several_organs_make_the_first_the_host():
+    model = Official(**{**BASE, "发文机关": ["甲党支部", "乙工会"], "标题": "关于联合开展活动的通知"})
+    assert (model.organ, model.co_organs, model.organs) == ("甲党支部", ["乙工会"],
+                                                             ["甲党支部", "乙工会"])
+    document = gongwen.render({**BASE, "发文机关": ["甲党支部", "乙工会"], "版头": True,
+                               "发文字号": "甲党支〔2025〕1号", "标题": "关于联合开展活动的通知"})
+    assert [p.text for p in styled(document, "GwMark")] == ["甲党支部\n乙工会"]
+    assert [p.text for p in styled(document, "GwSignature")] == ["甲党支部", "乙工会"]
+
+
+def test_a_seal_on_a_joint_document_is_refused_with_the_line(tmp_path):
+    path = write(tmp_path, "j.yaml", """\
+        类型: 公文
+        发文机关: [甲党支部, 乙工会]
+        标题: 关于联合开展活动的通知
+        正文: 正文。
+        印章: seal.png
+        成文日期: 2025-03-05
+        """)
+    with pytest.raises(InputError) as caught:
+        gongwen.render(path)
+    assert "j.yaml:5" in str(caught.value) and "joint" in str(caught.value)

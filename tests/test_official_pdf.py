@@ -59,6 +59,14 @@ REPORT = {
     "成文日期": "2026-07-10", "印发机关": "都江市实验中学党支部办公室", "印发日期": "2026-07-10",
 }
 
+JOINT = {
+    "类型": "公文", "发文机关": ["中共都江市实验中学支部委员会", "都江市实验中学工会委员会"],
+    "版头": True, "发文字号": "都实中党支〔2024〕6号",
+    "标题": "关于联合开展创先争优志愿服务活动的通知", "主送机关": "各党小组、各工会小组",
+    "正文": SENTENCE + "\n", "成文日期": "2024-09-10",
+    "印发机关": "都江市实验中学党支部办公室", "印发日期": "2024-09-10",
+}
+
 
 @dataclass
 class Rendered:
@@ -92,7 +100,7 @@ def rendered(tmp_path_factory) -> dict[str, Rendered]:
     sources = {name: find_activity_document(SAMPLE / f"{name}.yaml").source
                for name in ("notice", "request")}
     documents = {**{name: gongwen.render(source) for name, source in sources.items()},
-                 "report": gongwen.render(REPORT)}
+                 "report": gongwen.render(REPORT), "joint": gongwen.render(JOINT)}
     paths = [document.save(folder / f"{name}.docx") for name, document in documents.items()]
     with Converter() as converter:
         pdfs = converter.convert(paths, folder / "pdf")
@@ -102,7 +110,7 @@ def rendered(tmp_path_factory) -> dict[str, Rendered]:
     return {name: Rendered(name, pdf) for name, pdf in zip(documents, pdfs, strict=True)}
 
 
-@pytest.fixture(params=["notice", "request", "report"])
+@pytest.fixture(params=["notice", "request", "report", "joint"])
 def doc(request, rendered) -> Rendered:
     return rendered[request.param]
 
@@ -198,7 +206,13 @@ ATTACHMENTS = {"notice": [("附件", "动员大会议程")],
                "report": [("附件1", "活动开展情况统计表"), ("附件2", "优秀共产党员名单")]}
 
 
-def test_each_attachment_starts_a_page_label_top_left_title_on_the_third_line(doc):
+@pytest.fixture(params=list(ATTACHMENTS))
+def attached(request, rendered) -> Rendered:
+    return rendered[request.param]
+
+
+def test_each_attachment_starts_a_page_label_top_left_title_on_the_third_line(attached):
+    doc = attached
     date_page = max(i for i, lines in enumerate(doc.lines)
                     if any(line.text.endswith("日") and line.text[:2] == "20" for line in lines))
     previous = date_page
@@ -226,3 +240,36 @@ def test_an_attachment_table_is_printed(rendered):
     index = doc.page_of("附件")
     texts = [line.text.replace(" ", "") for line in doc.lines[index]]
     assert any("主题实践活动" in text and "4500" in text for text in texts)
+
+
+# --- 联合行文 (7.2.3, 7.3.5.2) -----------------------------------------------------------
+
+def test_joint_mark_stacks_the_organs_red_and_centred_from_72_mm(rendered):
+    doc = rendered["joint"]
+    page = doc.pdf.pages[0]
+    marks = [line for line in doc.lines[0] if line.is_red]
+    assert [line.text for line in marks] == JOINT["发文机关"]  # the 主办 first
+    _, top, _, _ = line_ink(page, marks[0], red_ink)
+    assert top == approx(TEXT_TOP + standard.MARK_TOP_BELOW_TEXT_BLOCK_MM)
+    for line in marks:
+        assert (line.x0 + line.x1) / 2 == approx(CENTRE), line.text
+    _, _, _, bottom = line_ink(page, marks[-1], red_ink)
+    number = next(line for line in doc.lines[0] if "〔" in line.text)
+    _, number_top, _, _ = line_ink(page, number, dark_ink)
+    assert number_top - bottom == approx(standard.DOC_NUMBER_LINES_BELOW_MARK * PITCH)
+
+
+def test_joint_signatures_stack_under_the_hosts_and_the_date_follows(rendered):
+    doc = rendered["joint"]
+    lines = [line for page in doc.lines for line in page]
+    names = [next(line for line in lines if line.text == organ and not line.is_red)
+             for organ in JOINT["发文机关"]]
+    assert names[0].baseline < names[1].baseline
+    assert names[1].baseline - names[0].baseline == approx(PITCH, 0.3)
+    assert names[0].x0 == approx(names[1].x0, 0.3)  # one block
+    longest = max(names, key=lambda line: line.x1)
+    cell = standard.CHAR_PITCH_MM
+    assert longest.x1 == approx(RIGHT - standard.SIGNATURE_RIGHT_INDENT_CHARS * cell)
+    date = lines[lines.index(names[1]) + 1]
+    assert date.text.replace(" ", "") == "2024年9月10日"
+    assert date.x0 - names[0].x0 == approx(standard.DATE_OFFSET_CHARS * cell)

@@ -11,7 +11,7 @@ from docxtpl import DocxTemplate
 from ..errors import InputError
 from ..inputs import SourceData, load_text
 from ..layout import rules as layout
-from ..layout.official import attachment_pages, signer_line
+from ..layout.official import attachment_pages, joint_signature, signer_line, stacked_mark
 from ..layout.seal import sealed_signature
 from ..models import Official, Plan
 from ..text import parse_body
@@ -44,7 +44,8 @@ def render_plan(plan: Official, options: RenderOptions) -> list[Document]:
     names = plan.attachment_names
     upward = bool(header.enabled and plan.signers and plan.doc_number)
     sign = sealed_signature(_seal_picture(plan, source, base_dir), plan.seal_size) \
-        if plan.seal else None
+        if plan.seal else joint_signature([plan.signer, *plan.co_organs]) \
+        if plan.co_organs else None
     if header.enabled and plan.doc_number is None:
         raise InputError("a document with a 版头 needs a 发文字号", location=source.where(()),
                          field="发文字号 (doc_number)",
@@ -53,7 +54,7 @@ def render_plan(plan: Official, options: RenderOptions) -> list[Document]:
     def build_context(tpl: DocxTemplate) -> dict[str, Any]:
         return {
             "header": {
-                "mark": layout.mark_text(tpl, header.mark or f"{plan.organ}文件"),
+                "mark": _mark(tpl, plan),
                 "copy_number": header.copy_number or "",
                 "secrecy": header.secrecy or "",
                 "urgency": header.urgency or "",
@@ -112,10 +113,24 @@ def _warnings(plan: Official, source: SourceData) -> list[str]:
     return warnings
 
 
+def _mark(tpl: DocxTemplate, plan: Official) -> Any:
+    """The 发文机关标志: the data's, or the organ's name + 文件; a joint document's names
+    stacked (also a mark written over several lines)."""
+    if plan.header.mark is not None and "\n" in plan.header.mark:
+        return stacked_mark([line for line in plan.header.mark.splitlines() if line.strip()])
+    if plan.header.mark is None and plan.co_organs:
+        return stacked_mark(plan.organs)
+    return layout.mark_text(tpl, plan.header.mark or f"{plan.organ}文件")
+
+
 def _seal_picture(plan: Official, source: SourceData, base_dir: Path) -> bytes:
     """The seal's picture, relative to the data file; a PNG or JPEG."""
     path = base_dir / str(plan.seal)
     key = next((k for k in ("印章", "seal") if k in source.data), "印章")
+    if plan.co_organs:
+        raise InputError("seals on a joint document (several 发文机关) are not laid out yet",
+                         location=source.where((key,)), field="印章 (seal)",
+                         hint="leave 印章 out: the 署名 are then laid out without seals")
     try:
         blob = path.read_bytes()
     except OSError as exc:

@@ -7,7 +7,7 @@ another (the style's tab stops, one character in from each edge), and each attac
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from docxtpl import DocxTemplate, RichText
@@ -15,7 +15,15 @@ from docxtpl.subdoc import Subdoc
 
 from ..text import Block
 from . import standard
-from .rules import body, title_lines
+from .ooxml import child
+from .rules import (
+    AUTOSPACE_CELLS,
+    body,
+    script_changes,
+    styled,
+    text_cells,
+    title_lines,
+)
 
 #: names after 「签发人：」: 楷体 (GB/T 9704 7.2.4), the label keeps the style's 仿宋
 _SIGNER_FONT = f"eastAsia:{standard.KAITI}"
@@ -54,3 +62,40 @@ def attachment_pages(tpl: DocxTemplate, pages: Sequence[tuple[str, str, Sequence
     page's first line, the title from its third (ATTACHMENT_TITLE_LINE), then the body."""
     return [AttachmentPage(label, title_lines(title), body(tpl, blocks))
             for label, title, blocks in pages]
+
+
+def stacked_mark(lines: Sequence[str]) -> RichText:
+    """联合行文's 发文机关标志: the organs' names one under another, 主办 first, in red at
+    the common size, shrunk so that the longest stays on one line (7.2.3)."""
+    width_pt = standard.mm_to_pt(standard.TEXT_BLOCK_WIDTH_MM) * standard.MARK_MAX_WIDTH_SHARE
+    size = min(standard.MARK_SIZE, width_pt / max(max(text_cells(t) for t in lines), 1))
+    mark = RichText()
+    for index, line in enumerate(lines):
+        if index:
+            mark.xml += "<w:r><w:br/></w:r>"
+        mark.add(line, size=round(size * 2))
+    return mark
+
+
+def joint_signature(names: Sequence[str]) -> Callable[[Subdoc, str, str], None]:
+    """联合行文 without seals (7.3.5.2): the 主办's 署名 first, the others under it, as one
+    block that starts on one character and whose longest name ends two characters in;
+    the date's first character two characters right of the names'."""
+
+    def sign(sub: Subdoc, _name: str, date_text: str) -> None:
+        indent, offset = standard.SIGNATURE_RIGHT_INDENT_CHARS, standard.DATE_OFFSET_CHARS
+        longest = max(text_cells(name) for name in names)
+        date_cells = text_cells(date_text) + AUTOSPACE_CELLS * script_changes(date_text)
+        right = max(float(indent), indent + offset + date_cells - longest)
+        for name in names:
+            paragraph = styled(sub, name, "GwSignature")
+            child(paragraph._p.get_or_add_pPr(), "w:ind",
+                  right=standard.chars_to_twips(right + longest - text_cells(name)))
+            child(paragraph._p.get_or_add_pPr(), "w:jc", val="right")
+        if date_text:
+            start = standard.CHARS_PER_LINE - right - longest + offset
+            ppr = styled(sub, date_text, "GwDate")._p.get_or_add_pPr()
+            child(ppr, "w:ind", left=standard.chars_to_twips(start), right=0)
+            child(ppr, "w:jc", val="left")
+
+    return sign

@@ -116,6 +116,8 @@ class Official(GongwenModel):
     kind: Literal["公文", "official"] = zh("类型", default="公文")
     genre: str | None = zh("文种", default=None)
     organ: str = zh("发文机关")
+    #: 联合行文: the other 发文机关 after the 主办 (``发文机关: [主办, 联署…]`` fills it)
+    co_organs: StrList = zh("联署机关", default_factory=list)
     doc_number: Annotated[DocNumber | None, DocNumberInput] = zh("发文字号", default=None)
     signers: StrList = zh("签发人", default_factory=list)
     title: str = zh("标题")
@@ -143,6 +145,20 @@ class Official(GongwenModel):
             raise ValueError("give the body either inline (正文) or as a file (正文文件), once")
         return self
 
+    @model_validator(mode="before")
+    @classmethod
+    def _joint_organs(cls, data: object) -> object:
+        """``发文机关: [主办, 联署…]``: the first is the 主办, the others 联署机关."""
+        if not isinstance(data, dict):
+            return data
+        key = next((k for k in ("发文机关", "organ") if k in data), None)
+        value = data.get(key) if key else None
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            data = {**data, key: value[0]}
+            if len(value) > 1:
+                data["联署机关"] = value[1:]
+        return data
+
     @field_validator("title")
     @classmethod
     def _names_a_genre(cls, title: str, info: ValidationInfo) -> str:
@@ -162,6 +178,11 @@ class Official(GongwenModel):
     @property
     def signer(self) -> str:
         return self.signature or self.organ
+
+    @property
+    def organs(self) -> list[str]:
+        """Every 发文机关, the 主办 first."""
+        return [self.organ, *self.co_organs]
 
     @property
     def upward(self) -> bool:
