@@ -208,3 +208,18 @@ def test_a_seal_on_a_joint_document_is_refused_with_the_line(tmp_path):
     with pytest.raises(InputError) as caught:
         gongwen.render(path)
     assert "j.yaml:5" in str(caught.value) and "joint" in str(caught.value)
+
+
+# --- 纪要 --------------------------------------------------------------------------------
+
+def test_minutes_print_attendance_instead_of_signature_and_need_no_number():
+    document = gongwen.render({**BASE, "版头": True, "标题": "测试支部支委会会议纪要",
+                               "出席": ["林明富", "陈秀英"], "列席": "黄小燕"})
+    assert document.model.minutes and document.model.genre == "会议纪要"
+    assert [p.text for p in styled(document, "GwAttendance")] == ["出席：林明富、陈秀英",
+                                                                  "列席：黄小燕"]
+    label = styled(document, "GwAttendance")[0].runs[0]
+    assert label.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == standard.HEITI
+    assert not styled(document, "GwSignature") and not styled(document, "GwDate")
+    assert [p.text for p in styled(document, "GwMark")] == ["测试支部支委会会议纪要"]
+    assert not styled(document, "GwTitle")  # the mark is its title

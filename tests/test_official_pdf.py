@@ -67,6 +67,15 @@ JOINT = {
     "印发机关": "都江市实验中学党支部办公室", "印发日期": "2024-09-10",
 }
 
+MINUTES = {
+    "类型": "公文", "发文机关": "中共都江市实验中学支部委员会", "版头": True,
+    "标题": "都江市实验中学党支部支委会会议纪要",
+    "正文": "# 审议通过实施方案\n\n" + SENTENCE + "\n",
+    "出席": ["林明富", "陈秀英", "王建国", "吴静", "李明", "张伟", "赵丽华", "孙浩然", "周小安"],
+    "请假": "刘洁（外出培训）", "列席": "学校办公室 黄小燕",
+    "成文日期": "2024-09-02", "印发机关": "都江市实验中学党支部办公室", "印发日期": "2024-09-02",
+}
+
 
 @dataclass
 class Rendered:
@@ -100,7 +109,8 @@ def rendered(tmp_path_factory) -> dict[str, Rendered]:
     sources = {name: find_activity_document(SAMPLE / f"{name}.yaml").source
                for name in ("notice", "request")}
     documents = {**{name: gongwen.render(source) for name, source in sources.items()},
-                 "report": gongwen.render(REPORT), "joint": gongwen.render(JOINT)}
+                 "report": gongwen.render(REPORT), "joint": gongwen.render(JOINT),
+                 "minutes": gongwen.render(MINUTES)}
     paths = [document.save(folder / f"{name}.docx") for name, document in documents.items()]
     with Converter() as converter:
         pdfs = converter.convert(paths, folder / "pdf")
@@ -110,7 +120,7 @@ def rendered(tmp_path_factory) -> dict[str, Rendered]:
     return {name: Rendered(name, pdf) for name, pdf in zip(documents, pdfs, strict=True)}
 
 
-@pytest.fixture(params=["notice", "request", "report", "joint"])
+@pytest.fixture(params=["notice", "request", "report", "joint", "minutes"])
 def doc(request, rendered) -> Rendered:
     return rendered[request.param]
 
@@ -273,3 +283,39 @@ def test_joint_signatures_stack_under_the_hosts_and_the_date_follows(rendered):
     date = lines[lines.index(names[1]) + 1]
     assert date.text.replace(" ", "") == "2024年9月10日"
     assert date.x0 - names[0].x0 == approx(standard.DATE_OFFSET_CHARS * cell)
+
+
+# --- 纪要格式 (10.3) ----------------------------------------------------------------------
+
+def test_minutes_mark_is_red_and_35_mm_below_the_text_block(rendered):
+    doc = rendered["minutes"]
+    page = doc.pdf.pages[0]
+    (mark,) = [line for line in doc.lines[0] if line.is_red]
+    assert mark.text == MINUTES["标题"]  # 「××纪要」, not printed again as a title
+    _, top, _, _ = line_ink(page, mark, red_ink)
+    assert top == approx(TEXT_TOP + standard.MARK_TOP_BELOW_TEXT_BLOCK_MM)
+    assert (mark.x0 + mark.x1) / 2 == approx(CENTRE)
+    assert not [line for line in doc.lines[0] if line.size == standard.ERHAO and not line.is_red]
+
+
+def test_minutes_attendance_labels_in_hei_names_aligned_after_the_colon(rendered):
+    doc = rendered["minutes"]
+    lines = [line for page in doc.lines for line in page]
+    cell = standard.CHAR_PITCH_MM
+    present = next(line for line in lines if line.text.startswith("出席："))
+    last_body = lines[lines.index(present) - 1]
+    assert last_body.text.endswith("。")
+    assert present.baseline - last_body.baseline == approx(2 * PITCH, 0.3)  # a blank line
+    assert present.x0 == approx(LEFT + standard.BODY_INDENT_CHARS * cell)
+    label = [c for c in present.chars if c.text in "出席"]
+    assert {c.font for c in label} == {"FandolHei-Regular"}
+    first_name = present.char_x0("林")
+    assert {c.font for c in present.chars if c.x0 >= first_name and c.text >= "\u4e00"} == {
+        "FandolFang-Regular"}
+    wrapped = lines[lines.index(present) + 1]
+    assert not wrapped.text.startswith(("请假", "列席"))
+    assert wrapped.x0 == approx(first_name, 0.3)
+    order = [next(i for i, line in enumerate(lines) if line.text.startswith(label + "："))
+             for label in standard.MINUTES_LABELS]
+    assert order == sorted(order)
+    assert not any(line.text == MINUTES["发文机关"] for line in lines)  # no 署名

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
+from docxtpl.subdoc import Subdoc
 
 from ..errors import InputError
 from ..inputs import SourceData, load_text
 from ..layout import rules as layout
-from ..layout.official import attachment_pages, joint_signature, signer_line, stacked_mark
+from ..layout import standard
+from ..layout.official import (
+    attachment_pages,
+    attendance,
+    joint_signature,
+    signer_line,
+    stacked_mark,
+)
 from ..layout.seal import sealed_signature
 from ..models import Official, Plan
 from ..text import parse_body
@@ -43,10 +52,10 @@ def render_plan(plan: Official, options: RenderOptions) -> list[Document]:
     header = plan.header
     names = plan.attachment_names
     upward = bool(header.enabled and plan.signers and plan.doc_number)
-    sign = sealed_signature(_seal_picture(plan, source, base_dir), plan.seal_size) \
-        if plan.seal else joint_signature([plan.signer, *plan.co_organs]) \
-        if plan.co_organs else None
-    if header.enabled and plan.doc_number is None:
+    sign = _closing_writer(plan, source, base_dir)
+    #: a 纪要's mark is its title (「××纪要」): not printed twice
+    marked_title = plan.minutes and header.enabled and header.mark is None
+    if header.enabled and plan.doc_number is None and not plan.minutes:
         raise InputError("a document with a 版头 needs a 发文字号", location=source.where(()),
                          field="发文字号 (doc_number)",
                          hint="add 发文字号: 代字〔YYYY〕N号, or set 版头: false")
@@ -62,7 +71,7 @@ def render_plan(plan: Official, options: RenderOptions) -> list[Document]:
             "doc_number": str(plan.doc_number) if plan.doc_number else "",
             "signer_line": signer_line(str(plan.doc_number), plan.signers) if upward else "",
             "title": plan.title,
-            "title_lines": layout.title_lines(plan.title),
+            "title_lines": [] if marked_title else layout.title_lines(plan.title),
             "addressee": with_colon(plan.addressee),
             "organ": plan.organ,
             "date": plan.date,
@@ -113,11 +122,27 @@ def _warnings(plan: Official, source: SourceData) -> list[str]:
     return warnings
 
 
+def _closing_writer(plan: Official, source: SourceData, base_dir: Path
+                    ) -> Callable[[Subdoc, str, str], None] | None:
+    """What follows the body and 附件说明: a 纪要's attendance lists, a sealed 署名, the
+    joint 署名 lines, or (None) the plain 署名 and 成文日期."""
+    if plan.minutes:
+        return attendance(list(zip(standard.MINUTES_LABELS,
+                                   (plan.present, plan.excused, plan.attending), strict=True)))
+    if plan.seal:
+        return sealed_signature(_seal_picture(plan, source, base_dir), plan.seal_size)
+    if plan.co_organs:
+        return joint_signature([plan.signer, *plan.co_organs])
+    return None
+
+
 def _mark(tpl: DocxTemplate, plan: Official) -> Any:
     """The 发文机关标志: the data's, or the organ's name + 文件; a joint document's names
     stacked (also a mark written over several lines)."""
     if plan.header.mark is not None and "\n" in plan.header.mark:
         return stacked_mark([line for line in plan.header.mark.splitlines() if line.strip()])
+    if plan.header.mark is None and plan.minutes:  # 「××纪要」
+        return layout.mark_text(tpl, plan.title)
     if plan.header.mark is None and plan.co_organs:
         return stacked_mark(plan.organs)
     return layout.mark_text(tpl, plan.header.mark or f"{plan.organ}文件")

@@ -15,7 +15,7 @@ from docxtpl.subdoc import Subdoc
 
 from ..text import Block
 from . import standard
-from .ooxml import child
+from .ooxml import child, set_fonts
 from .rules import (
     AUTOSPACE_CELLS,
     body,
@@ -97,5 +97,22 @@ def joint_signature(names: Sequence[str]) -> Callable[[Subdoc, str, str], None]:
             ppr = styled(sub, date_text, "GwDate")._p.get_or_add_pPr()
             child(ppr, "w:ind", left=standard.chars_to_twips(start), right=0)
             child(ppr, "w:jc", val="left")
+
+    return sign
+
+
+def attendance(lists: Sequence[tuple[str, Sequence[str]]]) -> Callable[[Subdoc, str, str], None]:
+    """纪要 (10.3): in place of the 署名 and 成文日期, the 「出席：」「请假：」「列席：」 lines
+    (label in 黑体, names in 仿宋, wrapped lines aligned after the colon), each list that
+    has names, in the standard's order."""
+
+    def sign(sub: Subdoc, _name: str, _date: str) -> None:
+        for label, names in lists:
+            if not names:
+                continue
+            paragraph = styled(sub, "", "GwAttendance")
+            run = paragraph.add_run(label + "：")
+            set_fonts(run._r.get_or_add_rPr(), standard.HEITI)
+            paragraph.add_run("、".join(names))
 
     return sign

@@ -118,6 +118,10 @@ SIGNATURE_LINES_BELOW_BODY = 1  # 正文(或附件说明)下空一行编排署�
 SIGNATURE_RIGHT_INDENT_CHARS = 2  # 不加盖印章: 署名右空二字
 DATE_OFFSET_CHARS = 2  # 成文日期首字比署名首字右移二字
 SEALED_DATE_RIGHT_INDENT_CHARS = 4  # 加盖印章: 成文日期右空四字, 署名以成文日期居中
+#: 纪要 (10.3): 「出席」「请假」「列席」 + full-width colon in 三号黑体, 2 characters in,
+#: a blank line below the body; the names in 仿宋, wrapped lines aligned after the colon
+MINUTES_LABELS = ("出席", "请假", "列席")
+MINUTES_LABEL_CHARS = 3
 #: 附件: 「附件」+number top-left, its title centred on the text block's third line (8)
 ATTACHMENT_TITLE_LINE = 3
 HEADING_NUMBERS = ("一、", "（一）", "1.", "（1）")
@@ -188,6 +192,8 @@ def _element_styles(bold_headings: tuple[int, ...] = ()) -> dict[str, ElementSty
         s("GwDate", "公文成文日期", align="right", right_chars=SIGNATURE_RIGHT_INDENT_CHARS),
         s("GwNote", "公文附注", first_line_chars=BODY_INDENT_CHARS),
         s("GwAttachmentLabel", "公文附件标识", font=HEITI, align="left"),
+        s("GwAttendance", "纪要出席人员", left_chars=BODY_INDENT_CHARS + MINUTES_LABEL_CHARS,
+          first_line_chars=-MINUTES_LABEL_CHARS),
         s("GwAttachmentTitle", "公文附件标题", font=XIAOBIAOSONG, size=ERHAO, align="center",
           keep_with_next=True),
         s("GwEndBlock", "公文版记", size=SIHAO, align="left", left_chars=END_BLOCK_INDENT_CHARS,

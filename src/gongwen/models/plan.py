@@ -65,6 +65,7 @@ GENRES = ("实施方案", "工作总结", "会议纪要", "通知", "通报", "�
           "决议", "批复", "纪要", "公告", "通告", "公报", "议案", "命令", "方案", "函")
 #: 上行文: sent up to a superior, so the 版头 names the 签发人 (GB/T 9704 7.2.4)
 UPWARD_GENRES = ("报告", "请示")
+MINUTES_GENRES = ("纪要", "会议纪要")
 
 
 def genre_of(title: str) -> str | None:
@@ -126,6 +127,10 @@ class Official(GongwenModel):
     body_file: str | None = zh("正文文件", default=None)
     attachments: AttachmentList = zh("附件", default_factory=list)
     signature: str | None = zh("署名", "发文机关署名", default=None)
+    #: 纪要: who attended, was excused, sat in (names or 「单位 姓名」)
+    present: StrList = zh("出席", default_factory=list)
+    excused: StrList = zh("请假", default_factory=list)
+    attending: StrList = zh("列席", default_factory=list)
     seal: str | None = zh("印章", default=None)
     #: a seal is cut at a fixed size and printed at it: its diameter, from the data
     seal_size: float = zh("印章尺寸", "印章直径", default=40.0, gt=10, le=60)
@@ -178,6 +183,11 @@ class Official(GongwenModel):
     @property
     def signer(self) -> str:
         return self.signature or self.organ
+
+    @property
+    def minutes(self) -> bool:
+        """A 纪要: its own mark, attendance lists instead of 署名 and 成文日期 (10.3)."""
+        return self.genre in MINUTES_GENRES
 
     @property
     def organs(self) -> list[str]:
