@@ -223,3 +223,10 @@ def test_minutes_print_attendance_instead_of_signature_and_need_no_number():
     assert not styled(document, "GwSignature") and not styled(document, "GwDate")
     assert [p.text for p in styled(document, "GwMark")] == ["测试支部支委会会议纪要"]
     assert not styled(document, "GwTitle")  # the mark is its title
+
+
+def test_several_signers_go_two_a_line_the_number_on_the_last():
+    document = gongwen.render({**UPWARD, "签发人": ["林明富", "陈秀英", "王建国"]})
+    (line,) = styled(document, "GwDocNumberUp")
+    assert line.text == ("\t\t签发人：林明富\u3000陈秀英\n"
+                         "\t测党支〔2025〕5号\t王建国\u3000\u3000\u3000\u3000\u200b")

@@ -110,7 +110,9 @@ def rendered(tmp_path_factory) -> dict[str, Rendered]:
                for name in ("notice", "request")}
     documents = {**{name: gongwen.render(source) for name, source in sources.items()},
                  "report": gongwen.render(REPORT), "joint": gongwen.render(JOINT),
-                 "minutes": gongwen.render(MINUTES)}
+                 "minutes": gongwen.render(MINUTES),
+                 "signers": gongwen.render({**JOINT, "签发人": ["林明富", "陈秀英", "王建国"],
+                                            "标题": "关于联合开展志愿服务活动情况的报告"})}
     paths = [document.save(folder / f"{name}.docx") for name, document in documents.items()]
     with Converter() as converter:
         pdfs = converter.convert(paths, folder / "pdf")
@@ -276,13 +278,27 @@ def test_joint_signatures_stack_under_the_hosts_and_the_date_follows(rendered):
              for organ in JOINT["发文机关"]]
     assert names[0].baseline < names[1].baseline
     assert names[1].baseline - names[0].baseline == approx(PITCH, 0.3)
-    assert names[0].x0 == approx(names[1].x0, 0.3)  # one block
-    longest = max(names, key=lambda line: line.x1)
     cell = standard.CHAR_PITCH_MM
-    assert longest.x1 == approx(RIGHT - standard.SIGNATURE_RIGHT_INDENT_CHARS * cell)
+    for name in names:  # each right-aligned two characters in
+        assert name.x1 == approx(RIGHT - standard.SIGNATURE_RIGHT_INDENT_CHARS * cell)
     date = lines[lines.index(names[1]) + 1]
     assert date.text.replace(" ", "") == "2024年9月10日"
-    assert date.x0 - names[0].x0 == approx(standard.DATE_OFFSET_CHARS * cell)
+    assert date.x0 - names[-1].x0 == approx(standard.DATE_OFFSET_CHARS * cell)
+
+
+def test_several_signers_two_a_line_aligned_the_number_on_the_last_line(rendered):
+    doc = rendered["signers"]
+    page = doc.pdf.pages[0]
+    first = signer_line(doc)
+    last = next(line for line in doc.lines[0] if "〔" in line.text)
+    assert last.baseline > first.baseline and "王建国" in last.text
+    assert last.char_x0("王") == approx(first.char_x0("林"))  # under the first name
+    assert first.x1 == approx(RIGHT - ONE_CHAR)
+    assert last.x0 == approx(LEFT + ONE_CHAR)
+    (rule,) = red_rules(page)
+    _, _, _, bottom = line_ink(page, last, dark_ink)
+    assert rule.y - bottom == approx(standard.RED_RULE_BELOW_DOC_NUMBER_MM, 0.75)
+    assert rule.length == approx(standard.TEXT_BLOCK_WIDTH_MM)
 
 
 # --- 纪要格式 (10.3) ----------------------------------------------------------------------

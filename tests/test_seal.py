@@ -112,3 +112,12 @@ def test_without_a_seal_no_picture_and_the_date_is_placed_by_the_name(tmp_path):
     date = next(p for p in docx.Document(io.BytesIO(document.docx)).paragraphs
                 if p.text == "2025年3月5日")
     assert date.paragraph_format.left_indent  # 7.3.5.2: two cells right of the 署名
+
+
+def test_the_check_measures_a_sealed_closing_by_7_3_5_1(tmp_path, monkeypatch):
+    """Under a seal the date belongs four characters in: one two characters in is found."""
+    monkeypatch.setattr(standard, "SEALED_DATE_RIGHT_INDENT_CHARS", 2)
+    path = tmp_path / "wrong.pdf"
+    gongwen.render(notice(tmp_path, "印章: seal.png")).to_pdf(path)
+    (finding,) = gongwen.check(path).findings
+    assert finding.rule.id == "GW304" and "sealed" in finding.measured

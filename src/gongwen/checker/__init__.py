@@ -89,7 +89,8 @@ def check_pdf_bytes(pdf: bytes, label: str, *, profile: standard.Profile = stand
         if count > MAX_PAGES:
             raise ValueError(f"{count} pages is over the {MAX_PAGES}-page limit of one check "
                              "(hint: check the documents of a bundle one by one)")
-        pages = [Page(number, page.width, page.height, page.lines, page.verticals, page.rules)
+        pages = [Page(number, page.width, page.height, page.lines, page.verticals, page.rules,
+                      page.pictures)
                  for number, page in enumerate(measure_pdf(pdf), 1)]
     except pypdfium2.PdfiumError as error:
         raise ValueError(f"not a readable PDF ({error})") from None

@@ -92,6 +92,8 @@ class MeasuredPage:
     lines: list[Line]
     rules: list[HRule]
     verticals: list[tuple[float, float, float]]  # x, top, bottom (mm)
+    #: pictures (x0, top, x1, bottom, mm): a seal over the 署名 changes where it belongs
+    pictures: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 def is_red(color: object) -> bool:
@@ -113,12 +115,24 @@ def measure_pdf(data: bytes) -> Iterator[MeasuredPage]:
                 finally:
                     textpage.close()
                 rules, verticals = _strokes(page.raw, height)
+                pictures = _pictures(page, height)
             finally:
                 page.close()
             yield MeasuredPage(width * PT_TO_MM, height * PT_TO_MM, _lines(chars), rules,
-                               verticals)
+                               verticals, pictures)
     finally:
         document.close()
+
+
+def _pictures(page: pdfium.PdfPage, page_height: float
+              ) -> list[tuple[float, float, float, float]]:
+    """The box (mm from the top-left corner) of every picture on the page."""
+    boxes = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+        left, bottom, right, top = obj.get_bounds()
+        boxes.append((left * PT_TO_MM, (page_height - top) * PT_TO_MM, right * PT_TO_MM,
+                      (page_height - bottom) * PT_TO_MM))
+    return boxes
 
 
 def _chars(handle, page_height: float) -> Iterator[tuple[float, Char]]:

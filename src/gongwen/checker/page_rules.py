@@ -54,7 +54,8 @@ _END_BLOCK = re.compile(r"^(抄送|印发|分送)[:：]|印发$")
 
 @dataclass
 class Page:
-    """One measured page: its number, size (mm), text lines and table borders."""
+    """One measured page: its number, size (mm), text lines, table borders, rules and
+    pictures (a seal)."""
 
     number: int
     width: float
@@ -62,6 +63,7 @@ class Page:
     lines: list[Line]
     verticals: list[tuple[float, float, float]] = field(default_factory=list)
     rules: list[HRule] = field(default_factory=list)
+    pictures: list[tuple[float, float, float, float]] = field(default_factory=list)
 
     @property
     def landscape(self) -> bool:
@@ -324,12 +326,22 @@ def _end_block_rules(file: str, page: Page, ends: list[Line]) -> Iterator[Findin
 def _signature_place(file: str, page: Page, name: Line, date: Line) -> Iterator[Finding]:
     """无印章 (7.3.5.2): the 署名 right-aligned two characters in, the 成文日期's first
     character two characters right of the 署名's first (or, when the date is the longer,
-    the date right-aligned two characters in)."""
+    the date right-aligned two characters in); under a seal (a picture over both),
+    加盖印章 (7.3.5.1): the date right-aligned four characters in, the 署名 centred on it."""
     two = standard.SIGNATURE_RIGHT_INDENT_CHARS * standard.CHAR_PITCH_MM
     tolerance = 1.5
     name_start, date_start = name.chars[0].origin, date.chars[0].origin
     name_end, date_end = _cell_end(name), _cell_end(date)
-    if date_end - date_start > name_end - name_start + tolerance:  # the date is the longer
+    hint = "署名右空二字; 成文日期首字比署名首字右移二字"
+    if _sealed(page, name, date):  # 加盖印章 (7.3.5.1): date 4 characters in, name over it
+        four = standard.SEALED_DATE_RIGHT_INDENT_CHARS * standard.CHAR_PITCH_MM
+        if abs(date_end - (RIGHT - four)) > tolerance:
+            measured, expected, what = date_end, RIGHT - four, "成文日期's right edge (sealed)"
+        else:
+            measured = (name_start + name_end) / 2 - (date_start + date_end) / 2
+            expected, what = 0.0, "署名's centre off the 成文日期's (sealed)"
+        hint = "加盖印章: 成文日期右空四字, 署名以成文日期为准居中"
+    elif date_end - date_start > name_end - name_start + tolerance:  # the date is the longer
         measured, expected = date_end, RIGHT - two
         what = "成文日期's right edge"
     elif abs(name_end - (RIGHT - two)) > tolerance:
@@ -340,8 +352,13 @@ def _signature_place(file: str, page: Page, name: Line, date: Line) -> Iterator[
     if abs(measured - expected) > tolerance:
         yield Finding(SIGNATURE_PLACE, excerpt=f"{name.text[:10]} / {date.text}",
                       measured=f"{what} {measured:.1f} mm", expected=f"{expected:.1f} mm",
-                      hint="署名右空二字; 成文日期首字比署名首字右移二字",
-                      **_here(file, page, date))
+                      hint=hint, **_here(file, page, date))
+
+
+def _sealed(page: Page, name: Line, date: Line) -> bool:
+    """Whether a picture (the seal) lies over both the 署名 and the 成文日期."""
+    return any(x0 < date.chars[-1].x1 and x1 > date.chars[0].x0 and top < name.bottom
+               and bottom > date.top for x0, top, x1, bottom in page.pictures)
 
 
 def _cell_end(line: Line) -> float:

@@ -15,11 +15,12 @@ from docxtpl.subdoc import Subdoc
 
 from ..text import Block
 from . import standard
-from .ooxml import child, set_fonts
+from .ooxml import set_fonts
 from .rules import (
-    AUTOSPACE_CELLS,
     body,
-    script_changes,
+    place_date,
+    right_indent,
+    signature_indents,
     styled,
     text_cells,
     title_lines,
@@ -27,18 +28,37 @@ from .rules import (
 
 #: names after 「签发人：」: 楷体 (GB/T 9704 7.2.4), the label keeps the style's 仿宋
 _SIGNER_FONT = f"eastAsia:{standard.KAITI}"
-#: between two 签发人 names on their line
+#: between two 签发人 names on their line, two names a line
 _NAME_GAP = "\u3000"
+_NAMES_PER_LINE = 2
+_TAB = "<w:r><w:tab/></w:r>"
+#: a zero-width space after the padding: renderers drop spaces that end a line
+_KEEP_SPACES = "\u200b"
 
 
 def signer_line(doc_number: str, signers: Sequence[str]) -> RichText:
-    """「都实中党支〔2024〕5号 ⇥ 签发人：林明富」: the 发文字号 left, the names right."""
+    """「都实中党支〔2024〕5号 ⇥ 签发人：林明富」: the 发文字号 left, the names right.
+
+    Several 签发人 go two a line, top to bottom (7.2.4); each line is right-aligned, so
+    names of equal length line up under the first line's; the 发文字号 is on the line
+    of the last name."""
+    rows = [signers[i:i + _NAMES_PER_LINE] for i in range(0, len(signers), _NAMES_PER_LINE)]
+    width = text_cells(_NAME_GAP.join(rows[0]))
     line = RichText()
-    line.xml += "<w:r><w:tab/></w:r>"  # to the left tab stop, so the red rule below
-    line.add(doc_number)                # the line stays as wide as the text block
-    line.xml += "<w:r><w:tab/></w:r>"
-    line.add(standard.SIGNER_LABEL)
-    line.add(_NAME_GAP.join(signers), font=_SIGNER_FONT)
+    for index, names in enumerate(rows):
+        if index:
+            line.xml += "<w:r><w:br/></w:r>"
+        line.xml += _TAB  # to the left tab stop, so the red rule below stays 156 mm
+        if index == len(rows) - 1:
+            line.add(doc_number)
+        line.xml += _TAB
+        if index == 0:
+            line.add(standard.SIGNER_LABEL)
+        text = _NAME_GAP.join(names)
+        # a shorter line is filled out on the right, so that its first name starts
+        # under the first line's first name («回行时与上一行第一个签发人姓名对齐»)
+        pad = _NAME_GAP * round(width - text_cells(text))
+        line.add(text + (pad + _KEEP_SPACES if pad else ""), font=_SIGNER_FONT)
     return line
 
 
@@ -78,25 +98,17 @@ def stacked_mark(lines: Sequence[str]) -> RichText:
 
 
 def joint_signature(names: Sequence[str]) -> Callable[[Subdoc, str, str], None]:
-    """联合行文 without seals (7.3.5.2): the 主办's 署名 first, the others under it, as one
-    block that starts on one character and whose longest name ends two characters in;
-    the date's first character two characters right of the names'."""
+    """联合行文 without seals (7.3.5.2): the 主办's 署名 first, the others under it, each
+    right-aligned two characters in as a lone 署名 is; the date placed by the last one,
+    the 署名 right above it (its first character two characters right of the name's)."""
 
     def sign(sub: Subdoc, _name: str, date_text: str) -> None:
-        indent, offset = standard.SIGNATURE_RIGHT_INDENT_CHARS, standard.DATE_OFFSET_CHARS
-        longest = max(text_cells(name) for name in names)
-        date_cells = text_cells(date_text) + AUTOSPACE_CELLS * script_changes(date_text)
-        right = max(float(indent), indent + offset + date_cells - longest)
-        for name in names:
-            paragraph = styled(sub, name, "GwSignature")
-            child(paragraph._p.get_or_add_pPr(), "w:ind",
-                  right=standard.chars_to_twips(right + longest - text_cells(name)))
-            child(paragraph._p.get_or_add_pPr(), "w:jc", val="right")
+        last_right, start = signature_indents(names[-1], date_text)
+        for index, name in enumerate(names):
+            right = last_right if index == len(names) - 1 else standard.SIGNATURE_RIGHT_INDENT_CHARS
+            right_indent(styled(sub, name, "GwSignature"), right)
         if date_text:
-            start = standard.CHARS_PER_LINE - right - longest + offset
-            ppr = styled(sub, date_text, "GwDate")._p.get_or_add_pPr()
-            child(ppr, "w:ind", left=standard.chars_to_twips(start), right=0)
-            child(ppr, "w:jc", val="left")
+            place_date(styled(sub, date_text, "GwDate"), start)
 
     return sign
 
