@@ -531,3 +531,23 @@ def test_gongwens_own_docx_passes_with_its_xml_read(tmp_path: Path, name: str) -
     document.to_pdf()  # moves the 版记 where it belongs
     path = Path(document.save(tmp_path))
     assert [f.describe() for f in check(path).findings] == []
+
+
+def test_a_font_the_pdf_does_not_embed_is_found(tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(595.28, 841.89)
+    stream = DecodedStreamObject()
+    stream.set_data(b"BT /F1 16 Tf 100 600 Td (Not embedded at all) Tj ET")
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({
+        NameObject("/F1"): writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica")}))})})
+    buffer = __import__("io").BytesIO()
+    writer.write(buffer)
+    found = [f for f in check_pdf_bytes(buffer.getvalue(), "bare.pdf") if f.rule.id == "GW501"]
+    assert len(found) == 1 and "Helvetica not embedded (16 characters)" in found[0].measured
+    assert found[0].page == 1 and found[0].excerpt.startswith("Notembedded")

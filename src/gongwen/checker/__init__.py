@@ -21,7 +21,7 @@ from ..layout import standard
 from .docx_rules import docx_findings
 from .house import HouseStyle, is_house_style_file, load_house_style
 from .measure import measure_pdf
-from .page_rules import Page, page_findings
+from .page_rules import Page, font_findings, page_findings
 from .report import Finding, Report, Rule
 from .rules import ALL_RULES
 from .text_rules import text_findings
@@ -84,17 +84,21 @@ def check_pdf_bytes(pdf: bytes, label: str, *, profile: standard.Profile = stand
     """Findings of every rule on one PDF's pages."""
     import pypdfium2
 
+    fonts: dict[str, bool] = {}
     try:
         count = len(pypdfium2.PdfDocument(pdf))
         if count > MAX_PAGES:
             raise ValueError(f"{count} pages is over the {MAX_PAGES}-page limit of one check "
                              "(hint: check the documents of a bundle one by one)")
-        pages = [Page(number, page.width, page.height, page.lines, page.verticals, page.rules,
-                      page.pictures)
-                 for number, page in enumerate(measure_pdf(pdf), 1)]
+        pages = []
+        for number, page in enumerate(measure_pdf(pdf), 1):
+            pages.append(Page(number, page.width, page.height, page.lines, page.verticals,
+                              page.rules, page.pictures))
+            fonts.update(page.embedded)
     except pypdfium2.PdfiumError as error:
         raise ValueError(f"not a readable PDF ({error})") from None
     findings = _collapse(list(page_findings(label, pages, profile)))
+    findings += font_findings(label, pages, fonts)
     findings += text_findings(label, pages)
     return findings
 

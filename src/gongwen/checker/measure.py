@@ -94,6 +94,8 @@ class MeasuredPage:
     verticals: list[tuple[float, float, float]]  # x, top, bottom (mm)
     #: pictures (x0, top, x1, bottom, mm): a seal over the 署名 changes where it belongs
     pictures: list[tuple[float, float, float, float]] = field(default_factory=list)
+    #: font name → whether the PDF embeds it
+    embedded: dict[str, bool] = field(default_factory=dict)
 
 
 def is_red(color: object) -> bool:
@@ -111,7 +113,8 @@ def measure_pdf(data: bytes) -> Iterator[MeasuredPage]:
                 width, height = page.get_size()
                 textpage = page.get_textpage()
                 try:
-                    chars = list(_chars(textpage.raw, height))
+                    embedded: dict[str, bool] = {}
+                    chars = list(_chars(textpage.raw, height, embedded))
                 finally:
                     textpage.close()
                 rules, verticals = _strokes(page.raw, height)
@@ -119,7 +122,7 @@ def measure_pdf(data: bytes) -> Iterator[MeasuredPage]:
             finally:
                 page.close()
             yield MeasuredPage(width * PT_TO_MM, height * PT_TO_MM, _lines(chars), rules,
-                               verticals, pictures)
+                               verticals, pictures, embedded)
     finally:
         document.close()
 
@@ -135,8 +138,10 @@ def _pictures(page: pdfium.PdfPage, page_height: float
     return boxes
 
 
-def _chars(handle, page_height: float) -> Iterator[tuple[float, Char]]:
-    """(baseline mm, char) of every visible character, surrogate pairs joined."""
+def _chars(handle, page_height: float, embedded: dict[str, bool],
+           ) -> Iterator[tuple[float, Char]]:
+    """(baseline mm, char) of every visible character, surrogate pairs joined; each
+    font's name and whether it is embedded go into ``embedded``."""
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     x, y = ctypes.c_double(), ctypes.c_double()
     rgba = [ctypes.c_uint() for _ in range(4)]
@@ -156,6 +161,10 @@ def _chars(handle, page_height: float) -> Iterator[tuple[float, Char]]:
             pdfium_c.FPDFText_GetFontInfo(handle, index, name, len(name), flags)
             pdfium_c.FPDFText_GetFillColor(handle, index, *rgba)
             font = name.value.decode("latin-1", "replace").split("+")[-1]
+            if font not in embedded:
+                text_object = pdfium_c.FPDFText_GetTextObject(handle, index)
+                font_handle = pdfium_c.FPDFTextObj_GetFont(text_object) if text_object else None
+                embedded[font] = bool(font_handle and pdfium_c.FPDFFont_GetIsEmbedded(font_handle))
             yield ((page_height - y.value) * PT_TO_MM, Char(
                 text, left.value * PT_TO_MM, right.value * PT_TO_MM,
                 (page_height - top.value) * PT_TO_MM, (page_height - bottom.value) * PT_TO_MM,

@@ -20,6 +20,7 @@ from .rules import (
     CHARS_PER_LINE,
     END_BLOCK_ODD_PAGE,
     END_BLOCK_RULES,
+    FONT_NOT_EMBEDDED,
     HEADER_MARK,
     HEADER_RULE,
     LINE_PITCH,
@@ -419,3 +420,24 @@ def _header(file: str, page: Page) -> Iterator[Finding]:
                   expected=f"a red rule {standard.RED_RULE_BELOW_DOC_NUMBER_MM:g} mm under the "
                            f"发文字号, {standard.TEXT_BLOCK_WIDTH_MM:.0f} mm long",
                   **_here(file, page, doc_number))
+
+
+def font_findings(file: str, pages: Sequence[Page], embedded: dict[str, bool],
+                  ) -> Iterator[Finding]:
+    """A font the PDF does not embed prints in whatever the reader's machine has: one
+    finding per such font, naming the typeface it stands for and its first use."""
+    for font, inside in embedded.items():
+        if inside:
+            continue
+        where = next(((page, line) for page in pages for line in page.lines
+                      if any(c.font == font for c in line.chars)), None)
+        if where is None:
+            continue
+        page, line = where
+        count = sum(c.font == font for each in pages for row in each.lines for c in row.chars)
+        yield Finding(FONT_NOT_EMBEDDED, excerpt=line.text[:16],
+                      measured=f"{official(typeface(font), font)} not embedded "
+                               f"({count} characters)",
+                      expected="every font embedded", hint="export the PDF with fonts embedded "
+                      "(Word: 选项 › 保存 › 将字体嵌入文件; or convert it with gongwen)",
+                      **_here(file, page, line))
