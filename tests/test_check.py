@@ -551,3 +551,21 @@ def test_a_font_the_pdf_does_not_embed_is_found(tmp_path: Path) -> None:
     found = [f for f in check_pdf_bytes(buffer.getvalue(), "bare.pdf") if f.rule.id == "GW501"]
     assert len(found) == 1 and "Helvetica not embedded (16 characters)" in found[0].measured
     assert found[0].page == 1 and found[0].excerpt.startswith("Notembedded")
+
+
+def test_the_attachment_note_and_the_attachment_pages_must_agree(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["render", str(SAMPLE / "notice.yaml"), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    (path,) = tmp_path.glob("*.docx")
+    doc = DocxDocument(str(path))
+    note = next(p for p in doc.paragraphs if p.text.startswith("附件："))
+    assert note.text == "附件：动员大会议程"
+    run = next(r for r in note.runs if "动员大会议程" in r.text)
+    run.text = run.text.replace("动员大会议程", "大会议程安排")
+    buffer = __import__("io").BytesIO()
+    doc.save(buffer)
+    findings = check_pdf_bytes(pdf_of(buffer.getvalue(), "notice"), "notice.pdf")
+    (found,) = [f for f in findings if f.rule.id == "GW305"]
+    assert found.excerpt == "附件" and found.page == 3
+    assert found.measured == "titled 「动员大会议程」"
+    assert "「大会议程安排」" in found.expected

@@ -15,6 +15,7 @@ from .fonts import is_han, official, typeface
 from .measure import PT_TO_MM, HRule, Line, is_red, page_number
 from .report import Finding
 from .rules import (
+    ATTACHMENTS_AGREE,
     BODY_FONT,
     BODY_SIZE,
     CHARS_PER_LINE,
@@ -99,6 +100,7 @@ def page_findings(file: str, pages: Sequence[Page], profile: Profile) -> Iterato
         yield from _header(file, pages[0])
     yield from _page_numbers(file, pages, profile)
     yield from _end_block_and_signature(file, pages)
+    yield from _attachments(file, pages)
 
 
 def _paper(file: str, page: Page) -> Iterator[Finding]:
@@ -441,3 +443,60 @@ def font_findings(file: str, pages: Sequence[Page], embedded: dict[str, bool],
                       expected="every font embedded", hint="export the PDF with fonts embedded "
                       "(Word: 选项 › 保存 › 将字体嵌入文件; or convert it with gongwen)",
                       **_here(file, page, line))
+
+
+_ATTACHMENT_LABEL = re.compile(r"^附件(\d*)$")
+_ATTACHMENT_NOTE = re.compile(r"^附件[:：]")
+
+
+def _attachments(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
+    """附件说明 and the attachment pages agree: as many, in order, each page titled as
+    listed (7.3.4, 7.3.7).  A document whose attachments travel apart has no pages to
+    compare and no finding."""
+    attached: list[tuple[Page, Line, str, str]] = []  # page, label line, number, title
+    for page in pages:
+        text = [line for line in page.text_lines() if not page.in_table(line)]
+        if text and _ATTACHMENT_LABEL.match(text[0].text):
+            titles = [line.text for line in text[1:3] if line.size > standard.SANHAO]
+            attached.append((page, text[0], _ATTACHMENT_LABEL.match(text[0].text)[1],
+                             "".join(titles)))
+    if not attached:
+        return
+    listed: list[str] = []
+    note_line, note_page = None, None
+    for page in pages:
+        if page is attached[0][0]:
+            break
+        for line in page.text_lines():
+            if note_line is None and _ATTACHMENT_NOTE.match(line.text):
+                note_line, note_page = line, page
+                listed.append(line.text[3:])
+            elif note_line is not None and line.x0 > note_line.x0 + standard.ONE_CHAR_MM \
+                    and not _DATE.match(line.text) and line.x0 < LEFT + 6 * standard.ONE_CHAR_MM:
+                listed.append(line.text)  # a later name, or a long name's next line
+            elif note_line is not None:
+                break
+        if note_line is not None:
+            break
+    names = [re.sub(r"^\d+[.．]", "", part).strip()
+             for part in re.split(r"(?=(?:^|(?<=[^\d]))\d+[.．])", "".join(listed)) if part.strip()]
+    first = attached[0]
+    if len(names) != len(attached):
+        yield Finding(ATTACHMENTS_AGREE, excerpt=note_line.text[:20] if note_line else first[1].text,
+                      measured=f"附件说明 lists {len(names)}, {len(attached)} attachment page(s)",
+                      expected="one attachment page for each name listed, in order",
+                      **_here(file, note_page or first[0], note_line or first[1]))
+        return
+    for index, ((page, label, number, title), name) in enumerate(zip(attached, names,
+                                                                       strict=True), 1):
+        want_number = str(index) if len(attached) > 1 else ""
+        problems = []
+        if number != want_number:
+            problems.append(f"labelled 附件{number}")
+        if title.replace(" ", "") != name.replace(" ", ""):
+            problems.append(f"titled 「{title}」")
+        if problems:
+            yield Finding(ATTACHMENTS_AGREE, excerpt=label.text,
+                          measured=", ".join(problems),
+                          expected=f"附件{want_number} titled 「{name}」 as the 附件说明 lists it",
+                          **_here(file, page, label))
