@@ -26,6 +26,8 @@ from test_batch import ACTIVITY, BRIEFING, PHASE, PLAN, PLEDGE
 from gongwen.batch.manifest import Manifest
 from gongwen.text import chinese_numeral
 
+SRC = Path(__file__).resolve().parents[1] / "src"
+
 MEMBERS = 300
 #: seconds from SIGINT to the end of the run at most
 ENDS_WITHIN_S = 3.0
@@ -213,3 +215,29 @@ def test_an_interrupted_run_that_does_not_unwind_is_ended_in_time():
     assert time.monotonic() - started < ENDS_WITHIN_S + 1  # the interpreter's start too
     assert done.returncode == 130
     assert done.stderr.startswith("interrupted: ") and len(done.stderr.splitlines()) == 1
+
+
+def test_an_interrupt_in_a_finalizer_after_the_message_prints_nothing(tmp_path: Path) -> None:
+    script = tmp_path / "late.py"
+    script.write_text(textwrap.dedent("""
+        import os, signal, time
+        from gongwen.children import handling_interrupts
+
+        class Late:
+            def __del__(self):
+                raise KeyboardInterrupt  # as a Ctrl-C landing in ZipFile.__del__ would
+
+        try:
+            with handling_interrupts():
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+        late = Late()
+        del late
+        print("ended")
+    """), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=30, env={**os.environ, "PYTHONPATH": str(SRC)})
+    assert done.stdout.strip() == "ended"
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr

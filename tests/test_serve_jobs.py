@@ -59,7 +59,7 @@ def test_a_phase_job_runs_and_serves_its_files(tmp_path: Path, monkeypatch) -> N
         assert state["state"] == DONE, state
         assert state["failures"] == [] and state["progress"]["stage"] == "汇编"
         summary = state["summary"]
-        assert summary["exit_code"] == 0 and summary["documents"] == 15  # plan, 简报, 13 承诺书
+        assert summary["exit_code"] == 0 and summary["documents"] == 17  # plan, 通知, 请示, 简报, 13 承诺书
         bundle = client.get(f"/v1/jobs/{job_id}/files/{summary['bundle']}")
         assert bundle.status_code == 200
         assert len(PdfReader(io.BytesIO(bundle.content)).pages) > summary["documents"]

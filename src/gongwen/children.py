@@ -274,5 +274,14 @@ def handling_interrupts() -> Iterator[None]:
         yield
     finally:  # once interrupted, the process is ending: a second Ctrl-C changes nothing
         signal.signal(signal.SIGINT, signal.SIG_IGN if interrupted() else previous)
-        sys.unraisablehook = previous_hook
+        sys.unraisablehook = _quiet(previous_hook) if interrupted() else previous_hook
         handler.leave()  # after the handler is gone: it sets the same event
+
+
+def _quiet(previous: Callable[[Any], object]) -> Callable[[Any], None]:
+    """After Ctrl-C the process is ending and has said so in one line: an interrupt that
+    lands in a finalizer now (``Exception ignored in: <ZipFile.__del__> …``) is not news."""
+    def hook(info: Any) -> None:
+        if not isinstance(info.exc_value, KeyboardInterrupt):
+            previous(info)
+    return hook
