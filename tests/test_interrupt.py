@@ -154,7 +154,7 @@ def test_ctrl_c_ends_a_batch_at_once_with_130_and_one_line(big_phase, moment):
 
     assert run.proc.returncode == 130, run.lines
     assert seconds < ENDS_WITHIN_S
-    assert len(said) == 1 and said[0].startswith("interrupted: "), run.lines
+    assert len(said) == 1 and said[0].startswith("interrupted: "), "\n".join(run.lines)
     assert not group_alive(run.proc.pid)
     assert not processes_with(f"gongwen-lo-{run.proc.pid}-"), "LibreOffice outlived the run"
     if moment != "写入:":  # before the commit: not a byte changed
@@ -227,10 +227,18 @@ def test_an_interrupt_in_a_finalizer_after_the_message_prints_nothing(tmp_path: 
             def __del__(self):
                 raise KeyboardInterrupt  # as a Ctrl-C landing in ZipFile.__del__ would
 
+        class Closed:
+            def __del__(self):
+                raise ValueError("I/O operation on closed file")  # torn down by Ctrl-C
+
         try:
             with handling_interrupts():
-                os.kill(os.getpid(), signal.SIGINT)
-                time.sleep(1)
+                try:
+                    os.kill(os.getpid(), signal.SIGINT)
+                    time.sleep(1)
+                finally:  # still inside the block, after the interrupt
+                    closed = Closed()
+                    del closed
         except KeyboardInterrupt:
             pass
         late = Late()

@@ -210,11 +210,13 @@ class _Handler:
         or a fork hook (``Exception ignored in: … KeyboardInterrupt``), and the run would
         go on; have it raised again, from a signal sent a moment later, outside of it."""
         def hook(info: Any) -> None:
-            if not (isinstance(info.exc_value, Interrupted) and _interrupted.is_set()):
+            if not _interrupted.is_set():
                 previous(info)
-                return
-            self.pending = self.redeliver = True
-            self.wake.set()
+            elif isinstance(info.exc_value, Interrupted):
+                self.pending = self.redeliver = True
+                self.wake.set()
+            # else: a finalizer failing on what Ctrl-C tore down (a closed file, a killed
+            # child): the run is ending and has said why in one line
         return hook
 
     def leave(self) -> None:
@@ -274,14 +276,11 @@ def handling_interrupts() -> Iterator[None]:
         yield
     finally:  # once interrupted, the process is ending: a second Ctrl-C changes nothing
         signal.signal(signal.SIGINT, signal.SIG_IGN if interrupted() else previous)
-        sys.unraisablehook = _quiet(previous_hook) if interrupted() else previous_hook
+        sys.unraisablehook = _silent if interrupted() else previous_hook
         handler.leave()  # after the handler is gone: it sets the same event
 
 
-def _quiet(previous: Callable[[Any], object]) -> Callable[[Any], None]:
-    """After Ctrl-C the process is ending and has said so in one line: an interrupt that
-    lands in a finalizer now (``Exception ignored in: <ZipFile.__del__> …``) is not news."""
-    def hook(info: Any) -> None:
-        if not isinstance(info.exc_value, KeyboardInterrupt):
-            previous(info)
-    return hook
+def _silent(info: Any) -> None:
+    """The ``sys.unraisablehook`` after Ctrl-C: the process is ending and has said why in
+    one line, so a finalizer that fails now (``Exception ignored in: <ZipFile.__del__>``,
+    an interrupt landing in it or a file Ctrl-C closed under it) is not news."""
