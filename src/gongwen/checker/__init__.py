@@ -19,9 +19,11 @@ from pathlib import Path
 from ..errors import GongwenError
 from ..layout import standard
 from .docx_rules import docx_findings
+from .element_rules import element_findings
 from .house import HouseStyle, is_house_style_file, load_house_style
 from .measure import measure_pdf
-from .page_rules import Page, font_findings, page_findings
+from .page import Page
+from .page_rules import font_findings, page_findings
 from .report import Finding, Report, Rule
 from .rules import ALL_RULES
 from .text_rules import text_findings
@@ -97,7 +99,8 @@ def check_pdf_bytes(pdf: bytes, label: str, *, profile: standard.Profile = stand
             fonts.update(page.embedded)
     except pypdfium2.PdfiumError as error:
         raise ValueError(f"not a readable PDF ({error})") from None
-    findings = _collapse(list(page_findings(label, pages, profile)))
+    findings = _collapse([*page_findings(label, pages, profile),
+                          *element_findings(label, pages)])
     findings += font_findings(label, pages, fonts)
     findings += text_findings(label, pages)
     return findings

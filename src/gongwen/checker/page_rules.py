@@ -1,29 +1,37 @@
-"""Rules measured on the rendered page: paper, text block, body grid, page numbers,
-the 版记's page and the 署名's company."""
+"""Rules measured on the rendered page: paper, 版心, body grid, page numbers, fonts."""
 
 from __future__ import annotations
 
-import re
 import statistics
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 
 from ..layout import standard
 from ..layout.standard import Profile
 from .fonts import is_han, official, typeface
-from .measure import PT_TO_MM, HRule, Line, is_red, page_number
+from .measure import PT_TO_MM, Line, page_number
+from .page import (
+    BOTTOM,
+    CHAR_PITCH_TOLERANCE_MM,
+    EDGE_TOLERANCE_MM,
+    END_BLOCK_LINE,
+    HANGING_HINT,
+    LEFT,
+    MARGIN_HINT,
+    MIN_BODY_CHARS,
+    PITCH_TOLERANCE_MM,
+    RIGHT,
+    SIZE_TOLERANCE_PT,
+    TOP,
+    Page,
+    where,
+)
 from .report import Finding
 from .rules import (
-    ATTACHMENTS_AGREE,
     BODY_FONT,
     BODY_SIZE,
     CHARS_PER_LINE,
-    END_BLOCK_ODD_PAGE,
-    END_BLOCK_RULES,
     FONT_NOT_EMBEDDED,
-    HEADER_MARK,
-    HEADER_RULE,
     LINE_PITCH,
     OUTSIDE_TEXT_BLOCK,
     PAGE_NUMBER_HEIGHT,
@@ -32,61 +40,7 @@ from .rules import (
     PAGE_NUMBER_PLACE,
     PAGE_NUMBER_SIZE,
     PAGE_SIZE,
-    SIGNATURE_ALONE,
-    SIGNATURE_PLACE,
-    TITLE_STYLE,
 )
-
-#: how far a glyph may reach past the 版心's edge (rounding of LibreOffice's layout)
-EDGE_TOLERANCE_MM = 0.5
-SIZE_TOLERANCE_PT = 0.3
-PITCH_TOLERANCE_MM = 0.15
-CHAR_PITCH_TOLERANCE_MM = 0.06
-#: body rules need this many characters of running text to say anything
-MIN_BODY_CHARS = 60
-LEFT = standard.MARGIN_LEFT_MM
-RIGHT = standard.MARGIN_LEFT_MM + standard.TEXT_BLOCK_WIDTH_MM
-TOP = standard.MARGIN_TOP_MM
-BOTTOM = standard.MARGIN_TOP_MM + standard.TEXT_BLOCK_HEIGHT_MM
-_MARGIN_HINT = "margins 37/35/28/26 mm (top, bottom, left, right)"
-_HANGING_HINT = "margins 37/35/28/26 mm; turn off hanging punctuation (允许标点溢出边界)"
-_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
-_END_BLOCK = re.compile(r"^(抄送|印发|分送)[:：]|印发$")
-
-
-@dataclass
-class Page:
-    """One measured page: its number, size (mm), text lines, table borders, rules and
-    pictures (a seal)."""
-
-    number: int
-    width: float
-    height: float
-    lines: list[Line]
-    verticals: list[tuple[float, float, float]] = field(default_factory=list)
-    rules: list[HRule] = field(default_factory=list)
-    pictures: list[tuple[float, float, float, float]] = field(default_factory=list)
-
-    @property
-    def landscape(self) -> bool:
-        return self.width > self.height
-
-    def in_table(self, line: Line) -> bool:
-        """Whether ``line`` sits between two table borders (a cell's left and right)."""
-        beside = [x for x, top, bottom in self.verticals if top - 1 <= line.baseline <= bottom + 1]
-        return (any(x <= line.x0 + 1 for x in beside)
-                and any(x >= line.x1 - 1 for x in beside))
-
-    def text_lines(self) -> list[Line]:
-        """Lines other than the page number."""
-        found = page_number(self.lines)
-        return [line for line in self.lines if found is None or line is not found[1]]
-
-
-def _here(file: str, page: Page, line: Line | None) -> dict:
-    index = page.lines.index(line) + 1 if line is not None else None
-    box = (line.x0, line.top, line.x1, line.bottom) if line is not None else None
-    return {"file": file, "page": page.number, "line": index, "box": box}
 
 
 def page_findings(file: str, pages: Sequence[Page], profile: Profile) -> Iterator[Finding]:
@@ -95,12 +49,7 @@ def page_findings(file: str, pages: Sequence[Page], profile: Profile) -> Iterato
         if not page.landscape:
             yield from _text_block(file, page)
     yield from _body(file, pages, profile)
-    if pages:
-        yield from _title(file, pages[0])
-        yield from _header(file, pages[0])
     yield from _page_numbers(file, pages, profile)
-    yield from _end_block_and_signature(file, pages)
-    yield from _attachments(file, pages)
 
 
 def _paper(file: str, page: Page) -> Iterator[Finding]:
@@ -108,7 +57,7 @@ def _paper(file: str, page: Page) -> Iterator[Finding]:
     if (abs(short - standard.PAGE_WIDTH_MM) > standard.POSITION_TOLERANCE_MM
             or abs(long - standard.PAGE_HEIGHT_MM) > standard.POSITION_TOLERANCE_MM):
         yield Finding(PAGE_SIZE, excerpt="", measured=f"{page.width:.1f} × {page.height:.1f} mm",
-                      expected="A4, 210 × 297 mm", **_here(file, page, None))
+                      expected="A4, 210 × 297 mm", **where(file, page, None))
 
 
 def _text_block(file: str, page: Page) -> Iterator[Finding]:
@@ -132,8 +81,8 @@ def _text_block(file: str, page: Page) -> Iterator[Finding]:
             yield Finding(OUTSIDE_TEXT_BLOCK, excerpt=line.text[-12:] if char is line.chars[-1]
                           else line.text[:12], measured=f"「{char.text}」 {measured}",
                           expected=expected,
-                          hint=_HANGING_HINT if "right of" in measured else _MARGIN_HINT,
-                          **_here(file, page, line))
+                          hint=HANGING_HINT if "right of" in measured else MARGIN_HINT,
+                          **where(file, page, line))
 
 
 def _running_text(pages: Sequence[Page]) -> list[tuple[Page, Line]]:
@@ -164,11 +113,11 @@ def _body(file: str, pages: Sequence[Page], profile: Profile) -> Iterator[Findin
         yield Finding(BODY_FONT, excerpt=first[1].text[:16],
                       measured=f"body in {official(face, faces[face][0])}",
                       expected=f"仿宋 ({standard.FANGSONG})", hint="正文用三号仿宋",
-                      **_here(file, *first))
+                      **where(file, *first))
     if abs(size - standard.SANHAO) > SIZE_TOLERANCE_PT:
         yield Finding(BODY_SIZE, excerpt=first[1].text[:16], measured=f"body in {size:g} pt",
                       expected=f"三号, {standard.SANHAO:g} pt", hint="正文用三号仿宋",
-                      **_here(file, *first))
+                      **where(file, *first))
         return  # pitches follow from the size: one finding says it
     steps = []
     for page in pages:
@@ -185,7 +134,7 @@ def _body(file: str, pages: Sequence[Page], profile: Profile) -> Iterator[Findin
                           measured=f"lines {pitch:.2f} mm apart ({lines:.1f} a page)",
                           expected=f"{expected_pitch:.2f} mm ({standard.LINES_PER_PAGE} a page)",
                           hint="exact line spacing of 28.95 pt, or the 22-line document grid",
-                          **_here(file, *first))
+                          **where(file, *first))
     gaps = [b.origin - a.origin for _, line in running if line.size == size
             for a, b in zip(line.chars, line.chars[1:], strict=False)
             if unicodedata.east_asian_width(a.text) == "W"
@@ -199,7 +148,7 @@ def _body(file: str, pages: Sequence[Page], profile: Profile) -> Iterator[Findin
                           expected=f"{standard.CHAR_PITCH_MM:.2f} mm "
                                    f"({standard.CHARS_PER_LINE} a line)",
                           hint="the 28-character grid, or −0.25 pt character spacing",
-                          **_here(file, *first))
+                          **where(file, *first))
 
 
 def _page_numbers(file: str, pages: Sequence[Page], profile: Profile) -> Iterator[Finding]:
@@ -209,13 +158,13 @@ def _page_numbers(file: str, pages: Sequence[Page], profile: Profile) -> Iterato
         text = page.text_lines()
         if found is None:
             # a landscape table page prints its number turned, beside the table
-            if text and not page.landscape and not any(_END_BLOCK.search(line.text) for line in text):
+            if text and not page.landscape and not any(END_BLOCK_LINE.search(line.text) for line in text):
                 yield Finding(PAGE_NUMBER_MISSING, excerpt=text[0].text[:16],
                               measured="no 「— N —」", expected="a page number on every page",
-                              **_here(file, page, None))
+                              **where(file, page, None))
             continue
         number, line = found
-        here = _here(file, page, line)
+        here = where(file, page, line)
         if not text:
             yield Finding(PAGE_NUMBER_ON_BLANK, excerpt=line.text, measured="a number on "
                           "a blank page", expected="none", **here)
@@ -226,15 +175,15 @@ def _page_numbers(file: str, pages: Sequence[Page], profile: Profile) -> Iterato
             continue
         if profile.page_number_align == "center":
             measured, expected = (line.x0 + line.x1) / 2, standard.PAGE_WIDTH_MM / 2
-            where, want = f"centred at {measured:.1f} mm", f"centred at {expected:.1f} mm"
+            placed, want = f"centred at {measured:.1f} mm", f"centred at {expected:.1f} mm"
         elif page.number % 2:
             measured, expected = line.x1, RIGHT - one_char
-            where, want = f"right edge at {measured:.1f} mm", f"{expected:.1f} mm (right, 一字 in)"
+            placed, want = f"right edge at {measured:.1f} mm", f"{expected:.1f} mm (right, 一字 in)"
         else:
             measured, expected = line.x0, LEFT + one_char
-            where, want = f"left edge at {measured:.1f} mm", f"{expected:.1f} mm (left, 一字 in)"
+            placed, want = f"left edge at {measured:.1f} mm", f"{expected:.1f} mm (left, 一字 in)"
         if abs(measured - expected) > standard.POSITION_TOLERANCE_MM:
-            yield Finding(PAGE_NUMBER_PLACE, excerpt=line.text, measured=where,
+            yield Finding(PAGE_NUMBER_PLACE, excerpt=line.text, measured=placed,
                           expected=want, hint="odd pages right, even pages left, one "
                           "character in (different odd and even footers)", **here)
         top = BOTTOM + standard.PAGE_NUMBER_BELOW_TEXT_BLOCK_MM
@@ -244,186 +193,6 @@ def _page_numbers(file: str, pages: Sequence[Page], profile: Profile) -> Iterato
                           "(7 mm below the 版心)", **here)
 
 
-def _end_block_and_signature(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
-    for page in pages:
-        text = page.text_lines()
-        ends = [line for line in text if _END_BLOCK.search(line.text)]
-        if ends and page.number % 2 and len(pages) >= 1 and not page.landscape:
-            yield Finding(END_BLOCK_ODD_PAGE, excerpt=ends[0].text[:16],
-                          measured=f"版记 on page {page.number}", expected="on an even page",
-                          hint="the 版记 sits at the bottom of the last even page",
-                          **_here(file, page, ends[0]))
-        if ends and not page.landscape:
-            yield from _end_block_rules(file, page, ends)
-        for index, line in enumerate(text):
-            if (_DATE.match(line.text) and line.x0 > LEFT + standard.TEXT_BLOCK_WIDTH_MM / 3
-                    and index and _organ_signature(page, text[index - 1])):
-                yield from _signature_place(file, page, text[index - 1], line)
-            if _DATE.match(line.text) and line.x0 > LEFT + standard.TEXT_BLOCK_WIDTH_MM / 3:
-                above = [other for other in text[:index]
-                         if not other.is_red and other.x0 < LEFT + 3 * standard.ONE_CHAR_MM]
-                if not above:
-                    yield Finding(SIGNATURE_ALONE, excerpt=line.text,
-                                  measured="署名 and 成文日期 with no body text above them",
-                                  expected="at least one line of the body on their page",
-                                  hint="adjust line or character spacing so they stay with "
-                                       "the body", **_here(file, page, line))
-
-
-def _title(file: str, page: Page) -> Iterator[Finding]:
-    """The title: the centred lines above the 主送机关 (a line flush left ending in
-    「：」), 二号小标宋.  A page with no 主送机关 (a 简报, a form) has no title to check."""
-    lines = [line for line in page.text_lines() if not page.in_table(line)]
-    left = min((line.x0 for line in lines), default=LEFT)
-    addressee = next((i for i, line in enumerate(lines)
-                      if line.text.endswith(("：", ":")) and abs(line.x0 - left) < 1.0), None)
-    if addressee is None:
-        return
-    title: list[Line] = []
-    for line in reversed(lines[:addressee]):
-        centred = abs((line.x0 + line.x1) / 2 - standard.PAGE_WIDTH_MM / 2) < 4.0
-        if line.is_red or not centred or "〔" in line.text or line.text.endswith("号"):
-            break
-        title.insert(0, line)
-    if not title:
-        return
-    size = max(line.size for line in title)
-    fonts = [c.font for line in title for c in line.chars if is_han(c.text)]
-    face = typeface(max(set(fonts), key=fonts.count)) if fonts else None
-    problems = []
-    if abs(size - standard.ERHAO) > SIZE_TOLERANCE_PT:
-        problems.append(f"{size:g} pt")
-    if face is not None and face != "xiaobiaosong":
-        problems.append(official(face, fonts[0]))
-    if problems:
-        yield Finding(TITLE_STYLE, excerpt="".join(line.text for line in title)[:20],
-                      measured="title in " + ", ".join(problems),
-                      expected=f"二号 ({standard.ERHAO:g} pt) 小标宋", hint="标题用二号小标宋体字",
-                      **_here(file, page, title[0]))
-
-
-def _end_block_rules(file: str, page: Page, ends: list[Line]) -> Iterator[Finding]:
-    """The 版记 between two thick rules as wide as the 版心, the last on its bottom edge."""
-    thick = [r for r in page.rules if r.width >= (standard.END_RULE_THICK_MM
-                                                   + standard.END_RULE_THIN_MM) / 2
-             and not is_red(r.color)]
-    problems = []
-    if not any(r.y < ends[0].top for r in thick):
-        problems.append("no thick rule above it")
-    below = [r for r in thick if r.y > ends[-1].bottom]
-    if not below:
-        problems.append("no thick rule below it")
-    elif abs(below[-1].y - BOTTOM) > 1.5:
-        problems.append(f"its last rule at {below[-1].y:.1f} mm, not on the 版心's bottom edge")
-    short = [r for r in thick if r.x1 - r.x0 < standard.TEXT_BLOCK_WIDTH_MM - 2]
-    if short:
-        problems.append(f"a rule {short[0].x1 - short[0].x0:.0f} mm long")
-    if problems:
-        yield Finding(END_BLOCK_RULES, excerpt=ends[0].text[:16], measured="版记 with "
-                      + "; ".join(problems),
-                      expected=f"between two {standard.END_RULE_THICK_MM} mm rules of "
-                               f"{standard.TEXT_BLOCK_WIDTH_MM:.0f} mm, the last at "
-                               f"{BOTTOM:.0f} mm", **_here(file, page, ends[0]))
-
-
-def _signature_place(file: str, page: Page, name: Line, date: Line) -> Iterator[Finding]:
-    """无印章 (7.3.5.2): the 署名 right-aligned two characters in, the 成文日期's first
-    character two characters right of the 署名's first (or, when the date is the longer,
-    the date right-aligned two characters in); under a seal (a picture over both),
-    加盖印章 (7.3.5.1): the date right-aligned four characters in, the 署名 centred on it."""
-    two = standard.SIGNATURE_RIGHT_INDENT_CHARS * standard.CHAR_PITCH_MM
-    tolerance = 1.5
-    name_start, date_start = name.chars[0].origin, date.chars[0].origin
-    name_end, date_end = _cell_end(name), _cell_end(date)
-    hint = "署名右空二字; 成文日期首字比署名首字右移二字"
-    if _sealed(page, name, date):  # 加盖印章 (7.3.5.1): date 4 characters in, name over it
-        four = standard.SEALED_DATE_RIGHT_INDENT_CHARS * standard.CHAR_PITCH_MM
-        if abs(date_end - (RIGHT - four)) > tolerance:
-            measured, expected, what = date_end, RIGHT - four, "成文日期's right edge (sealed)"
-        else:
-            measured = (name_start + name_end) / 2 - (date_start + date_end) / 2
-            expected, what = 0.0, "署名's centre off the 成文日期's (sealed)"
-        hint = "加盖印章: 成文日期右空四字, 署名以成文日期为准居中"
-    elif date_end - date_start > name_end - name_start + tolerance:  # the date is the longer
-        measured, expected = date_end, RIGHT - two
-        what = "成文日期's right edge"
-    elif abs(name_end - (RIGHT - two)) > tolerance:
-        measured, expected, what = name_end, RIGHT - two, "署名's right edge"
-    else:
-        measured, expected = date_start - name_start, two
-        what = "成文日期's first character right of the 署名's by"
-    if abs(measured - expected) > tolerance:
-        yield Finding(SIGNATURE_PLACE, excerpt=f"{name.text[:10]} / {date.text}",
-                      measured=f"{what} {measured:.1f} mm", expected=f"{expected:.1f} mm",
-                      hint=hint, **_here(file, page, date))
-
-
-def _sealed(page: Page, name: Line, date: Line) -> bool:
-    """Whether a picture (the seal) lies over both the 署名 and the 成文日期."""
-    return any(x0 < date.chars[-1].x1 and x1 > date.chars[0].x0 and top < name.bottom
-               and bottom > date.top for x0, top, x1, bottom in page.pictures)
-
-
-def _cell_end(line: Line) -> float:
-    """Where the last character's cell ends (its glyph may be narrower than the cell)."""
-    last = line.chars[-1]
-    return max(last.x1, last.origin + last.size * PT_TO_MM)
-
-
-def _organ_signature(page: Page, line: Line) -> bool:
-    """Whether ``line`` is an organ's 署名 (right of centre, running text), not a form's
-    signing line (「承诺人（签名）：」, 「支部书记：」) or a table's cell."""
-    return (line.x0 > LEFT + standard.TEXT_BLOCK_WIDTH_MM / 3 and not page.landscape
-            and not page.in_table(line) and not any(c in line.text for c in "：:")
-            and "签名" not in line.text and "盖章" not in line.text)
-
-
-_DOC_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]+[〔\[【（(［]\d{4}[〕\]】）)］]\S*号")
-
-
-def _header(file: str, page: Page) -> Iterator[Finding]:
-    """The 版头 when there is one (a 发文字号 under large centred lines): the 发文机关标志
-    red, its top 35 mm below the 版心's top; a red rule 4 mm under the 发文字号, as wide as
-    the 版心."""
-    lines = page.text_lines()
-    number = next((i for i, line in enumerate(lines[:8]) if _DOC_NUMBER_LINE.match(line.text)),
-                  None)
-    if number is None:
-        return
-    marks = [line for line in lines[:number] if line.size > standard.SANHAO + SIZE_TOLERANCE_PT
-             and abs((line.x0 + line.x1) / 2 - standard.PAGE_WIDTH_MM / 2) < 4.0]
-    if marks:
-        mark = marks[0]
-        top = TOP + standard.MARK_TOP_BELOW_TEXT_BLOCK_MM
-        problems = []
-        if not all(line.is_red for line in marks):
-            problems.append("not red")
-        if abs(mark.top - top) > standard.POSITION_TOLERANCE_MM + EDGE_TOLERANCE_MM:
-            problems.append(f"its top at {mark.top:.1f} mm")
-        if problems:
-            yield Finding(HEADER_MARK, excerpt=mark.text[:16], measured="发文机关标志 "
-                          + ", ".join(problems), expected=f"red, its top at {top:.0f} mm "
-                          f"({standard.MARK_TOP_BELOW_TEXT_BLOCK_MM:.0f} mm below the 版心's top)",
-                          **_here(file, page, mark))
-    doc_number = lines[number]
-    red = [r for r in page.rules if is_red(r.color) and r.y > doc_number.bottom]
-    want = doc_number.bottom + standard.RED_RULE_BELOW_DOC_NUMBER_MM
-    if not marks:
-        return  # a 发文字号 without a 版头 (an upward or plain document): no rule to expect
-    if not red:
-        problem = "no red rule under the 发文字号"
-    elif abs(red[0].y - want) > 1.5:
-        problem = f"the red rule {red[0].y - doc_number.bottom:.1f} mm under the 发文字号"
-    elif abs((red[0].x1 - red[0].x0) - standard.TEXT_BLOCK_WIDTH_MM) > 2.0:
-        problem = f"the red rule {red[0].x1 - red[0].x0:.0f} mm long"
-    else:
-        return
-    yield Finding(HEADER_RULE, excerpt=doc_number.text, measured=problem,
-                  expected=f"a red rule {standard.RED_RULE_BELOW_DOC_NUMBER_MM:g} mm under the "
-                           f"发文字号, {standard.TEXT_BLOCK_WIDTH_MM:.0f} mm long",
-                  **_here(file, page, doc_number))
-
-
 def font_findings(file: str, pages: Sequence[Page], embedded: dict[str, bool],
                   ) -> Iterator[Finding]:
     """A font the PDF does not embed prints in whatever the reader's machine has: one
@@ -431,72 +200,17 @@ def font_findings(file: str, pages: Sequence[Page], embedded: dict[str, bool],
     for font, inside in embedded.items():
         if inside:
             continue
-        where = next(((page, line) for page in pages for line in page.lines
+        first = next(((page, line) for page in pages for line in page.lines
                       if any(c.font == font for c in line.chars)), None)
-        if where is None:
+        if first is None:
             continue
-        page, line = where
+        page, line = first
         count = sum(c.font == font for each in pages for row in each.lines for c in row.chars)
         yield Finding(FONT_NOT_EMBEDDED, excerpt=line.text[:16],
                       measured=f"{official(typeface(font), font)} not embedded "
                                f"({count} characters)",
                       expected="every font embedded", hint="export the PDF with fonts embedded "
                       "(Word: 选项 › 保存 › 将字体嵌入文件; or convert it with gongwen)",
-                      **_here(file, page, line))
+                      **where(file, page, line))
 
 
-_ATTACHMENT_LABEL = re.compile(r"^附件(\d*)$")
-_ATTACHMENT_NOTE = re.compile(r"^附件[:：]")
-
-
-def _attachments(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
-    """附件说明 and the attachment pages agree: as many, in order, each page titled as
-    listed (7.3.4, 7.3.7).  A document whose attachments travel apart has no pages to
-    compare and no finding."""
-    attached: list[tuple[Page, Line, str, str]] = []  # page, label line, number, title
-    for page in pages:
-        text = [line for line in page.text_lines() if not page.in_table(line)]
-        if text and _ATTACHMENT_LABEL.match(text[0].text):
-            titles = [line.text for line in text[1:3] if line.size > standard.SANHAO]
-            attached.append((page, text[0], _ATTACHMENT_LABEL.match(text[0].text)[1],
-                             "".join(titles)))
-    if not attached:
-        return
-    listed: list[str] = []
-    note_line, note_page = None, None
-    for page in pages:
-        if page is attached[0][0]:
-            break
-        for line in page.text_lines():
-            if note_line is None and _ATTACHMENT_NOTE.match(line.text):
-                note_line, note_page = line, page
-                listed.append(line.text[3:])
-            elif note_line is not None and line.x0 > note_line.x0 + standard.ONE_CHAR_MM \
-                    and not _DATE.match(line.text) and line.x0 < LEFT + 6 * standard.ONE_CHAR_MM:
-                listed.append(line.text)  # a later name, or a long name's next line
-            elif note_line is not None:
-                break
-        if note_line is not None:
-            break
-    names = [re.sub(r"^\d+[.．]", "", part).strip()
-             for part in re.split(r"(?=(?:^|(?<=[^\d]))\d+[.．])", "".join(listed)) if part.strip()]
-    first = attached[0]
-    if len(names) != len(attached):
-        yield Finding(ATTACHMENTS_AGREE, excerpt=note_line.text[:20] if note_line else first[1].text,
-                      measured=f"附件说明 lists {len(names)}, {len(attached)} attachment page(s)",
-                      expected="one attachment page for each name listed, in order",
-                      **_here(file, note_page or first[0], note_line or first[1]))
-        return
-    for index, ((page, label, number, title), name) in enumerate(zip(attached, names,
-                                                                       strict=True), 1):
-        want_number = str(index) if len(attached) > 1 else ""
-        problems = []
-        if number != want_number:
-            problems.append(f"labelled 附件{number}")
-        if title.replace(" ", "") != name.replace(" ", ""):
-            problems.append(f"titled 「{title}」")
-        if problems:
-            yield Finding(ATTACHMENTS_AGREE, excerpt=label.text,
-                          measured=", ".join(problems),
-                          expected=f"附件{want_number} titled 「{name}」 as the 附件说明 lists it",
-                          **_here(file, page, label))

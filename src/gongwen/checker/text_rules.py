@@ -9,7 +9,7 @@ from ..layout import standard
 from ..text import parse_chinese_numeral
 from .fonts import OFFICIAL, is_han, official, typeface
 from .measure import PT_TO_MM, Line
-from .page_rules import Page
+from .page import Page
 from .report import Finding
 from .rules import (
     DATE_NUMERALS,
