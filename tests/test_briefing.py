@@ -389,3 +389,22 @@ def test_a_phone_photo_is_turned_as_its_exif_says(tmp_path):
         assert min(shown.getpixel((200, 700))) > 200  # and the white half below it
     assert blobs[1] == plain.getvalue()  # a photo without the tag is embedded as it is
     assert upright(b"GIF89a") == b"GIF89a"
+
+
+def test_a_picture_of_too_many_pixels_is_refused_before_it_is_decoded(tmp_path: Path) -> None:
+    from PIL import Image as PILImage
+
+    buffer = __import__("io").BytesIO()
+    PILImage.new("RGB", (20, 20), "red").save(buffer, "JPEG")
+    data = bytearray(buffer.getvalue())
+    sof = data.index(b"\xff\xc0")  # the frame header: height, width after precision
+    data[sof + 5:sof + 9] = (20000).to_bytes(2, "big") * 2  # claims 20000 × 20000
+    (tmp_path / "huge.jpg").write_bytes(bytes(data))
+    (tmp_path / "b.yaml").write_text(
+        "类型: 简报\n简报名称: 测试简报\n期号: 1\n编印单位: 测试支部\n日期: 2024-09-10\n"
+        "文章:\n  - 标题: 一则消息\n    正文: 正文。\n    图片:\n      - 文件: huge.jpg\n",
+        encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        gongwen.render(tmp_path / "b.yaml")
+    message = str(caught.value)
+    assert "'huge.jpg' has 400 million pixels" in message and "b.yaml:10" in message

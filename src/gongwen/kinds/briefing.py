@@ -17,6 +17,7 @@ from docxtpl import DocxTemplate
 
 from ..errors import InputError, Location
 from ..inputs import SourceData, load_text
+from ..inputs.limits import binary_limit
 from ..inputs.loader import KeyPath
 from ..layout import rules as layout
 from ..layout import standard
@@ -28,6 +29,8 @@ from .pictures import upright
 
 #: below this many pixels per inch as printed, a photo looks soft: say so
 LOW_RESOLUTION_DPI = 100
+#: a picture with more pixels is refused before it is decoded (a 48 MP phone photo passes)
+MAX_PICTURE_PIXELS = 100_000_000
 _PICTURE_HINT = "paths are relative to the data file's folder; JPEG, PNG, GIF, BMP or TIFF"
 
 
@@ -108,6 +111,11 @@ def _photo(picture: Picture, where: Location, field_name: str, base_dir: Path,
            warnings: list[str]) -> _Photo:
     path = base_dir / picture.file
     try:
+        if path.is_file() and path.stat().st_size > binary_limit():
+            raise InputError(f"picture {picture.file!r} is {path.stat().st_size // 2**20} MB, "
+                             f"over the {binary_limit() // 2**20} MB limit", location=where,
+                             field=field_name, hint="save it smaller (a photo prints well "
+                                                    "at 1–3 MB)")
         blob = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"picture {picture.file!r} not found (looked for {path})",
@@ -115,6 +123,16 @@ def _photo(picture: Picture, where: Location, field_name: str, base_dir: Path,
     except OSError as exc:
         raise InputError(f"cannot read picture {picture.file!r}: {exc.strerror}", location=where,
                          field=field_name, hint=_PICTURE_HINT) from None
+    try:  # the header's size first: a picture is decoded only when it is sane
+        pixels = Image.from_blob(blob)
+        count = pixels.px_width * pixels.px_height
+    except (UnrecognizedImageError, ValueError, IndexError, KeyError):
+        count = 0  # said below, as for any picture gongwen cannot place
+    if count > MAX_PICTURE_PIXELS:
+        raise InputError(f"picture {picture.file!r} has {count / 1e6:.0f} million pixels, over "
+                         f"the {MAX_PICTURE_PIXELS / 1e6:.0f} million a page needs",
+                         location=where, field=field_name,
+                         hint="scale it down (3000 × 2000 pixels fill the text block at 480 dpi)")
     blob = upright(blob)
     try:
         image = Image.from_blob(blob)

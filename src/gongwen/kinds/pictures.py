@@ -32,6 +32,6 @@ def upright(blob: bytes) -> bytes:
             turned = ImageOps.exif_transpose(image)
             out = io.BytesIO()
             turned.save(out, "JPEG", quality=TURNED_JPEG_QUALITY)
-    except (UnidentifiedImageError, OSError, ValueError):
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return blob  # the caller's own check says what is wrong with it
     return out.getvalue()
