@@ -143,3 +143,16 @@ def test_help_teaches():
     result = run("--help")
     assert "Exit codes" in result.output and "gongwen render" in result.output
     assert "kind:" in run("render", "--help").output
+
+
+def test_an_unknown_profile_is_one_line(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from gongwen.cli import main
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "chuangxian" / "plan.yaml"
+    result = CliRunner().invoke(main, ["render", str(sample), "--profile", "nope", "-o",
+                                       str(tmp_path), "--no-activity"])
+    assert result.exit_code == 2, result.output
+    assert "unknown profile 'nope'" in result.output and "strict" in result.output
+    assert "Traceback" not in result.output and not list(tmp_path.iterdir())

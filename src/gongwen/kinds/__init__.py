@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import InputError, Location
 from ..inputs import SourceData, load_data
+from ..layout import standard
 from ..models import KINDS, GongwenModel, Official, Plan, validate
 from ..models.briefing import Briefing
 from ..models.evaluation import Evaluation
@@ -74,6 +75,9 @@ def render_all(
     overrides the data's 版式; ``roster``/``tallies`` are CSV/XLSX files for the kinds
     that need members; ``members`` limits those kinds to the named members.
     """
+    if profile is not None and profile not in standard.PROFILES:
+        raise InputError(f"unknown profile {profile!r}", field="profile",
+                         hint="one of: " + ", ".join(standard.PROFILES))
     source, model, base_dir = _load(data)
     options = RenderOptions(source, base_dir, template, profile, roster, tallies, tuple(members))
     renderer = RENDERERS.get(type(model))
