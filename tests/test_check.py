@@ -569,3 +569,17 @@ def test_the_attachment_note_and_the_attachment_pages_must_agree(tmp_path: Path)
     assert found.excerpt == "附件" and found.page == 3
     assert found.measured == "titled 「动员大会议程」"
     assert "「大会议程安排」" in found.expected
+
+
+def test_a_folder_checks_each_document_once_and_skips_a_bundle(tmp_path: Path, plan_file) -> None:
+    from gongwen import BundleEntry, build_bundle
+
+    (document,) = render_all(plan_file)
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(document.to_pdf())
+    (tmp_path / "plan.docx").write_bytes(document.docx)
+    build_bundle([BundleEntry(pdf, "实施方案")], tmp_path / "汇编.pdf", title="材料汇编")
+    report = check(tmp_path)
+    assert report.checked == [str(tmp_path / "plan.docx")]
+    assert [name for name, _ in report.skipped] == [str(tmp_path / "汇编.pdf")]
+    assert report.findings == [] and report.exit_code() == 0

@@ -11,6 +11,7 @@ was measured and what was expected.
 
 from __future__ import annotations
 
+import io
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -56,6 +57,9 @@ def check(paths: str | Path | Iterable[str | Path], *, profile: str | Path = "st
     for path in files:
         try:
             pdfs[path] = _read(path)
+        except Skipped as skipped:
+            report.skipped.append((str(path), str(skipped)))
+            pdfs[path] = []
         except FileNotFoundError:
             pdfs[path] = "no such file"
         except (GongwenError, OSError, ValueError) as error:
@@ -126,13 +130,31 @@ def _collapse(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+class Skipped(Exception):
+    """A file that is not one document to check; the message says what it is."""
+
+
+def _is_bundle(pdf: bytes) -> bool:
+    """Whether ``pdf`` is a bundle gongwen made (its writer signs the metadata)."""
+    import pypdf
+
+    try:
+        info = pypdf.PdfReader(io.BytesIO(pdf)).metadata or {}
+    except Exception:  # noqa: BLE001 - the measuring says what is wrong with the file
+        return False
+    return info.get("/Creator") == "gongwen" and info.get("/Producer") == "pypdf"
+
+
 def _expand(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     items = [paths] if isinstance(paths, str | Path) else list(paths)
     found: list[Path] = []
     for item in map(Path, items):
         if item.is_dir():
-            found += sorted(p for p in item.iterdir()
-                            if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith("."))
+            files = sorted(p for p in item.iterdir()
+                           if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith("."))
+            stems = {p.stem for p in files if p.suffix.lower() == ".docx"}
+            # a document's PDF beside its DOCX is the same document: the DOCX is checked
+            found += [p for p in files if p.suffix.lower() == ".docx" or p.stem not in stems]
         else:
             found.append(item)
     return found
@@ -152,7 +174,10 @@ def _read(path: Path) -> list[tuple[str, bytes]] | None:
     if size > MAX_INPUT_BYTES:
         raise ValueError(f"{size // 2**20} MiB is over the {MAX_INPUT_BYTES // 2**20} MiB limit")
     if suffix == ".pdf":
-        return [(str(path), path.read_bytes())]
+        data = path.read_bytes()
+        if _is_bundle(data):
+            raise Skipped("a gongwen bundle (cover, 目录, many documents): check its documents")
+        return [(str(path), data)]
     from ..convert import check_docx
     from ..inputs.limits import check_zip
 

@@ -59,6 +59,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    #: files that are not one document (a bundle), with what they are
+    skipped: list[tuple[str, str]] = field(default_factory=list)
     profile: str = "strict"
     #: each checked document's PDF, by label (for drawing the findings on it)
     pdfs: dict[str, bytes] = field(default_factory=dict, repr=False)
@@ -78,6 +80,7 @@ class Report:
     def to_json(self) -> str:
         return json.dumps({"profile": self.profile, "checked": self.checked,
                            "unreadable": [{"file": f, "error": e} for f, e in self.unreadable],
+                           "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
                            "findings": [f.as_dict() for f in self.findings]},
                           ensure_ascii=False, indent=2)
 
@@ -113,6 +116,8 @@ class Report:
             out.append(f"{_shown(name)}: " + (f"{len(mine)} finding(s)" if mine else "no findings"))
             out.extend("  " + f.describe() for f in
                        sorted(mine, key=lambda f: (f.page or 0, f.line or 0, f.rule.id)))
+        for name, reason in self.skipped:
+            out.append(f"skipped: {_shown(name)}: {reason}")
         for name, error in self.unreadable:
             out.append(f"error: {_shown(name)}: {error}")
         errors = sum(f.rule.severity == "error" for f in self.findings)
