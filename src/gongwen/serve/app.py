@@ -73,8 +73,10 @@ def create_app(settings: Settings, *, runner: Runner | None = None) -> Any:
     _install_error_handlers(app, settings)
 
     from .routes import router
+    from .web import pages
 
     app.include_router(router)
+    app.include_router(pages)
     return app
 
 
@@ -150,7 +152,7 @@ def _install_guards(app: Any, settings: Settings) -> None:
         form = await request.form(max_files=0, max_fields=2, max_part_size=4096)
         given = str(form.get("token", ""))
         if not settings.token or hmac.compare_digest(given.encode(), settings.token.encode()):
-            response = RedirectResponse("/docs", status_code=303)
+            response = RedirectResponse("/", status_code=303)
             if settings.token:
                 response.set_cookie(COOKIE, settings.token, httponly=True, samesite="strict")
             return response

@@ -1,6 +1,6 @@
 """The HTTP routes: thin wrappers that turn requests into calls of :mod:`.render`,
-:func:`gongwen.check`, the job store and the runner (web pages come in a later slice
-and call the same functions)."""
+:func:`gongwen.check`, the job store and the runner (the web pages of :mod:`.web` call
+the same functions)."""
 
 from __future__ import annotations
 
@@ -192,6 +192,14 @@ async def check(request: Request, profile: str = "strict") -> JSONResponse:
 async def create_job(request: Request) -> JSONResponse:
     """Multipart ``activity`` (the activity folder as a .zip) and ``phase`` → 202 and the
     job's id; the phase runs as ``gongwen batch --phase`` would."""
+    job_id, state = await start_job(request)
+    return JSONResponse({"id": job_id, "state": state, "url": f"/v1/jobs/{job_id}"},
+                        status_code=202, headers={"Location": f"/v1/jobs/{job_id}"})
+
+
+async def start_job(request: Request) -> tuple[str, str]:
+    """The upload unpacked and screened, the job created and submitted: (id, state).
+    ``POST /v1/jobs`` and the 生成阶段材料 page both call it."""
     settings, store = _settings(request), _store(request)
     form = await _form(request, settings)
     phase, upload = form.get("phase"), form.get("activity")
@@ -213,8 +221,7 @@ async def create_job(request: Request) -> JSONResponse:
     except Busy as exc:
         store.discard(job_id)
         raise ApiError(503, f"the server is busy ({exc})", hint="try again shortly") from None
-    return JSONResponse({"id": job_id, "state": job.state, "url": f"/v1/jobs/{job_id}"},
-                        status_code=202, headers={"Location": f"/v1/jobs/{job_id}"})
+    return job_id, job.state
 
 
 def _unpack(upload: UploadFile, packed: Path, store: JobStore, job_id: str,

@@ -1,0 +1,110 @@
+// gongwen's pages: the plan form's heading outline, and a job page's progress.
+"use strict";
+
+const CN = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+
+function chinese(n) {
+  if (n <= 10) return CN[n];
+  if (n < 20) return "十" + CN[n - 10];
+  return CN[Math.floor(n / 10)] + "十" + (n % 10 ? CN[n % 10] : "");
+}
+
+const LABEL = [
+  (n) => chinese(n) + "、",
+  (n) => "（" + chinese(n) + "）",
+  (n) => n + ".",
+  (n) => "（" + n + "）",
+];
+// headings written out by hand: 一、 （一） 1. （1）
+const WRITTEN = [
+  /^[一二三四五六七八九十]+、/,
+  /^（[一二三四五六七八九十]+）/,
+  /^\d+[.．](?!\d)/,
+  /^（\d+）/,
+];
+
+// The numbered headings of a body: # marks (numbered as gongwen numbers them) and
+// lines that already start with 一、（一）1.（1）.
+function outline(text) {
+  const counts = [0, 0, 0, 0];
+  const found = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    const mark = /^(#{1,4})\s*(.+)$/.exec(line);
+    if (mark) {
+      const level = mark[1].length - 1;
+      counts[level] += 1;
+      for (let deeper = level + 1; deeper < 4; deeper++) counts[deeper] = 0;
+      found.push({ level, text: LABEL[level](counts[level]) + mark[2], line: index + 1 });
+      return;
+    }
+    for (let level = 0; level < 4; level++) {
+      if (WRITTEN[level].test(line)) {
+        found.push({ level, text: line.slice(0, 30), line: index + 1 });
+        return;
+      }
+    }
+  });
+  return found;
+}
+
+function showOutline(area, list) {
+  list.replaceChildren(...outline(area.value).map((h) => {
+    const item = document.createElement("li");
+    item.className = "l" + (h.level + 1);
+    item.textContent = h.text;
+    item.title = "第 " + h.line + " 行";
+    return item;
+  }));
+}
+
+const STATES = { queued: "排队中", running: "生成中", done: "已完成", failed: "失败" };
+
+function showJob(box, job) {
+  const id = box.dataset.job;
+  document.getElementById("state").textContent = STATES[job.state] || job.state;
+  const bar = document.getElementById("bar");
+  bar.max = job.progress.total || 1;
+  bar.value = job.progress.done;
+  document.getElementById("stage").textContent =
+    (job.progress.stage || "") + " " + job.progress.done + "/" + job.progress.total;
+  document.getElementById("job-error").textContent = job.error ? job.error.message : "";
+  document.getElementById("failures").replaceChildren(...job.failures.map((f) => {
+    const item = document.createElement("li");
+    item.className = "error";
+    item.textContent = f.job + " " + (f.member || "") + "：" + f.message;
+    return item;
+  }));
+  document.getElementById("files").replaceChildren(...job.files.map((path) => {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = "/v1/jobs/" + id + "/files/" + path.split("/").map(encodeURIComponent).join("/");
+    link.download = "";
+    link.textContent = path;
+    item.append(link);
+    return item;
+  }));
+}
+
+function pollJob(box) {
+  if (box.dataset.state === "done" || box.dataset.state === "failed") return;
+  fetch("/v1/jobs/" + box.dataset.job, { credentials: "same-origin" })
+    .then((response) => response.json())
+    .then((job) => {
+      if (job.error && !job.state) throw new Error(job.error.message);
+      box.dataset.state = job.state;
+      showJob(box, job);
+      setTimeout(() => pollJob(box), 1000);
+    })
+    .catch(() => setTimeout(() => pollJob(box), 3000));
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("textarea[data-outline]").forEach((area) => {
+    const list = document.getElementById(area.dataset.outline);
+    area.addEventListener("input", () => showOutline(area, list));
+    showOutline(area, list);
+  });
+  const box = document.getElementById("job");
+  if (box) pollJob(box);
+});

@@ -1,0 +1,265 @@
+"""The web pages (Chinese UI): thin shells over what the API calls.
+
+* ``/`` — 首页, the server's health in one line;
+* ``/check`` — 检查公文格式: :func:`gongwen.check`, ``--annotate``'s pages as PNG, ``--fix``;
+* ``/plan`` — 起草实施方案: a form → :func:`.render.render_files` (preview as PNG, DOCX, PDF);
+* ``/jobs`` — 生成阶段材料: :func:`.routes.start_job`, then a page that polls ``/v1/jobs/{id}``.
+
+Jinja2 templates in ``templates/``, one script and one style sheet in ``static/``, all
+served by gongwen itself (no CDN).  Images go inline as ``data:`` URIs: nothing is kept on
+the server for a page.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from ..errors import GongwenError
+from .errors import ApiError, from_library, scrub
+
+pages = APIRouter(include_in_schema=False)
+HERE = Path(__file__).parent
+STATIC = {"web.js": "text/javascript", "web.css": "text/css"}
+PREVIEW_DPI = 60
+#: the plan form's fields: (name in the data, label, required)
+PLAN_FIELDS = (("发文机关", "发文机关", True), ("机关代字", "文号·机关代字", False),
+               ("年份", "文号·年份", False), ("序号", "文号·序号", False),
+               ("标题", "标题", True), ("主送机关", "主送机关", False),
+               ("正文", "正文", True), ("署名", "署名", False),
+               ("成文日期", "成文日期", True), ("抄送", "抄送（以、分隔）", False),
+               ("印发机关", "印发机关", False))
+_environment: Any = None
+
+
+def _templates() -> Any:
+    global _environment
+    if _environment is None:
+        from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+        _environment = Environment(loader=FileSystemLoader(HERE / "templates"),
+                                   autoescape=select_autoescape(("html",)))
+    return _environment
+
+
+def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(_templates().get_template(template).render(**context), status_code=status)
+
+
+def png_pages(pdf: bytes, dpi: int = PREVIEW_DPI) -> list[str]:
+    """Each page of ``pdf`` as a ``data:image/png;base64,…`` URI."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        images = []
+        for index in range(len(document)):
+            bitmap = document[index].render(scale=dpi / 72)
+            buffer = io.BytesIO()
+            bitmap.to_pil().save(buffer, format="PNG", optimize=True)
+            images.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
+        return images
+    finally:
+        document.close()
+
+
+def _error(error: Exception, request: Request) -> dict[str, Any]:
+    api = from_library(error) if isinstance(error, GongwenError) else error
+    assert isinstance(api, ApiError)
+    body = scrub(api.body, request.app.state.settings.data_dir)
+    body["status"] = api.status
+    return body
+
+
+def one_line(error: dict[str, Any]) -> str:
+    """The error as the CLI prints it: file:line: message (hint: …)."""
+    where = ":".join(str(p) for p in (error.get("file"), error.get("line")) if p)
+    text = f"{where}: {error['message']}" if where else str(error["message"])
+    return text + (f"（提示：{error['hint']}）" if error.get("hint") else "")
+
+
+@pages.get("/static/{name}")
+async def static(name: str) -> Response:
+    if name not in STATIC:
+        raise ApiError(404, f"no static file {name!r}")
+    return FileResponse(HERE / "static" / name, media_type=STATIC[name])
+
+
+@pages.get("/", response_class=HTMLResponse)
+async def home(request: Request) -> HTMLResponse:
+    from .health import health
+
+    report = await anyio.to_thread.run_sync(health)
+    if report["ok"]:
+        line = f"服务正常：LibreOffice 可用（{report['converter'].get('engine', '')}），字体齐全。"
+    else:
+        missing = "、".join(report["fonts"].get("missing") or [])
+        line = ("服务异常：" + ("LibreOffice 不可用；" if not report["converter"]["alive"] else "")
+                + (f"缺少字体 {missing}" if missing else ""))
+    return page("home.html", ok=report["ok"], health=line)
+
+
+# --- 检查公文格式 -------------------------------------------------------------------------
+
+@pages.get("/check", response_class=HTMLResponse)
+async def check_form() -> HTMLResponse:
+    return page("check.html")
+
+
+def _check_one(path: Path) -> dict[str, Any]:
+    """``gongwen check`` on one file, ``--annotate``'s pages and (DOCX) ``--fix``'s copy."""
+    from .. import check
+    from ..checker.annotate import annotate
+    from ..checker.fix import fix_docx
+
+    report = check([path], profile="strict")
+    if report.unreadable:
+        raise ApiError(422, f"无法读取：{report.unreadable[0][1]}", file=path.name, field="file")
+    annotated = path.with_name("annotated.pdf")
+    annotate(report, annotated)
+    result: dict[str, Any] = {"findings": report.findings, "images": png_pages(annotated.read_bytes())}
+    if path.suffix.lower() == ".docx":
+        fixed = fix_docx(path.read_bytes(), name=path.name)
+        result["fixed"] = ("data:application/vnd.openxmlformats-officedocument."
+                           "wordprocessingml.document;base64,"
+                           + base64.b64encode(fixed.docx).decode())
+        result["fixed_name"] = f"{path.stem}-修正.docx"
+        result["fixes"] = fixed.fixes
+    return result
+
+
+@pages.post("/check", response_class=HTMLResponse)
+async def check_page(request: Request) -> HTMLResponse:
+    from .render import check_upload
+    from .routes import _form, _run, _save, _work_dir
+
+    settings = request.app.state.settings
+    name = ""
+    try:
+        with _work_dir(settings) as work:
+            form = await _form(request, settings)
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                raise ApiError(422, "没有选择文件", field="file", hint="选择一个 .docx 或 .pdf")
+            name = upload.filename
+            if Path(name).suffix.lower() not in (".docx", ".pdf"):
+                raise ApiError(422, "不是 .docx 或 .pdf 文件", file=name, field="file")
+            path = _save(upload, work, [settings.limits.max_upload_bytes], "file")
+            check_upload(path, settings.limits)
+            result = await _run(request, _check_one, path)
+    except (ApiError, GongwenError) as error:
+        body = _error(error, request)
+        return page("check.html", status=body["status"], error=one_line(body), name=name)
+    return page("check.html", name=Path(name).name, **result)
+
+
+# --- 起草实施方案 -------------------------------------------------------------------------
+
+def plan_data(form: Any) -> dict[str, Any]:
+    """The form's fields as the plan's data (the keys ``gongwen render`` reads)."""
+    values = {key: str(form.get(key) or "").strip() for key, _, _ in PLAN_FIELDS}
+    data: dict[str, Any] = {"kind": "plan"}
+    for key in ("发文机关", "标题", "主送机关", "署名", "成文日期", "印发机关"):
+        if values[key]:
+            data[key] = values[key]
+    data["正文"] = str(form.get("正文") or "").replace("\r\n", "\n")
+    if any(values[k] for k in ("机关代字", "年份", "序号")):
+        data["发文字号"] = {"机关代字": values["机关代字"], "年份": values["年份"],
+                        "序号": values["序号"]}
+    if values["抄送"]:
+        data["抄送"] = [p.strip() for p in values["抄送"].replace("，", "、").split("、")
+                      if p.strip()]
+    return data
+
+
+def field_of(error: dict[str, Any]) -> str | None:
+    """Which of the form's fields an error is about (``发文字号.序号`` → ``序号``)."""
+    field = str(error.get("field") or "")
+    names = [key for key, _, _ in PLAN_FIELDS]
+    for part in reversed(field.split(".")):
+        part = part.split(" (")[0].strip()  # 「标题 (title)」
+        part = _PYTHON_NAMES.get(part, part)
+        if part in names:
+            return part
+    return None
+
+
+_PYTHON_NAMES = {"organ": "发文机关", "title": "标题", "addressee": "主送机关", "主送": "主送机关",
+                 "body": "正文", "signature": "署名", "date": "成文日期", "cc": "抄送",
+                 "printer": "印发机关", "doc_number": "序号", "发文字号": "序号",
+                 "agency": "机关代字", "year": "年份", "serial": "序号", "年度": "年份",
+                 "顺序号": "序号", "发文机关署名": "署名", "抄送机关": "抄送"}
+
+
+def _render_plan(folder: Path, data: dict[str, Any], fmt: str, limits: Any) -> Any:
+    from .render import render_files, write_data
+
+    return render_files(write_data(folder, data, "data.json", limits), fmt)
+
+
+@pages.get("/plan", response_class=HTMLResponse)
+async def plan_form() -> HTMLResponse:
+    return page("plan.html", fields=PLAN_FIELDS, values={}, errors={})
+
+
+@pages.post("/plan", response_class=HTMLResponse)
+async def plan_page(request: Request) -> Response:
+    from .routes import _attachment, _form, _run, _work_dir
+
+    settings = request.app.state.settings
+    form = await _form(request, settings)
+    action = str(form.get("action") or "preview")
+    fmt = action if action in ("docx", "pdf") else "pdf"
+    values = {key: str(form.get(key) or "") for key, _, _ in PLAN_FIELDS}
+    try:
+        with _work_dir(settings) as work:
+            rendered = await _run(request, _render_plan, work, plan_data(form), fmt,
+                                  settings.limits)
+    except (ApiError, GongwenError) as error:
+        body = _error(error, request)
+        field = field_of(body)
+        return page("plan.html", status=body["status"], fields=PLAN_FIELDS, values=values,
+                    errors={field: body} if field else {}, error=None if field else body,
+                    one_line=one_line)
+    if action in ("docx", "pdf"):
+        return Response(rendered.content, media_type=rendered.media_type,
+                        headers={"Content-Disposition": _attachment(rendered.filename)})
+    images = await anyio.to_thread.run_sync(png_pages, rendered.content)
+    return page("plan.html", fields=PLAN_FIELDS, values=values, errors={}, images=images,
+                warnings=rendered.warnings, one_line=one_line)
+
+
+# --- 生成阶段材料 -------------------------------------------------------------------------
+
+@pages.get("/jobs", response_class=HTMLResponse)
+async def jobs_form() -> HTMLResponse:
+    return page("jobs.html")
+
+
+@pages.post("/jobs", response_class=HTMLResponse)
+async def jobs_submit(request: Request) -> Response:
+    from .routes import start_job
+
+    try:
+        job_id, _ = await start_job(request)
+    except (ApiError, GongwenError) as error:
+        body = _error(error, request)
+        return page("jobs.html", status=body["status"], error=one_line(body))
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+
+
+@pages.get("/jobs/{job_id}", response_class=HTMLResponse)
+async def job_page(request: Request, job_id: str) -> HTMLResponse:
+    try:
+        job = request.app.state.store.get(job_id)
+    except KeyError:
+        return page("job.html", status=404, job=None, job_id="",
+                    error="没有这个任务（任务结束若干小时后会被删除）。")
+    return page("job.html", job=job.as_dict(), job_id=job_id)
