@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import re
+import shutil
+import subprocess
 import time
 import zipfile
 from pathlib import Path
@@ -210,3 +213,17 @@ def test_pages_redirect_to_the_login_form_without_the_cookie(tmp_path: Path) -> 
         assert login.status_code == 303 and login.headers["location"] == "/"
         page = client.get("/plan", headers=HTML)
         assert page.status_code == 200 and "起草实施方案" in page.text
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_outline_numbers_headings_as_the_body_marks_do() -> None:
+    script = ROOT / "src" / "gongwen" / "serve" / "static" / "web.js"
+    body = "前言\n# 总体要求\n## 目标\n## 原则\n### 甲\n#### 子\n# 工作安排\n## 第一\n一、手写\n（二）手写二\n2025.3 不算"
+    program = (f"const {{outline}} = require({json.dumps(str(script))});"
+               f"console.log(JSON.stringify(outline({json.dumps(body)})));")
+    found = json.loads(subprocess.run(["node", "-e", program], capture_output=True, text=True,
+                                      check=True, timeout=30).stdout)
+    assert [(h["level"], h["text"]) for h in found] == [
+        (0, "一、总体要求"), (1, "（一）目标"), (1, "（二）原则"), (2, "1.甲"), (3, "（1）子"),
+        (0, "二、工作安排"), (1, "（一）第一"), (0, "一、手写"), (1, "（二）手写二")]
+    assert found[0]["line"] == 2

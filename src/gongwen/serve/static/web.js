@@ -99,7 +99,9 @@ function pollJob(box) {
     .catch(() => setTimeout(() => pollJob(box), 3000));
 }
 
-document.addEventListener("DOMContentLoaded", () => {
+if (typeof module !== "undefined") module.exports = { outline };  // node, for the tests
+
+if (typeof document !== "undefined") document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("textarea[data-outline]").forEach((area) => {
     const list = document.getElementById(area.dataset.outline);
     area.addEventListener("input", () => showOutline(area, list));
