@@ -146,3 +146,11 @@ def test_wheel_imports_and_renders(wheel_dir: Path, tmp_path: Path) -> None:
 
     text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
     assert "实施方案" in text and "创先争优" in text
+
+
+def test_wheel_ships_the_web_pages(wheel_dir: Path) -> None:
+    serve = wheel_dir / "gongwen" / "serve"
+    for name in ("templates/base.html", "templates/check.html", "templates/plan.html",
+                 "templates/jobs.html", "templates/job.html", "templates/home.html",
+                 "static/web.js", "static/web.css"):
+        assert (serve / name).is_file(), name

@@ -5,6 +5,7 @@
 
 * :mod:`.app` — the app factory, token and size guards, the JSON error shape;
 * :mod:`.routes` — ``/v1/render``, ``/v1/check``, ``/v1/jobs``, ``/healthz``;
+* :mod:`.web` — the Chinese web pages (``/``, ``/check``, ``/plan``, ``/jobs``) over the same calls;
 * :mod:`.store` / :mod:`.runner` — jobs on disk and who runs them (the interface a
   queue runner implements is in :mod:`.runner`'s docstring);
 * :mod:`.uploads` — every client-supplied name, zip and data text checked.
