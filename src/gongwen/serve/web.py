@@ -29,6 +29,8 @@ pages = APIRouter(include_in_schema=False)
 HERE = Path(__file__).parent
 STATIC = {"web.js": "text/javascript", "web.css": "text/css"}
 PREVIEW_DPI = 60
+#: how many of a bundle's pages its job page shows
+BUNDLE_PREVIEW = 6
 #: the plan form's fields: (name in the data, label, required)
 PLAN_FIELDS = (("发文机关", "发文机关", True), ("机关代字", "文号·机关代字", False),
                ("年份", "文号·年份", False), ("序号", "文号·序号", False),
@@ -262,4 +264,28 @@ async def job_page(request: Request, job_id: str) -> HTMLResponse:
     except KeyError:
         return page("job.html", status=404, job=None, job_id="",
                     error="没有这个任务（任务结束若干小时后会被删除）。")
-    return page("job.html", job=job.as_dict(), job_id=job_id)
+    data = job.as_dict()
+    images, pages_total = [], 0
+    bundle = data["summary"].get("bundle") if job.state == "done" else None
+    if bundle and bundle in job.files:
+        pdf = request.app.state.store.output_dir(job_id) / bundle
+        images, pages_total = await anyio.to_thread.run_sync(_first_pages, pdf)
+    return page("job.html", job=data, job_id=job_id, images=images, pages_total=pages_total)
+
+
+def _first_pages(pdf: Path) -> tuple[list[str], int]:
+    """The bundle's first :data:`BUNDLE_PREVIEW` pages as images, and its page count."""
+    import pypdfium2
+    from pypdf import PdfReader, PdfWriter
+
+    try:
+        reader = PdfReader(pdf)
+        count = len(reader.pages)
+        writer = PdfWriter()
+        for number in range(min(count, BUNDLE_PREVIEW)):
+            writer.add_page(reader.pages[number])
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        return png_pages(buffer.getvalue()), count
+    except (OSError, ValueError, pypdfium2.PdfiumError):
+        return [], 0

@@ -69,6 +69,11 @@ function showJob(box, job) {
   document.getElementById("stage").textContent =
     (job.progress.stage || "") + " " + job.progress.done + "/" + job.progress.total;
   document.getElementById("job-error").textContent = job.error ? job.error.message : "";
+  document.getElementById("findings").replaceChildren(...job.findings.map((line) => {
+    const item = document.createElement("li");
+    item.textContent = line;
+    return item;
+  }));
   document.getElementById("failures").replaceChildren(...job.failures.map((f) => {
     const item = document.createElement("li");
     item.className = "error";
@@ -92,6 +97,10 @@ function pollJob(box) {
     .then((response) => response.json())
     .then((job) => {
       if (job.error && !job.state) throw new Error(job.error.message);
+      if (job.state === "done" || job.state === "failed") {
+        window.location.reload();  // the server's page, with the bundle and every file
+        return;
+      }
       box.dataset.state = job.state;
       showJob(box, job);
       setTimeout(() => pollJob(box), 1000);
