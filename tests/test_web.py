@@ -28,7 +28,7 @@ PLAN_FORM = {
     "序号": "7", "标题": "关于开展主题党日活动的实施方案", "主送机关": "各党小组",
     "正文": "为落实上级要求，制定本方案。\r\n# 工作目标\r\n全体党员参加主题党日。\r\n"
             "# 工作要求\r\n## 认真组织\r\n各党小组认真组织。",
-    "成文日期": "2025-03-05", "署名": "", "抄送": "", "印发机关": "",
+    "成文日期": "2025-03-05", "署名": "", "抄送": "", "印发机关": "", "版头": "on",
 }
 
 
@@ -142,7 +142,18 @@ def test_plan_preview_shows_the_pages(client: TestClient) -> None:
     assert len(images) == 1 and images[0].height > images[0].width  # an A4 page
     assert "关于开展主题党日活动的实施方案" in page.text  # the form keeps what was typed
     assert 'class="error' not in page.text
+    assert 'name="版头" value="on" checked' in page.text
     no_external_url(page.text)
+
+
+def test_plan_warnings_name_no_server_path(client: TestClient) -> None:
+    """Without the 版头 the 文号 is not printed: the library's warning says so, without
+    the request's folder."""
+    page = client.post("/plan", data={**PLAN_FORM, "版头": "", "action": "preview"})
+    assert page.status_code == 200
+    warning = re.search(r'<ul class="warnings"><li>([^<]+)</li>', page.text)
+    assert warning and "版头" in warning.group(1), page.text
+    assert "requests/" not in page.text and "data.json" not in page.text
 
 
 @pytest.mark.parametrize("fmt, magic", [("docx", b"PK"), ("pdf", b"%PDF")])

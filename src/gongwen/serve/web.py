@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -171,6 +172,8 @@ def plan_data(form: Any) -> dict[str, Any]:
     for key in ("发文机关", "标题", "主送机关", "署名", "成文日期", "印发机关"):
         if values[key]:
             data[key] = values[key]
+    if form.get("版头"):  # the red header: 发文机关标志 and 发文字号 printed
+        data["版头"] = True
     data["正文"] = str(form.get("正文") or "").replace("\r\n", "\n")
     if any(values[k] for k in ("机关代字", "年份", "序号")):
         data["发文字号"] = {"机关代字": values["机关代字"], "年份": values["年份"],
@@ -208,7 +211,7 @@ def _render_plan(folder: Path, data: dict[str, Any], fmt: str, limits: Any) -> A
 
 @pages.get("/plan", response_class=HTMLResponse)
 async def plan_form() -> HTMLResponse:
-    return page("plan.html", fields=PLAN_FIELDS, values={}, errors={})
+    return page("plan.html", fields=PLAN_FIELDS, values={"版头": "on"}, errors={})
 
 
 @pages.post("/plan", response_class=HTMLResponse)
@@ -220,6 +223,7 @@ async def plan_page(request: Request) -> Response:
     action = str(form.get("action") or "preview")
     fmt = action if action in ("docx", "pdf") else "pdf"
     values = {key: str(form.get(key) or "") for key, _, _ in PLAN_FIELDS}
+    values["版头"] = "on" if form.get("版头") else ""
     try:
         with _work_dir(settings) as work:
             rendered = await _run(request, _render_plan, work, plan_data(form), fmt,
@@ -234,8 +238,10 @@ async def plan_page(request: Request) -> Response:
         return Response(rendered.content, media_type=rendered.media_type,
                         headers={"Content-Disposition": _attachment(rendered.filename)})
     images = await anyio.to_thread.run_sync(png_pages, rendered.content)
+    warnings = [re.sub(r"^data\.json(:\d+)?: ", "", line)
+                for line in scrub({"w": rendered.warnings}, settings.data_dir)["w"]]
     return page("plan.html", fields=PLAN_FIELDS, values=values, errors={}, images=images,
-                warnings=rendered.warnings, one_line=one_line)
+                warnings=warnings, one_line=one_line)
 
 
 # --- 生成阶段材料 -------------------------------------------------------------------------
