@@ -241,3 +241,15 @@ def test_the_outline_numbers_headings_as_the_body_marks_do() -> None:
         (0, "一、总体要求"), (1, "（一）目标"), (1, "（二）原则"), (2, "1.甲"), (3, "（1）子"),
         (0, "二、工作安排"), (1, "（一）第一"), (0, "一、手写"), (1, "（二）手写二")]
     assert found[0]["line"] == 2
+
+
+
+def test_plan_with_two_bad_fields_marks_the_one_the_library_reports(client: TestClient) -> None:
+    """The plan's data is read to its first error (as ``gongwen render`` does): that one is
+    shown beside its field, and nothing is shown above the form."""
+    page = client.post("/plan", data={**PLAN_FORM, "标题": "", "序号": "七", "action": "preview"})
+    assert page.status_code == 422
+    shown = dict(re.findall(r'<p class="error field-error" data-field="([^"]+)">([^<]+)',
+                            page.text))
+    assert len(shown) == 1 and set(shown) <= {"标题", "序号"}, shown
+    assert 'id="error"' not in page.text

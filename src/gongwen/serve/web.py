@@ -25,6 +25,8 @@ from starlette.datastructures import UploadFile
 
 from ..errors import GongwenError
 from .errors import ApiError, from_library, scrub
+from .render import Rendered
+from .settings import Limits
 
 pages = APIRouter(include_in_schema=False)
 HERE = Path(__file__).parent
@@ -73,9 +75,9 @@ def png_pages(pdf: bytes, dpi: int = PREVIEW_DPI) -> list[str]:
         document.close()
 
 
-def _error(error: Exception, request: Request) -> dict[str, Any]:
-    api = from_library(error) if isinstance(error, GongwenError) else error
-    assert isinstance(api, ApiError)
+def _error(error: ApiError | GongwenError, request: Request) -> dict[str, Any]:
+    """The error's fields as the API sends them (server folders cut), and its status."""
+    api = error if isinstance(error, ApiError) else from_library(error)
     body = scrub(api.body, request.app.state.settings.data_dir)
     body["status"] = api.status
     return body
@@ -203,7 +205,7 @@ _PYTHON_NAMES = {"organ": "发文机关", "title": "标题", "addressee": "主�
                  "顺序号": "序号", "发文机关署名": "署名", "抄送机关": "抄送"}
 
 
-def _render_plan(folder: Path, data: dict[str, Any], fmt: str, limits: Any) -> Any:
+def _render_plan(folder: Path, data: dict[str, Any], fmt: str, limits: Limits) -> Rendered:
     from .render import render_files, write_data
 
     return render_files(write_data(folder, data, "data.json", limits), fmt)
@@ -219,7 +221,11 @@ async def plan_page(request: Request) -> Response:
     from .routes import _attachment, _form, _run, _work_dir
 
     settings = request.app.state.settings
-    form = await _form(request, settings)
+    try:
+        form = await _form(request, settings)
+    except ApiError as error:
+        return page("plan.html", status=error.status, fields=PLAN_FIELDS, values={}, errors={},
+                    loose=[_error(error, request)], one_line=one_line)
     action = str(form.get("action") or "preview")
     fmt = action if action in ("docx", "pdf") else "pdf"
     values = {key: str(form.get(key) or "") for key, _, _ in PLAN_FIELDS}
@@ -230,10 +236,16 @@ async def plan_page(request: Request) -> Response:
                                   settings.limits)
     except (ApiError, GongwenError) as error:
         body = _error(error, request)
-        field = field_of(body)
+        errors: dict[str, dict[str, Any]] = {}
+        loose = []  # about no field of the form: shown above it
+        for problem in [body, *body.get("problems", [])]:
+            field = field_of(problem)
+            if field is None:
+                loose.append(problem)
+            else:
+                errors.setdefault(field, problem)
         return page("plan.html", status=body["status"], fields=PLAN_FIELDS, values=values,
-                    errors={field: body} if field else {}, error=None if field else body,
-                    one_line=one_line)
+                    errors=errors, loose=loose, one_line=one_line)
     if action in ("docx", "pdf"):
         return Response(rendered.content, media_type=rendered.media_type,
                         headers={"Content-Disposition": _attachment(rendered.filename)})
