@@ -112,6 +112,10 @@ def test_check_a_word_draft_lists_its_findings_over_page_images(client: TestClie
     assert fixed, "no fixed copy to download"
     with zipfile.ZipFile(io.BytesIO(base64.b64decode(fixed.group(1)))) as archive:
         assert "word/document.xml" in archive.namelist()
+    left = re.search(r'<p class="note" id="fixed-left">修正稿复查：仍有 (\d+) 处问题（([^）]+)）',
+                     page.text)
+    assert left and int(left.group(1)) < len(re.findall(r"<td title=", page.text)), left
+    assert "GW101" not in left.group(2) and "GW405" in left.group(2)  # paper fixed, 一、 then 三、 not
     no_external_url(page.text)
 
 

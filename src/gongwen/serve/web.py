@@ -137,6 +137,11 @@ def _check_one(path: Path) -> dict[str, Any]:
                            + base64.b64encode(fixed.docx).decode())
         result["fixed_name"] = f"{path.stem}-修正.docx"
         result["fixes"] = fixed.fixes
+        copy = path.with_name("fixed.docx")  # checked again, as ``check --fix`` does
+        copy.write_bytes(fixed.docx)
+        again = check([copy], profile="strict")
+        result["fixed_left"] = sorted({f.rule.id for f in again.findings})
+        result["fixed_count"] = len(again.findings)
     return result
 
 
