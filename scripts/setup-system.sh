@@ -2,7 +2,8 @@
 # Install what gongwen needs from Debian on a fresh machine: LibreOffice (from the
 # backports suite of the mirror already configured), poppler-utils, Noto CJK, Liberation
 # (a Times New Roman metric twin), and the six Fandol text faces (FangSong, Kai, Song,
-# Hei) extracted from texlive-lang-chinese.
+# Hei) extracted from texlive-lang-chinese.  For the tests of `gongwen serve`: a Redis
+# server (the job queue) and Chromium with its WebDriver (the browser tests).
 # Idempotent and quiet: a second run that finds everything in place touches nothing and
 # needs no network.  Run as root (or with sudo).  Writes no host name: the mirror is
 # read from the machine's own apt sources.
@@ -17,7 +18,8 @@ export DEBIAN_FRONTEND=noninteractive
 MIN_LO_MAJOR=24
 FANDOL_FACES=(FandolFang-Regular FandolKai-Regular FandolSong-Regular FandolSong-Bold
   FandolHei-Regular FandolHei-Bold)
-base_pkgs=(poppler-utils fontconfig fonts-noto-cjk fonts-noto-cjk-extra fonts-liberation2 python3-venv)
+base_pkgs=(poppler-utils fontconfig fonts-noto-cjk fonts-noto-cjk-extra fonts-liberation2 python3-venv
+  redis-server chromium chromium-driver)
 
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
 backports="${codename}-backports"
