@@ -527,3 +527,51 @@ def test_cover_title_breaks_at_word_boundaries(tmp_path: Path, to_pdf) -> None:
     centre = standard.MARGIN_LEFT_MM + standard.TEXT_BLOCK_WIDTH_MM / 2
     for line in cover:
         assert (line.x0 + line.x1) / 2 == pytest.approx(centre, abs=1.0)
+
+
+# --- hostile inputs: bounded before they cost time or memory ---------------------------
+
+
+def test_oversized_pdf_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("GONGWEN_MAX_INPUT_MB", "0.001")  # → PDFs up to 256 KiB
+    big = tmp_path / "big.pdf"
+    big.write_bytes(text_pdf("A") + b"%" * (300 << 10))
+    with pytest.raises(BundleError) as info:
+        build_bundle([BundleEntry(big, "甲")], tmp_path / "x.pdf", title="汇编",
+                     cover=False, toc=False)
+    message = str(info.value)
+    assert "big.pdf" in message and "too large" in message and "GONGWEN_MAX_INPUT_MB" in message
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_too_many_pages_are_refused(tmp_path: Path, monkeypatch) -> None:
+    from gongwen.bundle import assemble
+
+    monkeypatch.setattr(assemble, "MAX_BUNDLE_PAGES", 5)
+    with pytest.raises(BundleError, match="6 pages; a bundle may have at most 5"):
+        build_bundle([BundleEntry(text_pdf("A", 6), "甲")], tmp_path / "x.pdf", title="汇编",
+                     cover=False, toc=False)
+    with pytest.raises(BundleError, match="6 pages together"):
+        build_bundle([BundleEntry(text_pdf("A", 3), "甲"), BundleEntry(text_pdf("B", 3), "乙")],
+                     tmp_path / "x.pdf", title="汇编", cover=False, toc=False)
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_page_tree_nested_without_end_is_one_message(tmp_path: Path) -> None:
+    depth = 5000  # /Kids inside /Kids: pypdf walks it recursively
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    for level in range(depth):
+        objects.append(b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % (level + 3))
+    objects.append(b"<< /Type /Page /MediaBox [0 0 595 842] >>")
+    body, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, obj in enumerate(objects, 1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    with pytest.raises(BundleError, match="entry 1 '甲'.*not a readable PDF"):
+        build_bundle([BundleEntry(bytes(body), "甲")], tmp_path / "x.pdf", title="汇编",
+                     cover=False, toc=False)

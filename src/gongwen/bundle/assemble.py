@@ -30,8 +30,9 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
 
-from ..errors import BundleError
+from ..errors import BundleError, InputError
 from ..fileio import write_atomic
+from ..inputs.limits import check_size, data_limit
 from ..layout import standard
 from ..text import format_date, strip_bidi_controls
 from .pages import (
@@ -55,6 +56,12 @@ MIN_PDF_HEADER = "%PDF-1.4"
 PDF_TIME_OF_DAY = "000000+08'00'"
 #: passes of identical-object merging; each shares one more level of references
 MAX_SHARING_PASSES = 8
+#: an input PDF larger than this is refused before it is read (a phase's documents with
+#: photographs are a few MB each); scales with ``GONGWEN_MAX_INPUT_MB`` as the other limits
+PDF_FACTOR = 256
+#: pages of one bundle, all inputs together: a phase's paperwork for a branch of hundreds
+#: is a few thousand pages; a crafted page tree of millions would take minutes and GBs
+MAX_BUNDLE_PAGES = 20_000
 #: the named destinations gongwen.convert's combined PDFs mark documents with
 BLANK_PAGE_SIZE_PT = (standard.mm_to_pt(standard.PAGE_WIDTH_MM),
                       standard.mm_to_pt(standard.PAGE_HEIGHT_MM))
@@ -151,6 +158,9 @@ def build_bundle(
     _check_entries(entries, title)
     readers = _open_entries(entries)
     counts = [len(_pages_of(e, r)) for e, r in zip(entries, readers, strict=True)]
+    if sum(counts) > MAX_BUNDLE_PAGES:
+        raise BundleError(f"the inputs have {sum(counts):,} pages together; a bundle may "
+                          f"have at most {MAX_BUNDLE_PAGES:,}: make one bundle per part")
 
     front: PdfReader | None = None
     if cover or toc:
@@ -256,7 +266,10 @@ def _open_entry(entry: BundleEntry, index: int) -> PdfReader:
         data = entry.pdf
     else:
         try:
+            check_size(Path(entry.pdf), data_limit() * PDF_FACTOR, "PDF to bundle")
             data = Path(entry.pdf).read_bytes()
+        except InputError as exc:
+            raise BundleError(f"{where}: {exc.message} (hint: {exc.hint})") from None
         except OSError as exc:
             raise BundleError(f"{where}: cannot read the file: {exc.strerror or exc}") from exc
     try:
@@ -264,10 +277,13 @@ def _open_entry(entry: BundleEntry, index: int) -> PdfReader:
         if reader.is_encrypted:
             raise BundleError(f"{where}: the PDF is encrypted; give an unencrypted copy")
         pages = len(reader.pages)
-    except MALFORMED_PDF_ERRORS as exc:
-        raise BundleError(f"{where}: not a readable PDF: {exc}") from exc
+    except (*MALFORMED_PDF_ERRORS, RecursionError) as exc:  # a page tree nested too deep
+        raise BundleError(f"{where}: not a readable PDF: {exc or type(exc).__name__}") from exc
     if pages == 0:
         raise BundleError(f"{where}: the PDF has no pages")
+    if pages > MAX_BUNDLE_PAGES:
+        raise BundleError(f"{where}: the PDF has {pages:,} pages; a bundle may have at most "
+                          f"{MAX_BUNDLE_PAGES:,}")
     return reader
 
 
