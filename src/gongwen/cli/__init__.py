@@ -13,7 +13,7 @@ from .. import __version__
 from .activity import batch, init
 from .common import CommandGroup
 from .documents import bundle_command, doctor, render, templates
-from .review import check_command, format_command
+from .review import check_command, format_command, roster_command
 from .server import serve
 
 
@@ -34,6 +34,7 @@ def main() -> None:
       gongwen templates                                # built-in templates
       gongwen check 通知.docx                           # what is wrong with its format
       gongwen format 通知.txt -o out/                   # lay out a pasted or Word draft
+      gongwen roster members.xlsx                      # every bad row of a 花名册
       gongwen doctor                                   # LibreOffice and fonts
 
     Exit codes: 0 ok, 1 some documents failed, 2 bad input/template, 3 conversion or
@@ -41,6 +42,6 @@ def main() -> None:
     """
 
 
-for _command in (init, batch, render, bundle_command, check_command, format_command, templates,
-                 doctor, serve):
+for _command in (init, batch, render, bundle_command, check_command, format_command,
+                 roster_command, templates, doctor, serve):
     main.add_command(_command)

@@ -140,3 +140,36 @@ def format_command(draft: Path, output: Path, fmt: str) -> None:
         click.echo(f"unsure:  {draft}:{number}: {note}" if number else f"unsure:  {note}")
     for path in (result.data_file, result.body_file, *result.documents):
         click.echo(f"wrote {path}")
+
+
+@click.command("roster")
+@click.argument("file", type=click.Path(path_type=Path))
+@reports_errors
+def roster_command(file: Path) -> None:
+    """Check a roster (花名册, .xlsx or .csv) and list every bad row, not just the first.
+
+    FILE may name a worksheet: members.xlsx#第一支部.  Prints which column each field
+    was found in, how many rows are good and bad, then one line per problem with its
+    row, column and field, as `gongwen render --roster` would report it.
+
+    \b
+      gongwen roster members.xlsx
+      gongwen roster members.xlsx#第一支部
+
+    Exit codes: 0 every row is good, 2 a row is bad or the file cannot be read.
+    """
+    from ..inputs.roster_check import check_roster
+
+    checked = check_roster(file)
+    sheet = f"#{checked.sheet}" if checked.sheet else ""
+    click.echo(f"{checked.file}{sheet}: {checked.summary()}")
+    for usual, header, letter in checked.mapped():
+        shown = usual if header == usual else f"{usual} ← {header}"
+        click.echo(f"  {letter:>3}  {shown}")
+    for row in checked.bad_rows:
+        for problem in row.problems:
+            column = f", column {problem.column}" if problem.column else ""
+            click.secho(f"error: {checked.file}:row {row.number}{column}: {problem}",
+                        fg="red", err=True)
+    if checked.bad_rows:
+        sys.exit(InputError.exit_code)

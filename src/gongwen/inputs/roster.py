@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import InputError, Location
 from ..models.member import GENDERS, Member, YearMonth
 from ..text import parse_year_month, strip_bidi_controls
-from .sheets import Sheet, column_letter, normalize_header, read_sheet, split_sheet_spec
+from .sheets import Sheet, SheetRow, column_letter, normalize_header, read_sheet, split_sheet_spec
 
 #: field → the headers it is found under (compared after :func:`normalize_header`)
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -191,8 +191,9 @@ def roster_header(sheet: Sheet) -> tuple[int, list[str]]:
     return (index + 1, joined) if read else (index, headers)
 
 
-def roster_from_sheet(sheet: Sheet) -> Roster:
-    """Members from ``sheet``: header row located, columns mapped, rows checked."""
+def roster_columns(sheet: Sheet) -> tuple[int, list[str], dict[str, int]]:
+    """The header row's index (into ``sheet.rows``), its texts and the column of each
+    field, or an InputError when the sheet has no header a roster can be read with."""
     index, headers = roster_header(sheet)
     if index < 0:
         first = sheet.rows[0] if sheet.rows else None
@@ -209,18 +210,26 @@ def roster_from_sheet(sheet: Sheet) -> Roster:
                          field=headers[columns["name"]],
                          hint="make the header one row: one column per field, 姓名, 性别, "
                               "出生年月 …, no merged cells")
-    reader = _RowReader(sheet, headers, columns)
-    members: list[Member] = []
-    roster = Roster(members, sheet.file)
-    seen = _Seen()
-    for row in sheet.rows[index + 1:]:
-        member = reader.member(row)
-        members.append(member)
-        roster.locations.append(sheet.where(row.number, columns["name"]))
-        _check_unique(seen, member, row.number, sheet, columns)
-    if not members:
+    if following is None:
         raise InputError("has no members below its header row",
                          location=sheet.where(header_row.number), hint="add one row per member")
+    return index, headers, columns
+
+
+def roster_from_sheet(sheet: Sheet) -> Roster:
+    """Members from ``sheet``: header row located, columns mapped, rows checked (the
+    first problem raised; :func:`gongwen.inputs.roster_check.check_roster` lists all)."""
+    index, headers, columns = roster_columns(sheet)
+    reader = RowReader(sheet, headers, columns)
+    members: list[Member] = []
+    roster = Roster(members, sheet.file)
+    seen = Seen()
+    for row in sheet.rows[index + 1:]:
+        member = reader.member(row)
+        assert member is not None  # with no problems list, a bad row raises
+        members.append(member)
+        roster.locations.append(sheet.where(row.number, columns["name"]))
+        check_unique(seen, member, row.number, sheet, columns)
     return roster
 
 
@@ -241,7 +250,7 @@ def _map_columns(sheet: Sheet, row: int, headers: list[str]) -> dict[str, int]:
     return columns
 
 
-class _RowReader:
+class RowReader:
     """Turns one sheet row into a Member, checking each cell."""
 
     def __init__(self, sheet: Sheet, headers: list[str], columns: dict[str, int]) -> None:
@@ -259,31 +268,52 @@ class _RowReader:
         return InputError(message, location=self.sheet.where(row, self.columns[name]),
                           field=self._field(name), hint=hint)
 
-    def member(self, row) -> Member:
+    def member(self, row: SheetRow, problems: list[InputError] | None = None
+               ) -> Member | None:
+        """The row's member; a problem is raised, or added to ``problems`` when given (then
+        every cell is checked, and a row with any problem gives None)."""
+        found: list[InputError] = []
+
+        def fail(error: InputError) -> None:
+            if problems is None:
+                raise error
+            found.append(error)
+
         cells = {name: row.values[c] if c < len(row.values) else None
                  for name, c in self.columns.items()}
         texts = {name: row.text(c) for name, c in self.columns.items()}
         name = clean_name(texts["name"])
         if not name:
-            raise self._error(row.number, "name", "is empty",
-                              "fill in the member's name, or delete the row")
-        if _NOT_IN_NAMES.search(name) or len(name) > 30:
-            raise self._error(row.number, "name", f"{name!r} does not look like a name",
-                              "keep notes (填表人, 合计 …) out of the table, or in 备注")
+            fail(self._error(row.number, "name", "is empty",
+                             "fill in the member's name, or delete the row"))
+        elif _NOT_IN_NAMES.search(name) or len(name) > 30:
+            fail(self._error(row.number, "name", f"{name!r} does not look like a name",
+                             "keep notes (填表人, 合计 …) out of the table, or in 备注"))
         gender = texts.get("gender") or None
         if gender is not None:
-            if gender.lower() not in GENDERS:
-                raise self._error(row.number, "gender", f"{gender!r} is not 男 or 女")
-            gender = GENDERS[gender.lower()]
-        birth = self._year_month(row.number, "birth", cells.get("birth"), texts)
-        joined = self._year_month(row.number, "joined", cells.get("joined"), texts)
+            if gender.lower() in GENDERS:
+                gender = GENDERS[gender.lower()]
+            else:
+                fail(self._error(row.number, "gender", f"{gender!r} is not 男 or 女"))
+        birth = joined = None
+        try:
+            birth = self._year_month(row.number, "birth", cells.get("birth"), texts)
+        except InputError as error:
+            fail(error)
+        try:
+            joined = self._year_month(row.number, "joined", cells.get("joined"), texts)
+        except InputError as error:
+            fail(error)
         if birth and joined and (joined.year - birth.year, joined.month - birth.month) < (
                 MIN_JOINING_AGE, 0):
-            raise self._error(
+            fail(self._error(
                 row.number, "joined",
                 f"{joined.format()} is before the member turned {MIN_JOINING_AGE} "
                 f"(出生年月 {birth.format()})",
-                "check that 出生年月 and 入党时间 are not swapped")
+                "check that 出生年月 and 入党时间 are not swapped"))
+        if problems is not None and found:
+            problems.extend(found)
+            return None
         extra = {header: row.text(c) for c, header in self.extra if row.text(c)}
         return Member(
             name=name, gender=gender, birth=birth, joined=joined,
@@ -308,14 +338,14 @@ class _RowReader:
 
 
 @dataclass
-class _Seen:
+class Seen:
     """Rows already read, by name and by 编号, so each new row is checked in O(1)."""
 
     by_name: dict[str, list[tuple[Member, int]]] = field(default_factory=dict)
     by_id: dict[str, int] = field(default_factory=dict)
 
 
-def _check_unique(seen: _Seen, member: Member, row: int, sheet: Sheet,
+def check_unique(seen: Seen, member: Member, row: int, sheet: Sheet,
                   columns: dict[str, int]) -> None:
     """Two rows for one name need two different 编号; an 编号 is never shared."""
     if member.id and member.id in seen.by_id:

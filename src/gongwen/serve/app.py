@@ -74,9 +74,11 @@ def create_app(settings: Settings, *, runner: Runner | None = None) -> Any:
 
     from .routes import router
     from .web import pages
+    from .web_roster import pages as roster_pages
 
     app.include_router(router)
     app.include_router(pages)
+    app.include_router(roster_pages)
     return app
 
 

@@ -75,7 +75,7 @@ def png_pages(pdf: bytes, dpi: int = PREVIEW_DPI) -> list[str]:
         document.close()
 
 
-def _error(error: ApiError | GongwenError, request: Request) -> dict[str, Any]:
+def error_body(error: ApiError | GongwenError, request: Request) -> dict[str, Any]:
     """The error's fields as the API sends them (server folders cut), and its status."""
     api = error if isinstance(error, ApiError) else from_library(error)
     body = scrub(api.body, request.app.state.settings.data_dir)
@@ -165,7 +165,7 @@ async def check_page(request: Request) -> HTMLResponse:
             check_upload(path, settings.limits)
             result = await _run(request, _check_one, path)
     except (ApiError, GongwenError) as error:
-        body = _error(error, request)
+        body = error_body(error, request)
         return page("check.html", status=body["status"], error=one_line(body), name=name)
     return page("check.html", name=Path(name).name, **result)
 
@@ -230,7 +230,7 @@ async def plan_page(request: Request) -> Response:
         form = await _form(request, settings)
     except ApiError as error:
         return page("plan.html", status=error.status, fields=PLAN_FIELDS, values={}, errors={},
-                    loose=[_error(error, request)], one_line=one_line)
+                    loose=[error_body(error, request)], one_line=one_line)
     action = str(form.get("action") or "preview")
     fmt = action if action in ("docx", "pdf") else "pdf"
     values = {key: str(form.get(key) or "") for key, _, _ in PLAN_FIELDS}
@@ -240,7 +240,7 @@ async def plan_page(request: Request) -> Response:
             rendered = await _run(request, _render_plan, work, plan_data(form), fmt,
                                   settings.limits)
     except (ApiError, GongwenError) as error:
-        body = _error(error, request)
+        body = error_body(error, request)
         errors: dict[str, dict[str, Any]] = {}
         loose = []  # about no field of the form: shown above it
         for problem in [body, *body.get("problems", [])]:
@@ -275,7 +275,7 @@ async def jobs_submit(request: Request) -> Response:
     try:
         job_id, _ = await start_job(request)
     except (ApiError, GongwenError) as error:
-        body = _error(error, request)
+        body = error_body(error, request)
         return page("jobs.html", status=body["status"], error=one_line(body))
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 

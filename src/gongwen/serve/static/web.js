@@ -1,4 +1,5 @@
-// gongwen's pages: the plan form's heading outline, and a job page's progress.
+// gongwen's pages: the plan form's heading outline, a job page's progress, and the
+// roster table's 只看有问题的行.
 "use strict";
 
 const CN = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
@@ -115,6 +116,10 @@ if (typeof document !== "undefined") document.addEventListener("DOMContentLoaded
     const list = document.getElementById(area.dataset.outline);
     area.addEventListener("input", () => showOutline(area, list));
     showOutline(area, list);
+  });
+  document.querySelectorAll("input[data-filter]").forEach((box) => {
+    const table = document.getElementById(box.dataset.filter);
+    box.addEventListener("change", () => table.classList.toggle("filtered", box.checked));
   });
   const box = document.getElementById("job");
   if (box) pollJob(box);

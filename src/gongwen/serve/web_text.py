@@ -1,0 +1,46 @@
+"""Chinese wording for the refusals a web page shows most: an upload the server will not
+take.  The API keeps its English messages (clients match on them); a page says the same
+thing in the words of the people who use it, and falls back to the API's line for
+anything not listed here."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+#: (pattern on the API's message, the Chinese sentence; groups fill in the names)
+_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), text) for pattern, text in (
+        (r"^'(.+)' is not a relative path inside the job$",
+         "压缩包中的「{0}」不是文件夹内的相对路径（含「..」、绝对路径、反斜杠或盘符），"
+         "已拒绝，没有解压任何文件。请直接压缩活动文件夹本身。"),
+        (r"^'(.+)' leads outside the job$", "「{0}」指向文件夹之外，已拒绝。"),
+        (r"^'(.+)' is a symbolic link$",
+         "压缩包中的「{0}」是符号链接，已拒绝。请压缩文件本身，而不是指向文件的链接。"),
+        (r"^'(.+)' unpacks (\d+) times its packed size",
+         "压缩包中的「{0}」解压后是压缩大小的 {1} 倍，疑似压缩炸弹，已拒绝。"),
+        (r"^(.+) holds ([\d,]+) files; the server accepts ([\d,]+)$",
+         "压缩包含 {1} 个文件，超过服务器允许的 {2} 个。"),
+        (r"^(.+) is larger than the server accepts \(([\d,]+) bytes\)$",
+         "上传的内容超过服务器允许的大小（{1} 字节）。请拆分后再上传。"),
+        (r"^(.+) is not a readable zip file",
+         "不是可以读取的 zip 格式文件（.zip、.docx、.xlsx 都是 zip 格式），可能已损坏。"),
+        (r"^'(.+)' cannot be unpacked", "压缩包中的「{0}」无法解压，压缩包可能已损坏。"),
+        (r"^the zip holds no activity\.yaml$",
+         "压缩包里没有 activity.yaml。请把整个活动文件夹（gongwen init 生成的那种）压缩后上传。"),
+        (r"^(?:the body )?is not UTF-8 \(byte (\d+)\)$",
+         "不是 UTF-8 编码（第 {0} 字节）。请另存为 UTF-8。"),
+    ))
+
+
+def chinese_error(body: dict[str, Any]) -> str | None:
+    """The error (the API's fields) as one Chinese sentence, or None when it is not one
+    of the refusals worded here."""
+    message = str(body.get("message") or "")
+    for pattern, text in _REFUSALS:
+        match = pattern.match(message)
+        if match:
+            sentence = text.format(*match.groups())
+            file = body.get("file")
+            return f"{file}：{sentence}" if file and str(file) not in sentence else sentence
+    return None
