@@ -77,6 +77,11 @@ MINUTES = {
 }
 
 
+#: the sample activity's 公文 other than the plan, read as `gongwen batch` reads them
+SAMPLES = {"notice": "notice", "request": "request", "minutes-sample": "minutes",
+           "summary": "summary"}
+
+
 @dataclass
 class Rendered:
     name: str
@@ -106,8 +111,8 @@ class Rendered:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> dict[str, Rendered]:
     folder = tmp_path_factory.mktemp("official")
-    sources = {name: find_activity_document(SAMPLE / f"{name}.yaml").source
-               for name in ("notice", "request")}
+    sources = {name: find_activity_document(SAMPLE / f"{file}.yaml").source
+               for name, file in SAMPLES.items()}
     documents = {**{name: gongwen.render(source) for name, source in sources.items()},
                  "report": gongwen.render(REPORT), "joint": gongwen.render(JOINT),
                  "minutes": gongwen.render(MINUTES),
@@ -122,7 +127,7 @@ def rendered(tmp_path_factory) -> dict[str, Rendered]:
     return {name: Rendered(name, pdf) for name, pdf in zip(documents, pdfs, strict=True)}
 
 
-@pytest.fixture(params=["notice", "request", "report", "joint", "minutes"])
+@pytest.fixture(params=[*SAMPLES, "report", "joint", "minutes"])
 def doc(request, rendered) -> Rendered:
     return rendered[request.param]
 
@@ -181,7 +186,7 @@ def signer_line(doc: Rendered) -> Line:
     return next(line for line in doc.lines[0] if "签发人" in line.text)
 
 
-@pytest.mark.parametrize("name", ["request", "report"])
+@pytest.mark.parametrize("name", ["request", "report", "summary"])
 def test_signer_line_number_left_and_names_right_one_character_in(rendered, name):
     doc = rendered[name]
     page = doc.pdf.pages[0]
@@ -303,11 +308,14 @@ def test_several_signers_two_a_line_aligned_the_number_on_the_last_line(rendered
 
 # --- 纪要格式 (10.3) ----------------------------------------------------------------------
 
-def test_minutes_mark_is_red_and_35_mm_below_the_text_block(rendered):
-    doc = rendered["minutes"]
+@pytest.mark.parametrize("name", ["minutes", "minutes-sample"])
+def test_minutes_mark_is_red_and_35_mm_below_the_text_block(rendered, name):
+    doc = rendered[name]
     page = doc.pdf.pages[0]
     (mark,) = [line for line in doc.lines[0] if line.is_red]
-    assert mark.text == MINUTES["标题"]  # 「××纪要」, not printed again as a title
+    title = MINUTES["标题"] if name == "minutes" else "都江市实验中学党支部支委会会议纪要"
+    assert mark.text == title  # 「××纪要」, not printed again as a title
+    assert not any("〔" in line.text for line in doc.lines[0])  # no 发文字号 was given
     _, top, _, _ = line_ink(page, mark, red_ink)
     assert top == approx(TEXT_TOP + standard.MARK_TOP_BELOW_TEXT_BLOCK_MM)
     assert (mark.x0 + mark.x1) / 2 == approx(CENTRE)
@@ -315,7 +323,7 @@ def test_minutes_mark_is_red_and_35_mm_below_the_text_block(rendered):
 
 
 def test_minutes_attendance_labels_in_hei_names_aligned_after_the_colon(rendered):
-    doc = rendered["minutes"]
+    doc = rendered["minutes"]  # the sample's lists are one line each: see below
     lines = [line for page in doc.lines for line in page]
     cell = standard.CHAR_PITCH_MM
     present = next(line for line in lines if line.text.startswith("出席："))
@@ -335,3 +343,37 @@ def test_minutes_attendance_labels_in_hei_names_aligned_after_the_colon(rendered
              for label in standard.MINUTES_LABELS]
     assert order == sorted(order)
     assert not any(line.text == MINUTES["发文机关"] for line in lines)  # no 署名
+
+
+def test_the_sample_minutes_list_present_and_attending_under_the_body(rendered):
+    doc = rendered["minutes-sample"]
+    lines = [line for page in doc.lines for line in page]
+    cell = standard.CHAR_PITCH_MM
+    present = next(line for line in lines if line.text.startswith("出席："))
+    attending = next(line for line in lines if line.text.startswith("列席："))
+    assert present.text == "出席：林明富、陈秀英、王建国、赵志刚"
+    assert attending.text == "列席：吴静" and attending.baseline - present.baseline == approx(
+        PITCH, 0.3)
+    assert not any(line.text.startswith("请假") for line in lines)  # nobody was excused
+    last_body = lines[lines.index(present) - 1]
+    assert present.baseline - last_body.baseline == approx(2 * PITCH, 0.3)
+    for line in (present, attending):
+        assert line.x0 == approx(LEFT + standard.BODY_INDENT_CHARS * cell)
+        assert {c.font for c in line.chars[:2]} == {"FandolHei-Regular"}
+
+
+def test_the_sample_summary_is_a_report_signed_and_dated_without_a_seal(rendered):
+    doc = rendered["summary"]
+    lines = [line for page in doc.lines for line in page]
+    (title,) = {line.text for line in doc.lines[0] if line.size == standard.ERHAO} & {
+        "关于创先争优活动开展情况的报告"}
+    number = signer_line(doc)
+    assert number.text.replace(" ", "").startswith("都实中党支〔2026〕6号")
+    organ = "中共都江市实验中学支部委员会"
+    name = next(line for line in lines if line.text == organ and not line.is_red)
+    date = lines[lines.index(name) + 1]
+    assert date.text.replace(" ", "") == "2026年7月20日"
+    cell = standard.CHAR_PITCH_MM
+    assert name.x1 == approx(RIGHT - standard.SIGNATURE_RIGHT_INDENT_CHARS * cell)
+    assert date.x0 - name.x0 == approx(standard.DATE_OFFSET_CHARS * cell)
+    assert lines[lines.index(date) + 1].text.startswith("（联系人")  # 附注 under the date
