@@ -74,11 +74,13 @@ def create_app(settings: Settings, *, runner: Runner | None = None) -> Any:
 
     from .routes import router
     from .web import pages
+    from .web_activity import pages as activity_pages
     from .web_roster import pages as roster_pages
 
     app.include_router(router)
     app.include_router(pages)
     app.include_router(roster_pages)
+    app.include_router(activity_pages)
     return app
 
 

@@ -64,9 +64,9 @@ def from_library(error: GongwenError) -> ApiError:
 def scrub(fields: dict[str, Any], data_dir: Path) -> dict[str, Any]:
     """``fields`` with the server's own folders cut from every path: a client sees
     ``activity.yaml``, not ``/srv/gongwen/jobs/<id>/input/activity.yaml``."""
-    pattern = re.compile(re.escape(str(data_dir.resolve())) + r"/(?:requests|jobs)/[0-9a-f]{32}/"
+    pattern = re.compile(re.escape(str(data_dir.resolve())) + r"/(?:requests|jobs|activities)/[0-9a-f]{32}/"
                          r"(?:(?:input|files|output|roster|tallies|template)/)?")
-    pattern_raw = re.compile(re.escape(str(data_dir)) + r"/(?:requests|jobs)/[0-9a-f]{32}/"
+    pattern_raw = re.compile(re.escape(str(data_dir)) + r"/(?:requests|jobs|activities)/[0-9a-f]{32}/"
                              r"(?:(?:input|files|output|roster|tallies|template)/)?")
 
     def clean(value: Any) -> Any:

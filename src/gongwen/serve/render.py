@@ -146,7 +146,10 @@ def render_files(data_file: Path, fmt: str, *, roster: Path | None = None,
 
 def screen_folder(folder: Path, limits: Limits) -> None:
     """Every data file of an uploaded activity folder, screened as a request's data is,
-    and every XLSX/DOCX in it as a zip, before a job may run on it."""
+    and every XLSX/DOCX in it as a zip, before a job may run on it.  A data file the
+    loader cannot parse (malformed YAML) is left for the plan or the run to report beside
+    its document: the library never reads a path out of it."""
+    from ..errors import InputError
     from ..inputs import load_data
 
     for path in sorted(folder.rglob("*")):
@@ -161,7 +164,10 @@ def screen_folder(folder: Path, limits: Limits) -> None:
             except ApiError as error:
                 error.body["file"] = name
                 raise
-            loaded = load_data(path).data
+            try:
+                loaded = load_data(path).data
+            except InputError:
+                continue
             screen_paths(loaded, name)
             screen_text(loaded, name)
         elif path.suffix.lower() in ZIP_SUFFIXES and path.is_file():

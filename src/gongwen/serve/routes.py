@@ -8,10 +8,10 @@ import re
 import secrets
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
 import anyio
 from fastapi import APIRouter, Query, Request
@@ -200,7 +200,7 @@ async def create_job(request: Request) -> JSONResponse:
 async def start_job(request: Request) -> tuple[str, str]:
     """The upload unpacked and screened, the job created and submitted: (id, state).
     ``POST /v1/jobs`` and the 生成阶段材料 page both call it."""
-    settings, store = _settings(request), _store(request)
+    settings = _settings(request)
     form = await _form(request, settings)
     phase, upload = form.get("phase"), form.get("activity")
     if not isinstance(phase, str) or not phase.strip():
@@ -208,11 +208,21 @@ async def start_job(request: Request) -> tuple[str, str]:
                        hint="a 名称 of activity.yaml's 阶段, e.g. 发动部署")
     if not isinstance(upload, UploadFile):
         raise ApiError(422, "no activity: send the activity folder as a .zip", field="activity")
+    return await submit_job(request, phase.strip(),
+                            lambda folder: _unpack(upload, folder, settings))
+
+
+async def submit_job(request: Request, phase: str, fill: Callable[[Path], None], *,
+                     source: str | None = None) -> tuple[str, str]:
+    """A new job: ``fill`` (run in a thread) puts the activity folder into the job's
+    empty input folder, then the job is created queued and handed to the runner:
+    (id, state).  Anything ``fill`` raises removes the job.  The API's upload and the
+    活动 page's 生成 button (``source``: its activity id) share it."""
+    store = _store(request)
     job_id = store.new_id()
     try:
-        packed = store.folder(job_id) / "activity.zip"
-        await anyio.to_thread.run_sync(lambda: _unpack(upload, packed, store, job_id, settings))
-        job = store.create(job_id, phase.strip())
+        await anyio.to_thread.run_sync(fill, store.input_dir(job_id))
+        job = store.create(job_id, phase, source=source)
     except BaseException:
         store.discard(job_id)
         raise
@@ -224,15 +234,27 @@ async def start_job(request: Request) -> tuple[str, str]:
     return job_id, job.state
 
 
-def _unpack(upload: UploadFile, packed: Path, store: JobStore, job_id: str,
-            settings: Settings) -> None:
-    copy_limited(upload.file, packed, settings.limits.max_upload_bytes, "the activity")
-    extract_zip(packed, store.input_dir(job_id), settings.limits, upload.filename or "activity")
-    packed.unlink()
-    screen_folder(store.input_dir(job_id), settings.limits)
-    if not (activity_folder(store.input_dir(job_id)) / "activity.yaml").is_file():
-        raise ApiError(422, "the zip holds no activity.yaml", file=upload.filename,
+def _unpack(upload: UploadFile, folder: Path, settings: Settings) -> None:
+    """An uploaded activity .zip into ``folder``: copied within the size limit, its
+    entries checked (:func:`.uploads.extract_zip`), every data file screened."""
+    unpack_activity(upload.file, upload.filename or "activity", folder, settings)
+
+
+def unpack_activity(stream: BinaryIO, name: str, folder: Path, settings: Settings) -> Path:
+    """An activity folder sent as a zip, unpacked into ``folder`` and screened; returns
+    where its ``activity.yaml`` is (the top, or the one folder the zip holds)."""
+    packed = folder.parent / f".{folder.name}.zip"
+    try:
+        copy_limited(stream, packed, settings.limits.max_upload_bytes, "the activity")
+        extract_zip(packed, folder, settings.limits, name)
+    finally:
+        packed.unlink(missing_ok=True)
+    screen_folder(folder, settings.limits)
+    found = activity_folder(folder)
+    if not (found / "activity.yaml").is_file():
+        raise ApiError(422, "the zip holds no activity.yaml", file=name,
                        field="activity", hint="zip the activity folder (gongwen init makes one)")
+    return found
 
 
 @router.get("/v1/jobs/{job_id}", tags=["jobs"])

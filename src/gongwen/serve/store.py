@@ -54,6 +54,8 @@ class JobState:
     #: output files, relative to the job's output folder
     files: list[str] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    #: the 活动 page's activity the job was started from (its page links back), if any
+    source: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -84,9 +86,9 @@ class JobStore:
         self.input_dir(job_id).mkdir(parents=True)
         return job_id
 
-    def create(self, job_id: str, phase: str) -> JobState:
+    def create(self, job_id: str, phase: str, *, source: str | None = None) -> JobState:
         """Make the job visible, queued."""
-        job = JobState(id=job_id, phase=phase)
+        job = JobState(id=job_id, phase=phase, source=source)
         self.save(job)
         return job
 

@@ -1,9 +1,11 @@
 """The web pages (Chinese UI): thin shells over what the API calls.
 
 * ``/`` — 首页, the server's health in one line;
-* ``/check`` — 检查公文格式: :func:`gongwen.check`, ``--annotate``'s pages as PNG, ``--fix``;
+* ``/check`` — 检查公文格式: :func:`gongwen.check` on each uploaded file with the chosen
+  profile, ``--annotate``'s pages as PNG, ``--fix``;
 * ``/plan`` — 起草实施方案: a form → :func:`.render.render_files` (preview as PNG, DOCX, PDF);
-* ``/jobs`` — 生成阶段材料: :func:`.routes.start_job`, then a page that polls ``/v1/jobs/{id}``.
+* ``/jobs`` — 生成阶段材料: :func:`.routes.start_job`, then a page that polls ``/v1/jobs/{id}``;
+* ``/roster`` and ``/activity`` live in :mod:`.web_roster` and :mod:`.web_activity`.
 
 Jinja2 templates in ``templates/``, one script and one style sheet in ``static/``, all
 served by gongwen itself (no CDN).  Images go inline as ``data:`` URIs: nothing is kept on
@@ -113,18 +115,26 @@ async def home(request: Request) -> HTMLResponse:
 
 # --- 检查公文格式 -------------------------------------------------------------------------
 
+def profile_choices() -> list[tuple[str, str]]:
+    """(name, Chinese label) of each named profile, for the check page's select."""
+    from ..layout.standard import PROFILES
+
+    return [(name, "严格按 GB/T 9704-2012" if not profile.deviations
+             else profile.deviations[0].split(" (")[0]) for name, profile in PROFILES.items()]
+
+
 @pages.get("/check", response_class=HTMLResponse)
 async def check_form() -> HTMLResponse:
-    return page("check.html")
+    return page("check.html", profiles=profile_choices(), profile="strict")
 
 
-def _check_one(path: Path) -> dict[str, Any]:
+def _check_one(path: Path, profile: str = "strict") -> dict[str, Any]:
     """``gongwen check`` on one file, ``--annotate``'s pages and (DOCX) ``--fix``'s copy."""
     from .. import check
     from ..checker.annotate import annotate
     from ..checker.fix import fix_docx
 
-    report = check([path], profile="strict")
+    report = check([path], profile=profile)
     if report.unreadable:
         raise ApiError(422, f"无法读取：{report.unreadable[0][1]}", file=path.name, field="file")
     annotated = path.with_name("annotated.pdf")
@@ -139,7 +149,7 @@ def _check_one(path: Path) -> dict[str, Any]:
         result["fixes"] = fixed.fixes
         copy = path.with_name("fixed.docx")  # checked again, as ``check --fix`` does
         copy.write_bytes(fixed.docx)
-        again = check([copy], profile="strict")
+        again = check([copy], profile=profile)
         result["fixed_left"] = sorted({f.rule.id for f in again.findings})
         result["fixed_count"] = len(again.findings)
     return result
@@ -147,27 +157,45 @@ def _check_one(path: Path) -> dict[str, Any]:
 
 @pages.post("/check", response_class=HTMLResponse)
 async def check_page(request: Request) -> HTMLResponse:
+    """Each uploaded file checked on its own (one that cannot be read is said beside its
+    name; the others are still checked), with the chosen profile."""
     from .render import check_upload
-    from .routes import _form, _run, _save, _work_dir
+    from .routes import _form, _profile, _run, _save, _work_dir
 
     settings = request.app.state.settings
-    name = ""
+    context: dict[str, Any] = {"profiles": profile_choices(), "profile": "strict"}
+    results: list[dict[str, Any]] = []
+    status = 200
     try:
         with _work_dir(settings) as work:
             form = await _form(request, settings)
-            upload = form.get("file")
-            if not isinstance(upload, UploadFile) or not upload.filename:
-                raise ApiError(422, "没有选择文件", field="file", hint="选择一个 .docx 或 .pdf")
-            name = upload.filename
-            if Path(name).suffix.lower() not in (".docx", ".pdf"):
-                raise ApiError(422, "不是 .docx 或 .pdf 文件", file=name, field="file")
-            path = _save(upload, work, [settings.limits.max_upload_bytes], "file")
-            check_upload(path, settings.limits)
-            result = await _run(request, _check_one, path)
+            context["profile"] = profile = _profile(str(form.get("profile") or "strict"))
+            uploads = [u for u in form.getlist("file") if isinstance(u, UploadFile) and u.filename]
+            if not uploads:
+                raise ApiError(422, "没有选择文件", field="file", hint="选择 .docx 或 .pdf 文件")
+            budget = [settings.limits.max_upload_bytes]
+            for index, upload in enumerate(uploads):
+                name = Path(upload.filename or "").name
+                try:
+                    if Path(name).suffix.lower() not in (".docx", ".pdf"):
+                        raise ApiError(422, "不是 .docx 或 .pdf 文件", file=name, field="file")
+                    path = _save(upload, work / str(index), budget, "file")
+                    check_upload(path, settings.limits)
+                    results.append({"name": name, **await _run(request, _check_one, path,
+                                                                profile)})
+                except (ApiError, GongwenError) as error:
+                    body = error_body(error, request)
+                    status = body["status"] if status == 200 else status
+                    results.append({"name": name, "error": one_line(body)})
     except (ApiError, GongwenError) as error:
         body = error_body(error, request)
-        return page("check.html", status=body["status"], error=one_line(body), name=name)
-    return page("check.html", name=Path(name).name, **result)
+        return page("check.html", status=body["status"], error=one_line(body), **context)
+    if all("error" in r for r in results):
+        if len(results) == 1:
+            return page("check.html", status=status, error=results[0]["error"], **context)
+    else:
+        status = 200
+    return page("check.html", status=status, results=results, **context)
 
 
 # --- 起草实施方案 -------------------------------------------------------------------------
