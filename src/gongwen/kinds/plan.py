@@ -14,6 +14,7 @@ from ..errors import InputError
 from ..inputs import SourceData, load_text
 from ..layout import rules as layout
 from ..layout import standard
+from ..layout.letter import letter_end_block, letterhead_lines
 from ..layout.official import (
     attachment_pages,
     attendance,
@@ -55,7 +56,7 @@ def render_plan(plan: Official, options: RenderOptions) -> list[Document]:
     sign = _closing_writer(plan, source, base_dir)
     #: a 纪要's mark is its title (「××纪要」): not printed twice
     marked_title = plan.minutes and header.enabled and header.mark is None
-    if header.enabled and plan.doc_number is None and not plan.minutes:
+    if header.enabled and plan.doc_number is None and not plan.minutes and not plan.letter:
         raise InputError("a document with a 版头 needs a 发文字号", location=source.where(()),
                          field="发文字号 (doc_number)",
                          hint="add 发文字号: 代字〔YYYY〕N号, or set 版头: false")
@@ -80,12 +81,17 @@ def render_plan(plan: Official, options: RenderOptions) -> list[Document]:
             "closing": layout.closing(tpl, attachments=names, signature=plan.signer,
                                       date=plan.date, note=plan.note, sign=sign),
             "attachment_pages": attachment_pages(tpl, pages),
-            "end_block": layout.end_block(tpl, cc=plan.cc, printer=plan.printer,
-                                          print_date=plan.print_date),
+            "end_block": letter_end_block(tpl, plan.cc) if plan.letter else layout.end_block(
+                tpl, cc=plan.cc, printer=plan.printer, print_date=plan.print_date),
+            "letterhead": {
+                "mark": layout.mark_text(tpl, header.mark or plan.organ),
+                "lines": letterhead_lines(header.copy_number, header.secrecy, header.urgency,
+                                          str(plan.doc_number) if plan.doc_number else None),
+            } if plan.letter else None,
         }
 
     docx = render_with(
-        "plan", build_context, template=options.template,
+        "letter" if plan.letter else "plan", build_context, template=options.template,
         profile=options.profile or plan.profile,
         properties=properties(plan.title, plan.organ, plan.date),
     )
@@ -102,6 +108,11 @@ def _warnings(plan: Official, source: SourceData) -> list[str]:
 
     warnings = []
     header = plan.header
+    if plan.letter:
+        if plan.signers:
+            warnings.append(f"{where('签发人', 'signers')}: 签发人 (signers): not printed: the "
+                            "信函格式 has no 签发人 line (hint: leave 签发人 out, or drop 格式: 信函)")
+        return warnings
     if not header.enabled and plan.doc_number is not None:  # it is a part of the 版头
         warnings.append(f"{where('发文字号', 'doc_number')}: 发文字号 (doc_number): "
                         f"{plan.doc_number} is not printed: it belongs to the 版头, which is "

@@ -128,6 +128,19 @@ HEADING_NUMBERS = ("一、", "（一）", "1.", "（1）")
 #: a body table's cell margins left and right (not in the standard: Word's default)
 BODY_TABLE_CELL_MARGIN_MM = 1.9
 
+# --- 信函格式 (10.1) ---------------------------------------------------------------------
+
+LETTER_MARK_TOP_MM = 30.0  # 发文机关标志上边缘至上页边 30 mm
+LETTER_RULE_BELOW_MARK_MM = 4.0  # 标志下 4 mm 处红色双线（上粗下细）
+LETTER_RULE_ABOVE_PAGE_BOTTOM_MM = 20.0  # 距下页边 20 mm 处红色双线（上细下粗）
+LETTER_RULE_LENGTH_MM = 170.0  # 线长均为 170 mm, 居中
+#: the double lines' strokes and the gap between them (not fixed by the standard)
+LETTER_RULE_THICK_PT, LETTER_RULE_THIN_PT, LETTER_RULE_GAP_PT = 2.25, 0.75, 1.5
+#: 份号 (or the first of 密级, 紧急程度) and the 发文字号 under the first double line:
+#: 3 号汉字高度的 7/8 below it
+LETTER_BELOW_RULE_MM = pt_to_mm(SANHAO) * 7 / 8
+LETTER_TITLE_LINES_BELOW = 2  # 标题与其上最后一个要素相距二行
+
 # --- 版记 (end block) ---------------------------------------------------------------
 
 END_RULE_THICK_MM = 0.35

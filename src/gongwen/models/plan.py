@@ -68,6 +68,24 @@ UPWARD_GENRES = ("报告", "请示")
 MINUTES_GENRES = ("纪要", "会议纪要")
 
 
+#: GB/T 9704's formats (7, 10.1): the ordinary 文件格式 and the 信函格式, by any of
+#: their names
+FORMATS = {"文件": "文件", "文件格式": "文件", "file": "文件", "信函": "信函", "信函格式": "信函",
+           "letter": "信函"}
+
+
+def _format_name(value: object) -> object:
+    if value is None:
+        return "文件"
+    name = FORMATS.get(str(value).strip())
+    if name is None:
+        raise PydanticCustomError(
+            "gongwen", f"unknown format {value!r}",
+            {"hint": "格式: 信函 (letter) for the 信函格式 of GB/T 9704 10.1, or leave it out "
+                     "for the ordinary 文件格式"})
+    return name
+
+
 def genre_of(title: str) -> str | None:
     """The 文种 a title ends with (「…的通知」 → 通知), None when it names none."""
     last = title.strip().rstrip("》”")
@@ -143,6 +161,9 @@ class Official(GongwenModel):
         "版头", default_factory=lambda: Header(enabled=False)
     )
     profile: ProfileName = zh("版式", default="strict")
+    #: 信函 lays page 1 out as letter paper (10.1); a 函 may use either format
+    format: Annotated[Literal["文件", "信函"], BeforeValidator(_format_name)] = zh(
+        "格式", default="文件")
 
     @model_validator(mode="after")
     def _body_given_once(self) -> Official:
@@ -188,6 +209,11 @@ class Official(GongwenModel):
     def minutes(self) -> bool:
         """A 纪要: its own mark, attendance lists instead of 署名 and 成文日期 (10.3)."""
         return self.genre in MINUTES_GENRES
+
+    @property
+    def letter(self) -> bool:
+        """Laid out in the 信函格式 (GB/T 9704 10.1)."""
+        return self.format == "信函"
 
     @property
     def organs(self) -> list[str]:

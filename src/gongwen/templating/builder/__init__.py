@@ -11,12 +11,14 @@ from collections.abc import Callable
 from ...layout.standard import STRICT, Profile
 from .briefing import build_briefing
 from .evaluation import build_ballot, build_register, build_summary
+from .letter import build_letter
 from .plan import build_plan
 from .pledge import build_pledge
 
 #: template name → builder; every builder is a pure function of the profile
 BUILDERS: dict[str, Callable[[Profile], bytes]] = {
     "plan": build_plan,
+    "letter": build_letter,
     "briefing": build_briefing,
     "pledge": build_pledge,
     "evaluation-ballot": build_ballot,
