@@ -103,6 +103,17 @@ class OutputError(GongwenError):
     exit_code = 3
 
 
+class QueueError(GongwenError):
+    """The job queue (a Redis server) cannot be reached: ``gongwen worker`` or a
+    ``gongwen serve --queue`` that cannot hand a job on."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message, self.hint = message, hint
+        super().__init__(f"{message} (hint: {hint})" if hint else message)
+
+
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C ended the run (see :func:`gongwen.children.handling_interrupts`): a
     KeyboardInterrupt, so that no ``except Exception`` takes it for a failure."""

@@ -14,7 +14,7 @@ from .activity import batch, init
 from .common import CommandGroup
 from .documents import bundle_command, doctor, render, templates
 from .review import check_command, format_command, roster_command
-from .server import serve
+from .server import serve, worker
 
 
 @click.group(cls=CommandGroup,
@@ -36,6 +36,7 @@ def main() -> None:
       gongwen format 通知.txt -o out/                   # lay out a pasted or Word draft
       gongwen roster members.xlsx                      # every bad row of a 花名册
       gongwen doctor                                   # LibreOffice and fonts
+      gongwen serve                                    # web pages and HTTP API on :8000
 
     Exit codes: 0 ok, 1 some documents failed, 2 bad input/template, 3 conversion or
     output failed, 130 interrupted.
@@ -43,5 +44,5 @@ def main() -> None:
 
 
 for _command in (init, batch, render, bundle_command, check_command, format_command,
-                 roster_command, templates, doctor, serve):
+                 roster_command, templates, doctor, serve, worker):
     main.add_command(_command)

@@ -44,11 +44,12 @@ def error_response(error: ApiError) -> JSONResponse:
 
 def create_app(settings: Settings, *, runner: Runner | None = None) -> Any:
     """The server's app.  ``runner`` defaults to an :class:`EmbeddedRunner` on the
-    settings' data dir; jobs left by a previous process are recovered at start-up."""
+    settings' data dir (a :class:`~gongwen.serve.queue.QueueRunner` with
+    ``settings.queue``); jobs left by a previous process are recovered at start-up."""
     settings.validate()
     store = JobStore(settings.data_dir)
     (settings.data_dir / "requests").mkdir(parents=True, exist_ok=True)
-    runner = runner or EmbeddedRunner(store, workers=settings.job_workers)
+    runner = runner or make_runner(settings, store)
     stop = threading.Event()
 
     @asynccontextmanager
@@ -82,6 +83,16 @@ def create_app(settings: Settings, *, runner: Runner | None = None) -> Any:
     app.include_router(roster_pages)
     app.include_router(activity_pages)
     return app
+
+
+def make_runner(settings: Settings, store: JobStore) -> Runner:
+    """The embedded runner, or with ``settings.queue`` the queue's (Celery only then)."""
+    if settings.queue:
+        from .queue import QueueRunner
+
+        return QueueRunner(store, settings.queue,
+                           visibility_timeout=settings.visibility_timeout)
+    return EmbeddedRunner(store, workers=settings.job_workers)
 
 
 def _sweep(store: JobStore, settings: Settings, stop: threading.Event) -> None:

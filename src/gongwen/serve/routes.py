@@ -226,11 +226,11 @@ async def submit_job(request: Request, phase: str, fill: Callable[[Path], None],
     except BaseException:
         store.discard(job_id)
         raise
-    try:
-        request.app.state.runner.submit(job_id)
+    try:  # in a thread: a queue's server that does not answer must not stall the loop
+        await anyio.to_thread.run_sync(request.app.state.runner.submit, job_id)
     except Busy as exc:
         store.discard(job_id)
-        raise ApiError(503, f"the server is busy ({exc})", hint="try again shortly") from None
+        raise ApiError(503, exc.message, hint=exc.hint) from None
     return job_id, job.state
 
 

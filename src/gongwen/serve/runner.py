@@ -7,9 +7,10 @@ through :func:`execute_job`, so a runner is any way of calling that function:
 
 * :class:`EmbeddedRunner` (the default): a bounded thread pool inside the server; every
   job converts on the process's long-lived LibreOffice (``shared_converter``).
-* a queue runner (next slice): ``submit`` enqueues the id (a Celery task whose body is
-  ``execute_job(JobStore(shared_dir), job_id)``); workers on other machines mount the same
-  data dir; the server keeps serving ``state.json`` and the files from it unchanged.
+* :class:`~gongwen.serve.queue.QueueRunner` (``gongwen serve --queue redis://…``):
+  ``submit`` sends the id to Redis; ``gongwen worker`` processes, on this machine or
+  others that mount the same data dir, run ``execute_job(JobStore(data_dir), job_id)``;
+  the server keeps serving ``state.json`` and the files from it unchanged.
 
 A runner implements ``submit(job_id)`` (raise :class:`Busy` when it cannot take more),
 ``recover(store)`` (called once at start: what to do with jobs a previous process left
@@ -35,7 +36,12 @@ PROGRESS_EVERY_S = 0.5
 
 
 class Busy(Exception):
-    """The runner's queue is full: the API answers 503 with Retry-After."""
+    """The runner cannot take a job now (its queue is full, or the queue's server
+    cannot be reached): the API answers 503 with Retry-After, the message and hint."""
+
+    def __init__(self, message: str, hint: str = "try again shortly") -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
 
 
 class Runner(Protocol):
@@ -143,7 +149,7 @@ class EmbeddedRunner:
     def submit(self, job_id: str) -> None:
         with self._lock:
             if self._waiting >= self.max_queued:
-                raise Busy(f"{self._waiting} jobs are waiting")
+                raise Busy(f"the server is busy ({self._waiting} jobs are waiting)")
             self._waiting += 1
         self._pool.submit(self._run, job_id)
 

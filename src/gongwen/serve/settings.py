@@ -49,6 +49,12 @@ class Settings:
     #: renders handled at once by /v1/render (more wait: memory stays bounded)
     render_slots: int = 4
     limits: Limits = Limits()
+    #: a Redis URL: jobs go to ``gongwen worker`` processes sharing ``data_dir``
+    #: instead of running in the server
+    queue: str | None = None
+    #: seconds a taken job's message stays with its worker before Redis hands it out
+    #: again (queue mode; workers should be started with the same value)
+    visibility_timeout: float = 120.0
 
     def validate(self) -> Settings:
         """Refuse settings that would expose the server: any host other than a loopback
@@ -61,6 +67,14 @@ class Settings:
                                   "send), or keep the default 127.0.0.1")
         if self.keep_hours <= 0:
             raise InputError("must be more than 0", field="--keep-hours")
+        if self.queue is not None:
+            from .queue.config import MIN_VISIBILITY_S, check_url
+
+            check_url(self.queue)
+            if self.visibility_timeout < MIN_VISIBILITY_S:
+                raise InputError(f"must be at least {MIN_VISIBILITY_S:g} seconds, longer "
+                                 "than a dead worker's heartbeat takes to go stale",
+                                 field="--visibility-timeout")
         return self
 
 

@@ -5,6 +5,7 @@ Layout of one job (the id is 32 hex digits, so it is never a path of the client'
     jobs/<id>/state.json    what GET /v1/jobs/<id> returns; written atomically
     jobs/<id>/input/        the unpacked activity folder
     jobs/<id>/output/       what the run made (GET /v1/jobs/<id>/files/<path>)
+    jobs/<id>/attempts/     queue mode: each worker start of the job, with its heartbeat
 
 Everything a job needs is in its folder, and every change of state is one atomic
 rename of ``state.json``: a process on another machine that mounts the same data dir
@@ -56,6 +57,8 @@ class JobState:
     summary: dict[str, Any] = field(default_factory=dict)
     #: the 活动 page's activity the job was started from (its page links back), if any
     source: str | None = None
+    #: how many times a queue worker started it (0 in the embedded runner; at most 2)
+    attempts: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

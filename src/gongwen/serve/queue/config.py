@@ -1,0 +1,96 @@
+"""The Celery app both sides build from the same settings, and the queue's URL.
+
+The server and every worker call :func:`celery_app` with the same Redis URL: the server
+only sends ``gongwen.run_job(job_id)`` messages; a worker also registers the task
+(:mod:`.worker`).  No result backend: a job's result is its folder in the shared data
+dir, which the server reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from ...errors import InputError, Location
+
+#: the Redis list the jobs wait in
+QUEUE_NAME = "gongwen"
+#: the task's name, as the server sends it (the server never imports the task)
+TASK_NAME = "gongwen.run_job"
+#: seconds a job's message may stay taken and unacknowledged before Redis hands it to
+#: another worker (kombu's default is an hour: a killed worker's job would wait that long)
+DEFAULT_VISIBILITY_S = 120.0
+#: below this, a message is handed out again before a dead attempt's heartbeat is stale
+MIN_VISIBILITY_S = 30.0
+SCHEMES = ("redis", "rediss", "redis+socket")
+
+
+def mask_url(url: str) -> str:
+    """``url`` with its password (if any) replaced by ``***``: for every message and
+    log line that shows the queue."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<an unreadable URL>"
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = f"{user}:***@{host}" + (f":{port}" if port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def check_url(url: str, option: str = "--queue") -> str:
+    """``url`` when it names a Redis server, else an InputError naming ``option``."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 — raises on a port that is not a number
+    except ValueError as exc:
+        raise InputError(f"{mask_url(url)} is not a URL ({exc})", field=option,
+                         location=Location("gongwen"),
+                         hint="write it as redis://HOST:6379/0 "
+                              "(redis://:PASSWORD@HOST:6379/0 with a password)") from None
+    if parts.scheme not in SCHEMES or (parts.scheme != "redis+socket" and not parts.hostname):
+        raise InputError(f"{mask_url(url)} is not a Redis URL", field=option,
+                         location=Location("gongwen"),
+                         hint="write it as redis://HOST:6379/0; the queue is Redis")
+    return url
+
+
+def celery_app(url: str, *, visibility_timeout: float = DEFAULT_VISIBILITY_S) -> Any:
+    """A Celery app on the Redis at ``url``, set up for jobs that must not be lost:
+    a message is acknowledged only when the job is over (``acks_late``), and put back
+    when the process running it dies (``reject_on_worker_lost``); each worker process
+    takes one job at a time."""
+    from celery import Celery
+
+    app = Celery("gongwen", broker=url, set_as_current=False)
+    app.conf.update(
+        task_default_queue=QUEUE_NAME,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_ignore_result=True,
+        result_backend=None,
+        worker_prefetch_multiplier=1,
+        worker_send_task_events=False,
+        worker_hijack_root_logger=False,
+        worker_cancel_long_running_tasks_on_connection_loss=False,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={
+            "visibility_timeout": visibility_timeout,
+            "socket_connect_timeout": 3,
+            "socket_timeout": 10,
+        },
+        # a publish to an unreachable Redis fails in about a second (the API says 503)
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0,
+                                   "interval_step": 0.5, "interval_max": 0.5},
+        broker_connection_timeout=3,
+    )
+    return app

@@ -1,0 +1,224 @@
+"""Jobs on the queue with a real Redis and real ``gongwen worker`` processes.
+
+``.ci/run`` starts Redis and two workers and names them in ``GONGWEN_TEST_QUEUE`` (the
+Redis URL) and ``GONGWEN_TEST_QUEUE_DIR`` (their data dir); without those, the tests start
+their own (and skip only when ``redis-server`` is missing and ``CI`` is unset).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from queue_services import Services, free_port, queue_services, start_worker, stop, wait_ready
+from serve_helpers import assert_error, folder_zip
+from starlette.testclient import TestClient
+
+from gongwen.serve import Settings, create_app
+from gongwen.serve.queue import mask_url
+from gongwen.serve.queue.attempts import STALE_S, attempts
+from gongwen.serve.queue.worker import run_queued
+from gongwen.serve.store import DONE, FAILED, QUEUED, RUNNING, JobStore
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "chuangxian"
+SMALL_PHASE = "组织实施"  # the plan and a 简报: about a second on a warm worker
+WAIT_S = 90
+
+
+@pytest.fixture(scope="module")
+def queue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    url, folder = os.environ.get("GONGWEN_TEST_QUEUE"), os.environ.get("GONGWEN_TEST_QUEUE_DIR")
+    if url and folder:
+        yield Services(url, Path(folder))
+        return
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is missing: scripts/setup-system.sh installs it")
+        pytest.skip("redis-server is not installed")
+    with queue_services(tmp_path_factory.mktemp("queue")) as services:
+        yield services
+
+
+@pytest.fixture
+def client(queue: Services) -> Iterator[TestClient]:
+    """A server in queue mode on the workers' data dir."""
+    with TestClient(create_app(Settings(data_dir=queue.data_dir, queue=queue.url))) as client:
+        yield client
+
+
+def submit(client: TestClient, phase: str = SMALL_PHASE) -> str:
+    response = client.post("/v1/jobs", data={"phase": phase},
+                           files={"activity": ("activity.zip", folder_zip(SAMPLE))})
+    assert response.status_code == 202, response.text
+    assert response.json()["state"] == QUEUED
+    return response.json()["id"]
+
+
+def wait_for(client: TestClient, job_id: str, timeout: float = WAIT_S) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = client.get(f"/v1/jobs/{job_id}").json()
+        if state["state"] in (DONE, FAILED):
+            return state
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} still {state['state']} after {timeout} s")
+
+
+def tries(data_dir: Path, job_id: str) -> list[dict]:
+    folder = data_dir / "jobs" / job_id / "attempts"
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+
+
+def test_a_job_runs_on_a_worker_and_the_server_serves_its_bundle(client: TestClient,
+                                                                 queue: Services) -> None:
+    job_id = submit(client)
+    state = wait_for(client, job_id)
+    assert state["state"] == DONE, state
+    assert state["attempts"] == 1 and state["failures"] == []
+    summary = state["summary"]
+    assert summary["documents"] == 2 and summary["bundle_status"] == "built"
+    # run by a worker process, not by the server
+    [attempt] = tries(queue.data_dir, job_id)
+    assert attempt["pid"] != os.getpid() and attempt["worker"].startswith("gongwen-")
+    bundle = client.get(f"/v1/jobs/{job_id}/files/{summary['bundle']}")
+    assert bundle.status_code == 200
+    pdf = PdfReader(io.BytesIO(bundle.content))
+    assert len(pdf.pages) == summary["pages"] + 2  # the cover and the 目录 before them
+    assert "组织实施阶段材料汇编" in pdf.pages[0].extract_text()
+    assert [item.title for item in pdf.outline][2:] == [
+        "都江市实验中学党支部关于深入开展创先争优活动的实施方案", "创先争优活动简报第2期"]
+    width, height = (float(v) * 25.4 / 72 for v in pdf.pages[3].mediabox[2:])
+    assert (round(width), round(height)) == (210, 297)
+
+
+def test_two_workers_share_a_burst(client: TestClient, queue: Services) -> None:
+    ids = [submit(client) for _ in range(4)]
+    states = [wait_for(client, job_id) for job_id in ids]
+    assert [s["state"] for s in states] == [DONE] * 4, states
+    workers = {tries(queue.data_dir, job_id)[0]["worker"].split("/")[0] for job_id in ids}
+    assert len(workers) == 2, workers
+
+
+def test_a_job_whose_worker_process_is_killed_runs_again(client: TestClient,
+                                                         queue: Services) -> None:
+    job_id = submit(client, "发动部署")  # 17 documents: long enough to be killed mid-way
+    first = queue.data_dir / "jobs" / job_id / "attempts" / "1.json"
+    deadline = time.monotonic() + WAIT_S
+    while not (first.exists() and first.stat().st_size):
+        assert time.monotonic() < deadline, "no worker took the job"
+        time.sleep(0.01)
+    time.sleep(0.2)
+    assert client.get(f"/v1/jobs/{job_id}").json()["state"] == RUNNING
+    victim = json.loads(first.read_text())["pid"]
+    os.kill(victim, signal.SIGKILL)  # as the OOM killer would
+    state = wait_for(client, job_id)
+    assert state["state"] == DONE, state
+    assert state["attempts"] == 2 and state["summary"]["documents"] == 17
+    assert tries(queue.data_dir, job_id)[1]["pid"] != victim
+
+
+def _running_job(store: JobStore, *, dead_tries: int) -> str:
+    """A job as a worker leaves it when killed: running, its tries' heartbeats old."""
+    job_id = store.new_id()
+    shutil.copytree(SAMPLE, store.input_dir(job_id), dirs_exist_ok=True)
+    store.create(job_id, SMALL_PHASE)
+    store.update(job_id, state=RUNNING, started=time.time() - 60, attempts=dead_tries)
+    folder = store.folder(job_id) / "attempts"
+    folder.mkdir()
+    for number in range(1, dead_tries + 1):
+        path = folder / f"{number}.json"
+        path.write_text(json.dumps({"worker": "gone@elsewhere/1", "host": "elsewhere",
+                                    "pid": 1, "started": time.time() - 60}))
+        old = time.time() - STALE_S - 5
+        os.utime(path, (old, old))
+    return job_id
+
+
+def test_a_job_whose_worker_stopped_beating_is_sent_again(client: TestClient,
+                                                          queue: Services) -> None:
+    store: JobStore = client.app.state.store  # type: ignore[attr-defined]
+    job_id = _running_job(store, dead_tries=1)
+    assert client.app.state.runner.check() == [job_id]  # type: ignore[attr-defined]
+    state = wait_for(client, job_id)
+    assert state["state"] == DONE and state["attempts"] == 2, state
+
+
+def test_a_job_whose_worker_died_twice_fails_with_a_message(client: TestClient) -> None:
+    store: JobStore = client.app.state.store  # type: ignore[attr-defined]
+    job_id = _running_job(store, dead_tries=2)
+    assert client.app.state.runner.check() == [job_id]  # type: ignore[attr-defined]
+    state = client.get(f"/v1/jobs/{job_id}").json()
+    assert state["state"] == FAILED
+    assert "stopped" in state["error"]["message"] and "2 tries" in state["error"]["message"]
+    assert state["error"]["hint"]
+    # a late delivery of its message changes nothing
+    assert run_queued(store, job_id, worker="late") == "finished"
+    assert len(attempts(store, job_id)) == 2
+
+
+def test_a_restarted_server_still_knows_queued_jobs(queue: Services, tmp_path: Path) -> None:
+    url = queue.url.rsplit("/", 1)[0] + "/9"  # a queue no running worker reads
+    settings = Settings(data_dir=tmp_path / "data", queue=url)
+    with TestClient(create_app(settings)) as first:
+        job_id = submit(first)
+    import redis
+
+    waiting = redis.Redis.from_url(url)
+    assert waiting.llen("gongwen") == 1
+    with TestClient(create_app(settings)) as second:
+        state = second.get(f"/v1/jobs/{job_id}").json()
+        assert state["state"] == QUEUED and state["phase"] == SMALL_PHASE
+        assert waiting.llen("gongwen") == 2  # sent again: a Redis that lost it loses nothing
+        log = tmp_path / "worker.log"
+        worker = start_worker(url, settings.data_dir, log)
+        try:
+            wait_ready(worker, log)
+            state = wait_for(second, job_id)
+        finally:
+            stop(worker)
+        assert state["state"] == DONE and state["attempts"] == 1, state  # twice sent, run once
+    assert waiting.llen("gongwen") == 0
+
+
+def test_an_unreachable_queue_is_a_503_with_a_hint(tmp_path: Path) -> None:
+    url = f"redis://:s3cret@127.0.0.1:{free_port()}/0"
+    with TestClient(create_app(Settings(data_dir=tmp_path / "data", queue=url))) as client:
+        started = time.monotonic()
+        response = client.post("/v1/jobs", data={"phase": SMALL_PHASE},
+                               files={"activity": ("activity.zip", folder_zip(SAMPLE))})
+        assert time.monotonic() - started < 10
+        error = assert_error(response, 503, "cannot be reached")
+        assert "redis://:***@127.0.0.1" in error["message"] and "redis-server" in error["hint"]
+        assert "s3cret" not in response.text and response.headers["retry-after"]
+        assert JobStore(tmp_path / "data").ids() == []  # nothing left half-made
+
+
+def test_bad_queue_urls_are_refused_with_the_option_named(tmp_path: Path) -> None:
+    assert mask_url("redis://:pw@host:6379/0") == "redis://:***@host:6379/0"
+    assert mask_url("redis://user:pw@[::1]:6380/2") == "redis://user:***@[::1]:6380/2"
+    assert mask_url("redis://host:6379/0") == "redis://host:6379/0"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    serve = subprocess.run([sys.executable, "-m", "gongwen.cli", "serve", "--queue",
+                            "http://:pw@example.org/", "--data-dir", str(tmp_path / "d")],
+                           capture_output=True, text=True, env=env, timeout=60)
+    assert serve.returncode == 2, serve.stderr
+    assert "--queue" in serve.stderr and "not a Redis URL" in serve.stderr
+    assert ":pw@" not in serve.stderr and "Traceback" not in serve.stderr
+    worker = subprocess.run([sys.executable, "-m", "gongwen.cli", "worker", "--queue",
+                             f"redis://:pw@127.0.0.1:{free_port()}/0", "--data-dir",
+                             str(tmp_path)], capture_output=True, text=True, env=env,
+                            timeout=60)
+    assert worker.returncode == 3, worker.stderr
+    assert "cannot reach the queue at redis://:***@127.0.0.1" in worker.stderr
+    assert ":pw@" not in worker.stderr and "Traceback" not in worker.stderr
