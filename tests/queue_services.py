@@ -118,3 +118,25 @@ def queue_services(folder: Path, workers: int = 2) -> Iterator[Services]:
     finally:
         for proc in services.processes:  # the workers first, Redis last
             stop(proc)
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "chuangxian"
+#: the phase of :func:`plan_only_activity`
+PLAN_PHASE = "发动部署"
+
+
+def plan_only_activity(folder: Path) -> Path:
+    """The sample activity with one phase that makes only the 实施方案 (and its
+    bundle): a job of a second or two, whatever documents the sample grows."""
+    from ruamel.yaml import YAML
+
+    shutil.copytree(SAMPLE, folder)
+    yaml = YAML()
+    path = folder / "activity.yaml"
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    phase = next(p for p in data["阶段"] if p["名称"] == PLAN_PHASE)
+    phase["文件"] = ["plan.yaml"]
+    data["阶段"] = [phase]
+    with path.open("w", encoding="utf-8") as out:
+        yaml.dump(data, out)
+    return folder
