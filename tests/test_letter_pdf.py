@@ -12,12 +12,17 @@ from 37 mm, 22 lines of 28 characters, 「— N —」.
 
 from __future__ import annotations
 
+import copy
+import io
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import docx
 import pytest
 from conftest import SAMPLE
+from docx.oxml.ns import qn
+from docx.shared import Mm
 from pdfgeom import (
     Line,
     Rule,
@@ -37,6 +42,7 @@ from pdfgeom import (
 
 import gongwen
 from gongwen.batch.activity import find_activity_document
+from gongwen.checker.fix import fix_docx, is_letter
 from gongwen.convert import Converter
 from gongwen.layout import standard
 
@@ -86,10 +92,32 @@ def rendered(tmp_path_factory) -> dict[str, Rendered]:
     data = dict(find_activity_document(SAMPLE / "letter.yaml").source.data)
     documents = {"sample": gongwen.render(data), "headed": gongwen.render({**data, **HEADED}),
                  "long": gongwen.render({**data, **LONG})}
-    paths = [document.save(folder / f"{name}.docx") for name, document in documents.items()]
+    files = {name: document.docx for name, document in documents.items()}
+    files["numbered"] = numbered_first_page(files["headed"])
+    files["fixed"] = fix_docx(files["numbered"]).docx
+    paths = []
+    for name, data in files.items():
+        (folder / f"{name}.docx").write_bytes(data)
+        paths.append(folder / f"{name}.docx")
     with Converter() as converter:
         pdfs = converter.convert(paths, folder / "pdf")
-    return {name: Rendered(name, pdf) for name, pdf in zip(documents, pdfs, strict=True)}
+    return {name: Rendered(name, pdf) for name, pdf in zip(files, pdfs, strict=True)}
+
+
+def numbered_first_page(data: bytes) -> bytes:
+    """The letter as a careless hand might save it: page 1's footer numbered like the
+    others' and the letterhead 10 mm higher."""
+    document = docx.Document(io.BytesIO(data))
+    section = document.sections[0]
+    first = section.first_page_footer._element
+    for element in list(first):
+        first.remove(element)
+    for paragraph in section.footer._element.iterchildren(qn("w:p")):
+        first.append(copy.deepcopy(paragraph))
+    section.header_distance = Mm(standard.LETTER_MARK_TOP_MM - 10)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 @pytest.fixture(params=["sample", "headed", "long"])
@@ -227,3 +255,36 @@ def test_the_end_block_is_the_cc_alone_at_the_bottom_without_rules(rendered):
     assert cc.bottom == approx(BOTTOM, 3.0)
     assert black_rules(doc.pdf.pages[-1]) == []
     assert not any(line.text.endswith("印发") for page in doc.lines for line in page)
+
+
+# --- check and check --fix ------------------------------------------------------------------
+
+def test_the_check_finds_nothing_wrong_with_a_letter(doc):
+    report = gongwen.check(doc.path)
+    assert [f"{f.rule.id} p{f.page}: {f.measured}" for f in report.findings] == []
+
+
+def test_the_check_flags_a_page_number_on_page_1_and_a_misplaced_letterhead(rendered):
+    report = gongwen.check(rendered["numbered"].path)
+    found = {f.rule.id: f for f in report.findings}
+    assert set(found) == {"GW110", "GW206"}, [f.describe() for f in report.findings]
+    assert found["GW206"].page == 1 and "page 1" in found["GW206"].measured
+    assert "top at 20" in found["GW110"].measured
+
+
+def test_fix_keeps_the_letterhead_puts_it_back_and_takes_the_number_off_page_1(rendered):
+    fixed = docx.Document(rendered["fixed"].path.parent.parent / "fixed.docx")
+    assert is_letter(fixed)
+    section = fixed.sections[0]
+    assert section.first_page_header.paragraphs[0].text == "中共都江市实验中学支部委员会"
+    assert not any("PAGE" in (t.text or "") for t in
+                   section.first_page_footer._element.iter(qn("w:instrText")))
+    lines = [p for p in fixed.paragraphs if p.style.style_id == "GwLetterNumber"]
+    assert [p.text for p in lines][:3] == ["000123\t都实中党支函〔2024〕2号", "秘密★1年\t", "特急\t"]
+    doc = rendered["fixed"]
+    assert page_number(doc.lines[0]) is None and page_number(doc.lines[1])[0] == 2
+    thick, _ = doc.rules(0, upper=True)
+    assert thick.length == approx(standard.LETTER_RULE_LENGTH_MM)
+    assert section.header_distance.mm == pytest.approx(standard.LETTER_MARK_TOP_MM, abs=0.05)
+    report = gongwen.check(doc.path)  # the letterhead back 30 mm from the top
+    assert [f.describe() for f in report.findings] == []

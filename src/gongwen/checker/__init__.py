@@ -22,6 +22,7 @@ from ..layout import standard
 from .docx_rules import docx_findings
 from .element_rules import element_findings
 from .house import HouseStyle, is_house_style_file, load_house_style
+from .letter_rules import letter_findings, letterhead
 from .measure import measure_pdf
 from .page import Page
 from .page_rules import font_findings, page_findings
@@ -103,8 +104,10 @@ def check_pdf_bytes(pdf: bytes, label: str, *, profile: standard.Profile = stand
             fonts.update(page.embedded)
     except pypdfium2.PdfiumError as error:
         raise ValueError(f"not a readable PDF ({error})") from None
-    findings = _collapse([*page_findings(label, pages, profile),
-                          *element_findings(label, pages)])
+    head = letterhead(pages)  # a letter (10.1): its page 1 is measured by its own rules
+    findings = _collapse([*page_findings(label, pages, profile, letter=head),
+                          *element_findings(label, pages, letter=head is not None),
+                          *(letter_findings(label, pages, head) if head else ())])
     findings += font_findings(label, pages, fonts)
     findings += text_findings(label, pages)
     return findings

@@ -34,18 +34,23 @@ from .rules import (
 )
 
 
-def element_findings(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
+def element_findings(file: str, pages: Sequence[Page], *, letter: bool = False
+                     ) -> Iterator[Finding]:
+    """``letter``: a letter (10.1) has no 文件 版头, and its 版记 (the 抄送 alone, no rules)
+    stands on its last page, odd or even."""
     if pages:
         yield from _title(file, pages[0])
-        yield from _header(file, pages[0])
-    yield from _end_block_and_signature(file, pages)
+        if not letter:
+            yield from _header(file, pages[0])
+    yield from _end_block_and_signature(file, pages, letter)
     yield from _attachments(file, pages)
 
 
-def _end_block_and_signature(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
+def _end_block_and_signature(file: str, pages: Sequence[Page], letter: bool = False
+                             ) -> Iterator[Finding]:
     for page in pages:
         text = page.text_lines()
-        ends = [line for line in text if END_BLOCK_LINE.search(line.text)]
+        ends = [] if letter else [line for line in text if END_BLOCK_LINE.search(line.text)]
         if ends and page.number % 2 and len(pages) >= 1 and not page.landscape:
             yield Finding(END_BLOCK_ODD_PAGE, excerpt=ends[0].text[:16],
                           measured=f"版记 on page {page.number}", expected="on an even page",

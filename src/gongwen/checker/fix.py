@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from docx.oxml.ns import qn
+from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 
 from ..errors import GongwenError
@@ -26,6 +27,7 @@ from ..layout import standard
 from ..layout.rules import place_date, right_indent, signature_indents
 from ..layout.standard import Profile
 from ..templating.builder.base import add_page_number_footers, add_style, set_page
+from ..templating.builder.letter import letter_number_style, letter_styles
 from ..text import parse_chinese_numeral
 
 #: direct formatting that overrides a style's font, size, spacing or indent
@@ -62,24 +64,30 @@ def fix_docx(data: bytes, profile: Profile = standard.STRICT, *,
     doc = open_docx(data, name)
     before = _texts(doc)
     result = FixResult(b"")
-    _ensure_styles(doc, profile)
+    letter = is_letter(doc)
+    _ensure_styles(doc, profile, letter)
     for section in doc.sections:
         landscape = section.page_width > section.page_height
+        header_distance = section.header_distance
         set_page(section, profile)
+        if letter:  # the letterhead hangs from the header's top: gongwen's is put back
+            section.header_distance = _letterhead_distance(section, header_distance)
         if landscape:
             section.page_width, section.page_height = section.page_height, section.page_width
     result.fixes.append("page: A4, margins 37/35/28/26 mm, 22 lines a page")
-    _page_numbers(doc, profile)
-    result.fixes.append("page numbers: 「— N —」 四号, odd right / even left, one character in")
+    _page_numbers(doc, profile, letter)
+    result.fixes.append("page numbers: 「— N —」 四号, odd right / even left, one character in"
+                        + ("; none on page 1 of the letter" if letter else ""))
     expected = list(before)
-    for index, (paragraph, role) in enumerate(_roles(doc)):
+    for index, (paragraph, role) in enumerate(_roles(doc, letter)):
         if role is None:
             if paragraph.text.strip() and auto_numbered(paragraph):
                 result.fixes.append(f"paragraph {index + 1}: left as it is (Word's automatic "
                                     "numbering; type its number to have it styled)")
             continue
         paragraph.style = doc.styles.get_by_id(role, 1)
-        _strip(paragraph)
+        if role != "GwLetterNumber":  # its 密级 and 紧急程度 keep their 黑体
+            _strip(paragraph)
         for rewrite in (_doc_number, _date):
             for old, new in rewrite(paragraph):
                 result.fixes.append(f"paragraph {index + 1}: {old} → {new}")
@@ -112,16 +120,46 @@ def _texts(doc) -> list[str]:
     return [paragraph.text for paragraph in doc.paragraphs]
 
 
-def _ensure_styles(doc, profile: Profile) -> None:
+def is_letter(doc) -> bool:
+    """Whether ``doc`` is laid out as a letter (10.1): page 1 has a header of its own
+    with red text in it, the letterhead."""
+    section = doc.sections[0]
+    if not section.different_first_page_header_footer:
+        return False
+    header = section.first_page_header
+    return not header.is_linked_to_previous and any(
+        _is_red(paragraph) or _style_red(paragraph) for paragraph in header.paragraphs)
+
+
+def _letterhead_distance(section, distance):
+    """Where page 1's header starts: LETTER_MARK_TOP_MM for gongwen's letterhead (its mark
+    on the header's first line), else as it was (a letterhead of another make)."""
+    first = section.first_page_header.paragraphs
+    if first and first[0].style is not None and first[0].style.style_id == "GwLetterMark":
+        return Mm(standard.LETTER_MARK_TOP_MM)
+    return distance
+
+
+def _ensure_styles(doc, profile: Profile, letter: bool = False) -> None:
     present = {style.style_id for style in doc.styles}
-    for element in profile.styles.values():
+    wanted = list(profile.styles.values()) + (list(letter_styles().values()) if letter else [])
+    for element in wanted:
         if element.style_id not in present and element.name not in doc.styles:
             add_style(doc, element, profile)
+            if element.style_id == "GwLetterNumber":
+                letter_number_style(doc, profile)
 
 
-def _page_numbers(doc, profile: Profile) -> None:
+def _page_numbers(doc, profile: Profile, letter: bool = False) -> None:
     doc.settings.odd_and_even_pages_header_footer = True
     first = doc.sections[0]
+    if letter:  # page 1's footer: empty (首页不显示页码); its header, the letterhead, kept
+        footer = first.first_page_footer
+        footer.is_linked_to_previous = False
+        body = footer._element
+        for element in list(body):
+            body.remove(element)
+        footer.add_paragraph()
     for footer in (first.footer, first.even_page_footer):
         footer.is_linked_to_previous = False
         body = footer._element
@@ -129,13 +167,16 @@ def _page_numbers(doc, profile: Profile) -> None:
             body.remove(element)
         footer.add_paragraph()
     add_page_number_footers(first, profile)
+    first.different_first_page_header_footer = letter
     for section in doc.sections[1:]:
         section.footer.is_linked_to_previous = True
         section.even_page_footer.is_linked_to_previous = True
 
 
-def _roles(doc) -> list[tuple[Paragraph, str | None]]:
-    """Each body paragraph and the style id of its role (None: leave it alone)."""
+def _roles(doc, letter: bool = False) -> list[tuple[Paragraph, str | None]]:
+    """Each body paragraph and the style id of its role (None: leave it alone).  In a
+    letter the lines above the title (份号, 密级, 紧急程度, 发文字号) stay flush left,
+    the 发文字号 at the right edge."""
     paragraphs = doc.paragraphs
     texts = [p.text.strip() for p in paragraphs]
     addressee = next((i for i, text in enumerate(texts)
@@ -150,6 +191,8 @@ def _roles(doc) -> list[tuple[Paragraph, str | None]]:
         role: str | None = "GwBody"
         if not text or _is_red(paragraph) or auto_numbered(paragraph):
             role = None  # Word's own numbering lives in the style: restyling would drop it
+        elif letter and title_end is not None and index < title_end and not _centred(paragraph):
+            role = "GwLetterNumber"
         elif _DOC_NUMBER.search(text) and len(text) <= 30 and (title_end is None
                                                                or index < title_end):
             role = "GwDocNumber"
@@ -184,6 +227,12 @@ def _centred(paragraph: Paragraph) -> bool:
     if align is None and paragraph.style is not None:
         align = paragraph.style.paragraph_format.alignment
     return align == WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _style_red(paragraph: Paragraph) -> bool:
+    style = paragraph.style
+    color = style.font.color if style is not None else None
+    return color is not None and color.rgb is not None and str(color.rgb).upper() == standard.RED
 
 
 def _is_red(paragraph: Paragraph) -> bool:

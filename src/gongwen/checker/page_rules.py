@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from ..layout import standard
 from ..layout.standard import Profile
 from .fonts import is_han, official, typeface
+from .letter_rules import Letterhead, in_letterhead
 from .measure import PT_TO_MM, Line, page_number
 from .page import (
     BOTTOM,
@@ -43,13 +44,16 @@ from .rules import (
 )
 
 
-def page_findings(file: str, pages: Sequence[Page], profile: Profile) -> Iterator[Finding]:
+def page_findings(file: str, pages: Sequence[Page], profile: Profile, *,
+                  letter: Letterhead | None = None) -> Iterator[Finding]:
+    """``letter``: the document is a letter (10.1) with this letterhead, printed above
+    the 版心 of page 1, which has no page number."""
     for page in pages:
         yield from _paper(file, page)
         if not page.landscape:
-            yield from _text_block(file, page)
+            yield from _text_block(file, page, letter)
     yield from _body(file, pages, profile)
-    yield from _page_numbers(file, pages, profile)
+    yield from _page_numbers(file, pages[1:] if letter else pages, profile)
 
 
 def _paper(file: str, page: Page) -> Iterator[Finding]:
@@ -60,9 +64,12 @@ def _paper(file: str, page: Page) -> Iterator[Finding]:
                       expected="A4, 210 × 297 mm", **where(file, page, None))
 
 
-def _text_block(file: str, page: Page) -> Iterator[Finding]:
-    """Every glyph inside the 版心 (the page number below it excepted)."""
+def _text_block(file: str, page: Page, letter: Letterhead | None) -> Iterator[Finding]:
+    """Every glyph inside the 版心 (the page number below it and a letterhead above it
+    excepted)."""
     for line in page.text_lines():
+        if in_letterhead(letter, page, line):
+            continue
         worst = None
         for char in line.chars:
             if char.x1 > RIGHT + EDGE_TOLERANCE_MM:

@@ -15,12 +15,15 @@ BODY_FONT = Rule("GW106", "body.font", "error", f"{_STD} 5.2.2, 7.3.3")
 TITLE_STYLE = Rule("GW107", "title.font-size", "error", f"{_STD} 7.3.1")
 HEADER_MARK = Rule("GW108", "header.mark", "error", f"{_STD} 7.2.4")
 HEADER_RULE = Rule("GW109", "header.red-rule", "error", f"{_STD} 7.2.7")
+LETTER_HEAD = Rule("GW110", "letter.head", "error", f"{_STD} 10.1")
 
 PAGE_NUMBER_MISSING = Rule("GW201", "page-number.missing", "error", f"{_STD} 7.5")
 PAGE_NUMBER_SIZE = Rule("GW202", "page-number.size", "error", f"{_STD} 7.5")
 PAGE_NUMBER_PLACE = Rule("GW203", "page-number.position", "error", f"{_STD} 7.5")
 PAGE_NUMBER_HEIGHT = Rule("GW204", "page-number.height", "warning", f"{_STD} 7.5")
 PAGE_NUMBER_ON_BLANK = Rule("GW205", "page-number.blank-page", "warning", f"{_STD} 7.5")
+PAGE_NUMBER_LETTER_FIRST = Rule("GW206", "page-number.letter-first-page", "error",
+                                f"{_STD} 10.1")
 
 END_BLOCK_ODD_PAGE = Rule("GW301", "end-block.odd-page", "error", f"{_STD} 7.4")
 SIGNATURE_ALONE = Rule("GW302", "signature.alone-on-page", "error", f"{_STD} 7.3.5.5")
