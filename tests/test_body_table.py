@@ -15,7 +15,7 @@ from pdfgeom import black_rules, lines_of, open_pdf
 
 import gongwen
 from gongwen.layout import standard
-from gongwen.layout.rules import column_widths
+from gongwen.layout.bodytable import column_widths
 
 LEFT = standard.MARGIN_LEFT_MM
 RIGHT = LEFT + standard.TEXT_BLOCK_WIDTH_MM

@@ -8,6 +8,7 @@ instrument in ``pdfgeom`` (positions in mm from the paper's top-left corner).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -372,8 +373,10 @@ def test_a_one_page_body_gets_its_end_block_on_page_two(rendered):
 
 
 def closing_lines(doc: Rendered) -> list[Line]:
-    """The lines of the page the 署名 is on."""
-    return next(lines for lines in reversed(doc.lines) if doc.body(doc.lines.index(lines)))
+    """The lines of the page the 署名 is on: the last with a 成文日期 (附件 pages follow)."""
+    return next(lines for lines in reversed(doc.lines) if any(
+        re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", line.text.replace(" ", ""))
+        and line.size == standard.SANHAO for line in lines))
 
 
 def test_signature_right_aligned_two_characters_in(doc):
@@ -408,7 +411,8 @@ def test_attachment_note_numbers_align(rendered):
 
 def test_end_block_at_the_bottom_of_the_last_page(doc):
     page = doc.pdf.pages[-1]
-    rules = [rule for rule in black_rules(page) if rule.y > TEXT_TOP + 100]
+    # the 版记's two rows are ~15 mm tall; a 附件 table on the page ends above them
+    rules = [rule for rule in black_rules(page) if rule.y > TEXT_BOTTOM - 30]
     assert len(rules) == 3  # thick, thin between 抄送 and 印发, thick
     assert rules[-1].y == approx(TEXT_BOTTOM)
     for rule in rules:

@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 
 import gongwen
 from gongwen.errors import InputError
-from gongwen.inputs import load_data
+from gongwen.inputs import SourceData, load_data
 from gongwen.layout import standard
 from gongwen.models import Official, Plan
 from gongwen.models.plan import genre_of
@@ -67,12 +67,14 @@ def test_plan_data_is_a_plan_still():
     assert isinstance(document.model, Plan) and isinstance(document.model, Official)
     assert document.kind == "plan" and document.model.genre == "实施方案"
     assert document.filename == "都江市实验中学党支部关于深入开展创先争优活动的实施方案.docx"
-    assert not styled(document, "GwAttachmentLabel")  # names only: no 附件 pages
+    # its two 附件 are tables built from the activity.yaml beside it
+    assert [p.text for p in styled(document, "GwAttachmentLabel")] == ["附件1", "附件2"]
 
 
 def test_plan_data_renders_as_a_generic_official_document_too():
-    data = load_data(SAMPLE / "plan.yaml").data
-    official = gongwen.render({**data, "类型": "公文", "正文文件": str(SAMPLE / "plan.md")})
+    source = load_data(SAMPLE / "plan.yaml")  # read where it is: its tables need activity.yaml
+    official = gongwen.render(SourceData({**source.data, "类型": "公文"}, source.file,
+                                         source.locations))
     plan = gongwen.render(SAMPLE / "plan.yaml")
     assert official.kind == "official" and official.model.genre == "实施方案"
     assert [p.text for p in paragraphs(official)] == [p.text for p in paragraphs(plan)]

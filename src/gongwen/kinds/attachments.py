@@ -17,6 +17,7 @@ from ..layout.official import attachment_label
 from ..layout.rules import attachment_name
 from ..models.plan import Attachment
 from ..text import Block, parse_body
+from .attachment_tables import attachment_table
 
 ATTACHMENTS_KEYS = ("附件", "attachments")
 
@@ -59,14 +60,18 @@ def attachment_blocks(attachments: Sequence[Attachment], source: SourceData, bas
     for index, attachment in enumerate(attachments):
         if not attachment.has_pages:
             continue
+        blocks: list[Block] = []
         if attachment.body_file is not None:
             path = base_dir / attachment.body_file
-            text, file, line = load_text(path), str(path), 1
-        else:
+            blocks += parse_body(load_text(path), source=str(path), first_line=1)
+        elif attachment.body is not None:
             where, _ = _where(source, index, "正文", "body")
-            text, file = attachment.body or "", source.file
+            text = attachment.body
             line = (where.line or 1) + (1 if "\n" in text else 0)
-        blocks = parse_body(text, source=file, first_line=line)
+            blocks += parse_body(text, source=source.file, first_line=line)
+        if attachment.table is not None:
+            blocks.append(attachment_table(
+                attachment, base_dir, lambda *names, i=index: _where(source, i, *names)))
         title = attachment_name(attachment.title or attachment.name)
         pages.append((attachment_label(index + 1, len(attachments)), title, blocks))
     return pages

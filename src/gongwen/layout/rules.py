@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Collection, Sequence
 
 from docx.oxml import OxmlElement
@@ -23,6 +22,8 @@ from docxtpl.subdoc import Subdoc
 
 from ..text import Block, Heading, ListItem, Paragraph, Table, format_date
 from . import standard
+from .bodytable import table
+from .cells import AUTOSPACE_CELLS, script_changes, text_cells
 from .ooxml import border, child
 from .standard import chars_to_twips
 
@@ -35,11 +36,6 @@ _TITLE_BREAK_AFTER = "的与和及、》”"
 _TITLE_BREAK_BEFORE = re.compile(r"(?<=.)关于")
 HEADING_STYLES = {1: "GwHeading1", 2: "GwHeading2", 3: "GwHeading3", 4: "GwHeading4"}
 FULL_WIDTH_COLON = "："
-
-
-def text_cells(text: str) -> float:
-    """Width of ``text`` in character cells: CJK and full-width 1, others ½."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
 
 
 def styled(sub: Subdoc, text: str, style_id: str) -> DocxParagraph:
@@ -85,94 +81,6 @@ def keep_with_next(paragraph: DocxParagraph) -> DocxParagraph:
     """No page break between ``paragraph`` and the next one."""
     child(paragraph._p.get_or_add_pPr(), "w:keepNext")
     return paragraph
-
-
-#: a body table's column that fits this many characters keeps its header on one line
-_HEADER_KEPT_CELLS = 6
-
-
-def column_widths(header: Sequence[str], rows: Sequence[Sequence[str]], total: int,
-                  char: int, padding: int) -> list[int]:
-    """Widths (twips, summing to ``total``) that follow the content, as Word's autofit
-    does: a column gets what its longest text needs when that is no more than its fair
-    share; what is left is shared by the wider columns in proportion to their text, so
-    a long column wraps instead of three columns wrapping alike.  ``char`` is one
-    character cell, ``padding`` a cell's left and right margins."""
-    lines = [list(header), *map(list, rows)]
-    count = max(len(line) for line in lines)
-    texts = [[line[i] if i < len(line) else "" for line in lines] for i in range(count)]
-    natural = [math.ceil(max(text_cells(t) for t in column) * char) + padding
-               for column in texts]
-    floor = [min(n, math.ceil(max(2.0, min(text_cells(column[0]), _HEADER_KEPT_CELLS)) * char)
-                 + padding) for n, column in zip(natural, texts, strict=True)]
-    if sum(natural) <= total:  # all fit on one line: spare room in proportion
-        shares = [total * n / sum(natural) for n in natural]
-    elif sum(floor) >= total:  # too many columns for any to have its way
-        shares = [total * f / sum(floor) for f in floor]
-    else:
-        shares = [0.0] * count
-        open_columns = set(range(count))
-        remaining = float(total)
-        while open_columns:
-            fair = remaining / len(open_columns)
-            narrow = {i for i in open_columns if natural[i] <= fair}
-            if not narrow:
-                wanted = sum(natural[i] for i in open_columns)
-                below = {i for i in open_columns if remaining * natural[i] / wanted < floor[i]}
-                if not below:
-                    for i in open_columns:
-                        shares[i] = remaining * natural[i] / wanted
-                    break
-                narrow, width_of = below, floor
-            else:
-                width_of = natural
-            for i in narrow:
-                shares[i] = float(width_of[i])
-                remaining -= width_of[i]
-            open_columns -= narrow
-    widths = [int(share) for share in shares]
-    widths[max(range(count), key=lambda i: shares[i])] += total - sum(widths)
-    return widths
-
-
-def table(sub: Subdoc, header: Sequence[str], rows: Sequence[Sequence[str]]) -> DocxTable:
-    """A full-width ruled table, its columns as wide as their content asks
-    (:func:`column_widths`); its header row repeats on every page it spans."""
-    columns = max(len(header), *(len(r) for r in rows)) if rows else len(header)
-    docx_table = sub.add_table(rows=1 + len(rows), cols=columns)
-    _rule_all(docx_table)
-    margin = standard.mm_to_twips(standard.BODY_TABLE_CELL_MARGIN_MM)
-    margins = child(docx_table._tbl.tblPr, "w:tblCellMar")
-    for side in ("left", "right"):
-        child(margins, f"w:{side}", w=margin, type="dxa")
-    size = round(standard.STRICT.style("GwTable").size * standard.TWIPS_PER_PT)
-    widths = column_widths(header, rows, standard.mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM),
-                           char=size, padding=2 * margin + size // 4)
-    for grid_col, width in zip(docx_table._tbl.tblGrid.gridCol_lst, widths, strict=True):
-        grid_col.w = Twips(width)
-    lines = [list(header), *map(list, rows)]
-    for row_index, (row, values) in enumerate(zip(docx_table.rows, lines, strict=True)):
-        if row_index == 0:
-            child(row._tr.get_or_add_trPr(), "w:tblHeader")
-        child(row._tr.get_or_add_trPr(), "w:cantSplit")
-        for col, cell in enumerate(row.cells):
-            cell.width = Twips(widths[col])
-            paragraph = cell.paragraphs[0]
-            paragraph.text = values[col] if col < len(values) else ""
-            child(paragraph._p.get_or_add_pPr(), "w:pStyle", val="GwTable")
-            if row_index == 0:
-                for run in paragraph.runs:
-                    run.bold = True
-    return docx_table
-
-
-def _rule_all(docx_table: DocxTable, width_mm: float = standard.END_RULE_THIN_MM) -> None:
-    tbl_pr = docx_table._tbl.tblPr
-    child(tbl_pr, "w:tblW", w=standard.mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM), type="dxa")
-    child(tbl_pr, "w:jc", val="center")
-    borders = child(tbl_pr, "w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        border(borders, side, width_pt=standard.mm_to_pt(width_mm), color=standard.BLACK)
 
 
 def closing(
@@ -247,15 +155,6 @@ def _attachment_note(sub: Subdoc, names: Sequence[str]) -> None:
             ind = child(paragraph._p.get_or_add_pPr(), "w:ind")
             ind.set(qn("w:hanging"), "0")
             ind.set(qn("w:firstLine"), "0")
-
-
-#: the gap (in cells) LibreOffice and Word put between Chinese characters and digits
-AUTOSPACE_CELLS = 0.25
-
-
-def script_changes(text: str) -> int:
-    wide = [unicodedata.east_asian_width(ch) in "WF" for ch in text]
-    return sum(a != b for a, b in zip(wide, wide[1:], strict=False))
 
 
 def _signature(sub: Subdoc, name: str, date_text: str) -> None:

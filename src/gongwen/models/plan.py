@@ -97,14 +97,25 @@ def _attachment_item(value: object) -> object:
     return {"name": value} if isinstance(value, str) else value
 
 
+#: the tables an attachment may build from ``activity.yaml`` (``表格: 领导小组``)
+TABLE_SOURCES = ("领导小组", "阶段安排", "名册")
+Cell = str | int | float
+#: inline rows: lists (the first is the header) or mappings (their keys are the header)
+TableRows = list[list[Cell]] | list[dict[str, Cell]]
+
+
 class Attachment(GongwenModel):
-    """One 附件: its name in the 附件说明 and, when it has content, its own pages."""
+    """One 附件: its name in the 附件说明 and, when it has content, its own pages —
+    body text, a table (built from ``activity.yaml`` or written inline), or both."""
 
     name: str = zh("名称")
     title: str | None = zh("标题", default=None)
     number: int | None = zh("序号", default=None)
     body: str | None = zh("正文", default=None)
     body_file: str | None = zh("正文文件", default=None)
+    table: str | TableRows | None = zh("表格", default=None)
+    #: which of the table's columns to print, in order; a mapping renames them too
+    columns: list[str] | dict[str, str] | None = zh("列", default=None)
 
     @model_validator(mode="after")
     def _body_once(self) -> Attachment:
@@ -113,9 +124,28 @@ class Attachment(GongwenModel):
                              "(正文文件), not both")
         return self
 
+    @field_validator("table")
+    @classmethod
+    def _known_table(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip() not in TABLE_SOURCES:
+            raise PydanticCustomError(
+                "gongwen", f"no table called {value!r}",
+                {"hint": "write 表格: " + " | ".join(TABLE_SOURCES)
+                 + ", or the rows themselves: 表格: [[列1, 列2], [甲, 乙]]"})
+        if isinstance(value, list) and not value:
+            raise PydanticCustomError("gongwen", "the table has no rows",
+                                      {"hint": "write its header row and at least one row"})
+        return value.strip() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _columns_of_a_table(self) -> Attachment:
+        if self.columns is not None and self.table is None:
+            raise ValueError("列 chooses the columns of a 表格: give 表格 too, or leave 列 out")
+        return self
+
     @property
     def has_pages(self) -> bool:
-        return self.body is not None or self.body_file is not None
+        return self.body is not None or self.body_file is not None or self.table is not None
 
 
 def _attachment_list(value: object) -> object:
