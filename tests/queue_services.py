@@ -76,6 +76,20 @@ def wait_ready(proc: subprocess.Popen, log: Path, timeout: float = START_TIMEOUT
         time.sleep(0.1)
 
 
+def wait_for_workers(url: str, count: int, timeout: float = START_TIMEOUT_S) -> None:
+    """Until ``count`` workers answer a ping on the queue at ``url``."""
+    from gongwen.serve.queue.config import celery_app
+
+    app = celery_app(url)
+    deadline = time.monotonic() + timeout
+    try:
+        while len(app.control.ping(timeout=1.0) or []) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"fewer than {count} workers answer on {url}")
+    finally:
+        app.close()
+
+
 def stop(proc: subprocess.Popen, timeout: float = 15.0) -> None:
     """SIGTERM (a worker finishes its job and stops its pool), SIGKILL to the whole
     process group if that takes too long."""

@@ -28,6 +28,7 @@ from queue_services import (
     queue_services,
     start_worker,
     stop,
+    wait_for_workers,
     wait_ready,
 )
 from serve_helpers import assert_error, folder_zip
@@ -35,7 +36,7 @@ from starlette.testclient import TestClient
 
 from gongwen.serve import Settings, create_app
 from gongwen.serve.queue import mask_url
-from gongwen.serve.queue.attempts import STALE_S, attempts
+from gongwen.serve.queue.attempts import STALE_S, attempts, claim
 from gongwen.serve.queue.worker import run_queued
 from gongwen.serve.store import DONE, FAILED, QUEUED, RUNNING, JobStore
 
@@ -47,7 +48,8 @@ WAIT_S = 90
 @pytest.fixture(scope="module")
 def queue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     url, folder = os.environ.get("GONGWEN_TEST_QUEUE"), os.environ.get("GONGWEN_TEST_QUEUE_DIR")
-    if url and folder:
+    if url and folder:  # started by .ci/run
+        wait_for_workers(url, 2)
         yield Services(url, Path(folder))
         return
     if shutil.which("redis-server") is None:
@@ -187,6 +189,19 @@ def test_a_job_whose_worker_died_twice_fails_with_a_message(client: TestClient) 
     # a late delivery of its message changes nothing
     assert run_queued(store, job_id, worker="late") == "finished"
     assert len(attempts(store, job_id)) == 2
+
+
+def test_a_message_delivered_while_its_job_runs_elsewhere_is_dropped(tmp_path: Path) -> None:
+    """Redis hands a job's message out again when the job outlives the visibility
+    timeout; the second worker sees the first one's fresh heartbeat and leaves it."""
+    store = JobStore(tmp_path / "data")
+    job_id = store.new_id()
+    plan_only_activity(store.input_dir(job_id) / "activity")
+    store.create(job_id, PLAN_PHASE)
+    assert claim(store, job_id, 1, "first") is not None  # this live process, beating now
+    assert claim(store, job_id, 1, "twin") is None  # a delivery at the same moment
+    assert run_queued(store, job_id, worker="second") == "running"
+    assert store.get(job_id).state == QUEUED and len(attempts(store, job_id)) == 1
 
 
 def test_a_restarted_server_still_knows_queued_jobs(queue: Services, tmp_path: Path,
