@@ -101,3 +101,35 @@ def test_signers_on_a_letter_are_warned_about():
     document = gongwen.render({**BASE, "格式": "信函", "签发人": "林明富",
                                "发文字号": "测支函〔2025〕3号"})
     assert any("信函格式 has no 签发人" in w for w in document.warnings)
+
+
+def test_format_keeps_a_letter_a_letter(tmp_path):
+    from ruamel.yaml import YAML
+
+    from gongwen.drafts import format_draft
+    from gongwen.inputs.docx import letterhead_mark, open_docx
+
+    source = dict(find_activity_document(SAMPLE / "letter.yaml").source.data)
+    draft = gongwen.render({**source, "版头": {"份号": "000123", "密级": "秘密★1年",
+                                              "紧急程度": "特急"}}).save(tmp_path / "函.docx")
+    result = format_draft(draft, tmp_path / "out")
+    data = YAML(typ="safe").load(result.data_file.read_text(encoding="utf-8"))
+    assert data["格式"] == "信函" and data["发文字号"] == "都实中党支函〔2024〕2号"
+    assert data["版头"] == {"发文机关标志": "中共都江市实验中学支部委员会", "份号": "000123",
+                          "密级": "秘密★1年", "紧急程度": "特急"}
+    assert data["标题"] == source["标题"] and data["抄送"] == ["中共都江市教育局党组"]
+    assert str(data["成文日期"]) == "2024-11-08"
+    assert data["署名"] == "中共都江市实验中学支部委员会"
+    (made,) = result.documents
+    assert letterhead_mark(open_docx(made.read_bytes(), str(made))) == (
+        "中共都江市实验中学支部委员会")
+
+
+def test_format_reads_the_end_block_of_a_file_format_document(tmp_path):
+    from gongwen.drafts import format_draft
+
+    notice = gongwen.render(find_activity_document(SAMPLE / "notice.yaml").source)
+    result = format_draft(notice.save(tmp_path / "通知.docx"), tmp_path / "out", docx=False)
+    assert result.draft.cc == ["都江市教育局党组", "都江市教育局机关党委"]
+    assert result.draft.printer == "都江市实验中学党支部办公室"
+    assert result.draft.letterhead is None

@@ -22,7 +22,7 @@ from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 
 from ..errors import GongwenError
-from ..inputs.docx import auto_numbered, open_docx
+from ..inputs.docx import auto_numbered, letterhead_mark, open_docx
 from ..layout import standard
 from ..layout.rules import place_date, right_indent, signature_indents
 from ..layout.standard import Profile
@@ -123,12 +123,7 @@ def _texts(doc) -> list[str]:
 def is_letter(doc) -> bool:
     """Whether ``doc`` is laid out as a letter (10.1): page 1 has a header of its own
     with red text in it, the letterhead."""
-    section = doc.sections[0]
-    if not section.different_first_page_header_footer:
-        return False
-    header = section.first_page_header
-    return not header.is_linked_to_previous and any(
-        _is_red(paragraph) or _style_red(paragraph) for paragraph in header.paragraphs)
+    return letterhead_mark(doc) is not None
 
 
 def _letterhead_distance(section, distance):
@@ -227,12 +222,6 @@ def _centred(paragraph: Paragraph) -> bool:
     if align is None and paragraph.style is not None:
         align = paragraph.style.paragraph_format.alignment
     return align == WD_ALIGN_PARAGRAPH.CENTER
-
-
-def _style_red(paragraph: Paragraph) -> bool:
-    style = paragraph.style
-    color = style.font.color if style is not None else None
-    return color is not None and color.rgb is not None and str(color.rgb).upper() == standard.RED
 
 
 def _is_red(paragraph: Paragraph) -> bool:

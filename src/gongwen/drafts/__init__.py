@@ -19,7 +19,7 @@ from ..fileio import writable_folder, write_atomic
 from ..inputs.limits import LIMIT_VARIABLE, data_limit
 from .noise import split_noise
 from .parse import Draft, parse_draft
-from .read import DraftLine, read_draft
+from .read import DraftLine, read_draft, read_letterhead
 
 #: what stands in for a part the draft does not have (listed as unsure)
 MISSING_TITLE = "（标题）"
@@ -44,6 +44,7 @@ def format_draft(path: str | Path, out_dir: str | Path, *, pdf: bool = False,
     source, out = Path(path), Path(out_dir)
     kept, removed = split_noise(read_draft(source))
     draft = parse_draft(kept)
+    draft.letterhead = read_letterhead(source)
     stem = source.stem
     body = ("\n".join(draft.body).strip() + "\n").encode("utf-8")
     if not any(line.text.strip() for line in kept):
@@ -75,17 +76,25 @@ def format_draft(path: str | Path, out_dir: str | Path, *, pdf: bool = False,
 
 
 def _data(draft: Draft, body_name: str, today: dt.date) -> dict:
-    organ = draft.signature or (draft.mark.removesuffix("文件") if draft.mark else None)
+    mark = draft.letterhead or draft.mark
+    organ = draft.signature or (mark.removesuffix("文件") if mark else None)
     if organ is None:
         draft.unsure.append((0, f"no 署名 found: 发文机关 is written {MISSING_ORGAN}"))
     data: dict = {"类型": "plan", "发文机关": organ or MISSING_ORGAN,
                   "标题": draft.title or MISSING_TITLE}
-    if draft.doc_number:
+    header = {key: value for key, value in (("份号", draft.copy_number), ("密级", draft.secrecy),
+                                            ("紧急程度", draft.urgency)) if value}
+    if draft.letterhead:  # a letter stays a letter: its letterhead is laid out anew
+        data["格式"] = "信函"
+        data["版头"] = {"发文机关标志": draft.letterhead, **header}
+        if draft.doc_number:
+            data["发文字号"] = draft.doc_number
+    elif draft.doc_number:
         data["发文字号"] = draft.doc_number
         if draft.mark:
-            data["版头"] = {"发文机关标志": draft.mark}
+            data["版头"] = {"发文机关标志": draft.mark, **header}
         else:
-            data["版头"] = {"发文机关标志": f"{organ or MISSING_ORGAN}文件"}
+            data["版头"] = {"发文机关标志": f"{organ or MISSING_ORGAN}文件", **header}
             draft.changes.append((0, "a 版头 for the 发文字号: its 发文机关标志 is the 署名 + 文件"))
 
     if draft.addressee:

@@ -25,6 +25,11 @@ HEADINGS = (
 )
 _DOC_NUMBER = re.compile(r"(?P<code>[\u4e00-\u9fff]{2,})\s*[\[【（(［〔]\s*(?P<year>\d{4})\s*"
                          r"[\]】）)］〕]\s*第?0*(?P<serial>\d+)\s*号")
+#: the 版头's 份号, 密级 (and 保密期限) and 紧急程度, each on its line above the title
+_COPY_NUMBER = re.compile(r"\d{1,6}")
+_COPY_AND_NUMBER = re.compile(r"(?P<copy>\d{1,6})\s+(?P<number>[\u4e00-\u9fff]{2,}〔\d{4}〕\d+号)")
+_SECRECY = re.compile(r"(绝密|机密|秘密)(\s*★\s*\S{0,8})?")
+_URGENCY = re.compile(r"特急|加急|特提|平急")
 _DATE = re.compile(r"(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(?P<m>[0-9一二三四五六七八九十]{1,3})"
                    r"\s*月\s*(?P<d>[0-9一二三四五六七八九十]{1,3})\s*日")
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
@@ -42,6 +47,11 @@ class Draft:
     title: str | None = None
     #: the 发文机关标志 (the organ's name above the title), when the draft has one
     mark: str | None = None
+    #: a letter's (信函格式) 发文机关标志, from the header page 1 has to itself
+    letterhead: str | None = None
+    copy_number: str | None = None
+    secrecy: str | None = None
+    urgency: str | None = None
     doc_number: str | None = None
     addressee: str | None = None
     body: list[str] = field(default_factory=list)  # the body in gongwen's body format
@@ -135,8 +145,17 @@ def _front(items: list[tuple[DraftLine, str]], draft: Draft) -> int:
     title: list[str] = []
     while index < len(items) and index < 8:
         line, text = items[index]
+        numbered = _COPY_AND_NUMBER.fullmatch(text)
         if draft.doc_number is None and _DOC_NUMBER.fullmatch(text):
             draft.doc_number = text
+        elif draft.doc_number is None and numbered:  # a letter's 份号 ⇥ 发文字号
+            draft.copy_number, draft.doc_number = numbered["copy"], numbered["number"]
+        elif draft.copy_number is None and _COPY_NUMBER.fullmatch(text):
+            draft.copy_number = text
+        elif draft.secrecy is None and _SECRECY.fullmatch(text):
+            draft.secrecy = text
+        elif draft.urgency is None and _URGENCY.fullmatch(text):
+            draft.urgency = text
         elif text.endswith(("：", ":")) and len(text) <= 40 and heading(line, text) is None:
             draft.addressee = text.rstrip("：:")
             index += 1
@@ -162,12 +181,30 @@ def _front(items: list[tuple[DraftLine, str]], draft: Draft) -> int:
     return index
 
 
+_END_BLOCK_ROW = re.compile(r"^(抄送|分送)[:：]|印发$")
+
+
+def _row_text(row: str) -> str:
+    """A Markdown table row's cells as one line (empty for the separator row); a cell
+    merged across columns is read once per column it spans, and kept once."""
+    cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+    if all(set(cell) <= set("-: ") for cell in cells):
+        return ""
+    merged = [cell for i, cell in enumerate(cells) if cell and (i == 0 or cell != cells[i - 1])]
+    return " ".join(merged)
+
+
 def _back(items: list[tuple[DraftLine, str]], draft: Draft) -> int:
     """印发, 抄送, 附注, 成文日期, 署名 and 附件说明 at the end; the index where the
     body ends."""
     end = len(items)
     while end > 0:
         line, text = items[end - 1]
+        if line.table_row:  # a 版记 laid out as a table (gongwen's own, Word's)
+            text = _row_text(text)
+            if not text and end >= 2 and _END_BLOCK_ROW.match(_row_text(items[end - 2][1])):
+                end -= 1  # the separator under a one-row 版记 table
+                continue
         printed = re.fullmatch(r"(.+?)\s*(\d{4}年\d{1,2}月\d{1,2}日)\s*印发", text)
         if printed:
             draft.printer, draft.print_date = printed[1].strip(), as_date(printed[2])

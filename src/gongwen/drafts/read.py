@@ -93,3 +93,13 @@ def _docx_lines(path: Path) -> list[DraftLine]:
                                            table_row=True))
             lines.append(DraftLine(len(lines) + 1, ""))
     return lines
+
+
+def read_letterhead(path: Path) -> str | None:
+    """A ``.docx`` letter's 发文机关标志 (the red text of page 1's own header), None for a
+    document that is no letter or a text draft."""
+    if path.suffix.lower() != ".docx":
+        return None
+    from ..inputs.docx import letterhead_mark, open_docx
+
+    return letterhead_mark(open_docx(path.read_bytes(), str(path), "draft"))

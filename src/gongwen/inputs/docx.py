@@ -54,3 +54,28 @@ def auto_numbered(paragraph) -> bool:
             return True
         style = style.base_style
     return False
+
+
+def letterhead_mark(document) -> str | None:
+    """The 发文机关标志 of a letter (GB/T 9704 10.1): the red text of a header that page 1
+    has to itself (Word's 「首页不同」); None for a document that is no letter."""
+    section = document.sections[0]
+    if not section.different_first_page_header_footer:
+        return None
+    header = section.first_page_header
+    if header.is_linked_to_previous:
+        return None
+    red = [p.text.strip() for p in header.paragraphs if p.text.strip() and _red(p)]
+    return "".join(red) or None
+
+
+def _red(paragraph) -> bool:
+    """Whether ``paragraph``'s text is red, by its runs or by its style."""
+    from ..layout.standard import RED
+
+    def red(font) -> bool:
+        color = font.color if font is not None else None
+        return color is not None and color.type is not None and str(color.rgb).upper() == RED
+
+    return any(red(run.font) for run in paragraph.runs) or (
+        paragraph.style is not None and red(paragraph.style.font))
