@@ -179,8 +179,10 @@ def test_every_data_error_is_shown_beside_its_file_and_line(client: TestClient,
     assert re.search(r'<button type="submit" class="generate" disabled title="[^"]+">生成',
                      first)
     assert "无法生成：有 1 处问题使本阶段无法生成" in first
-    assert re.search(r'<p class="error problem"><span class="where">创先争优/notice\.yaml:\d+'
-                     r'</span>[^<]*：[^<]*2025-01-03', first), first
+    notice = re.search(r'<tr class="bad"><td>notice\.yaml</td>.*?</tr>', first, re.DOTALL)
+    assert notice and re.search(r'<span class="where">创先争优/notice\.yaml:37</span>'
+                                r'[^<]*：[^<]*2025-01-03, outside phase 发动部署', notice.group(0))
+    assert '<p class="error problem">' not in first  # beside its file, not above the table
     # the malformed 简报: its row says where, the phase may still run (without it)
     row = re.search(r'<tr class="bad"><td>briefing-2\.yaml</td>.*?</tr>', second, re.DOTALL)
     assert row and re.search(r'<span class="where">创先争优/briefing-2\.yaml:[89]</span>',

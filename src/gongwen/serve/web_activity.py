@@ -131,12 +131,16 @@ def survey(folder: Path, data_dir: Path) -> dict[str, Any]:
     for phase in activity.phases:
         plan = check_phase(activity, phase, loaded=loaded)
         documents = [{"name": doc.name, "kind": doc.kind, "label": doc.label,
-                      "error": _fields(doc.error, data_dir) if doc.error else None}
-                     for doc in plan.documents]
+                      "file": scrub({"f": str(doc.loaded.spec.path)}, data_dir)["f"],
+                      "error": _fields(doc.error, data_dir) if doc.error else None,
+                      "problems": []} for doc in plan.documents]
         bad = sum(1 for doc in documents if doc["error"])
-        problems = [_fields(p, data_dir) for p in plan.problems]
-        if problems:
-            blocked = f"有 {len(problems)} 处问题使本阶段无法生成（见下）"
+        problems = []  # a problem in one document's file is shown in its row
+        for found in (_fields(p, data_dir) for p in plan.problems):
+            row = next((d for d in documents if d["file"] == found.get("file")), None)
+            (row["problems"] if row else problems).append(found)
+        if plan.problems:
+            blocked = f"有 {len(plan.problems)} 处问题使本阶段无法生成（见下）"
         elif not documents:
             blocked = "本阶段没有要生成的材料"
         else:
