@@ -7,6 +7,7 @@ their own (and skip only when ``redis-server`` is missing and ``CI`` is unset).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -205,7 +206,7 @@ def test_a_message_delivered_while_its_job_runs_elsewhere_is_dropped(tmp_path: P
 
 
 def test_a_restarted_server_still_knows_queued_jobs(queue: Services, tmp_path: Path,
-                                                    small: bytes) -> None:
+                                                    small: bytes, whole: bytes) -> None:
     url = queue.url.rsplit("/", 1)[0] + "/9"  # a queue no running worker reads
     settings = Settings(data_dir=tmp_path / "data", queue=url)
     with TestClient(create_app(settings)) as first:
@@ -223,10 +224,49 @@ def test_a_restarted_server_still_knows_queued_jobs(queue: Services, tmp_path: P
         try:
             wait_ready(worker, log)
             state = wait_for(second, job_id)
+            assert state["state"] == DONE and state["attempts"] == 1, state  # sent twice, run once
+            assert waiting.llen("gongwen") == 0
+            # the worker killed outright mid-job: its pool process stops the job at once,
+            # and its LibreOffice goes too
+            job_id = submit(second, whole)
+            first_try = settings.data_dir / "jobs" / job_id / "attempts" / "1.json"
+            deadline = time.monotonic() + WAIT_S
+            while not (first_try.exists() and first_try.stat().st_size):
+                assert time.monotonic() < deadline, "the worker did not take the job"
+                time.sleep(0.01)
+            family = descendants(worker.pid)
+            assert len(family) >= 2, family  # a pool process, its LibreOffice
+            worker.kill()
+            worker.wait(10)
+            deadline = time.monotonic() + 10
+            while (alive := [pid for pid in family if _state(pid) not in "ZX"]) \
+                    and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert alive == [], alive
+            assert second.get(f"/v1/jobs/{job_id}").json()["state"] == RUNNING  # not finished
         finally:
             stop(worker)
-        assert state["state"] == DONE and state["attempts"] == 1, state  # twice sent, run once
-    assert waiting.llen("gongwen") == 0
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes under ``pid`` (Linux)."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            with contextlib.suppress(OSError):
+                children = [int(c) for c in (task / "children").read_text().split()]
+                found += children
+                todo += children
+    return found
+
+
+def _state(pid: int) -> str:
+    """The process's state letter; "X" when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "X"
 
 
 def test_an_unreachable_queue_is_a_503_with_a_hint(tmp_path: Path, small: bytes) -> None:

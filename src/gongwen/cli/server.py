@@ -48,6 +48,11 @@ def serve(host: str, port: int, token_file: Path | None, data_dir: Path, keep_ho
     from ..serve.settings import read_token
 
     token = read_token(token_file) if token_file else None
+    if queue:
+        from ..serve.queue import mask_url
+
+        click.echo(f"gongwen serve: phase jobs go to the queue at {mask_url(queue)}; "
+                   f"run `gongwen worker` with --data-dir {data_dir.resolve()}", err=True)
     run(Settings(data_dir=data_dir.resolve(), host=host, port=port, token=token,
                  keep_hours=keep_hours, job_workers=job_workers, queue=queue or None,
                  visibility_timeout=visibility_timeout))

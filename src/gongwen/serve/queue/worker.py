@@ -4,9 +4,10 @@ LibreOffice, in the shared data dir.
 Each worker process (Celery's prefork pool: a process per ``--concurrency``) keeps one
 converter running from its start to its end, so a job converts at once.  Celery marks
 its pool's processes *daemonic*, and Python refuses to let a daemonic process start a
-process pool, which batch uses to render; the flag is cleared in each new pool process,
-which instead dies with the worker (``PR_SET_PDEATHSIG``): a worker killed outright
-leaves no process behind, and its jobs' heartbeats stop.
+process pool, which batch uses to render; the flag is cleared in each new pool process.
+What the flag is for stays true: Celery has the kernel kill a pool process when its
+worker dies (``PR_SET_PDEATHSIG``), so a worker killed outright leaves nothing running
+its jobs (their heartbeats stop), and LibreOffice follows its process.
 """
 
 from __future__ import annotations
@@ -103,17 +104,14 @@ def worker_app(url: str, data_dir: Path, *,
 
 
 def _process_started(**_: Any) -> None:
-    """A new pool process: may start process pools, dies with the worker, and starts
-    its LibreOffice now rather than with its first job."""
+    """A new pool process: may start process pools, and starts its LibreOffice now
+    rather than with its first job."""
     import multiprocessing
 
     from billiard import process as billiard_process
 
-    from ...children import die_with_parent
-
     for current in (billiard_process.current_process(), multiprocessing.current_process()):
         current._config["daemon"] = False  # type: ignore[attr-defined]
-    die_with_parent()
     try:
         from ...convert import shared_converter
 
