@@ -198,7 +198,7 @@ def test_several_organs_make_the_first_the_host():
     assert [p.text for p in styled(document, "GwSignature")] == ["甲党支部", "乙工会"]
 
 
-def test_a_seal_on_a_joint_document_is_refused_with_the_line(tmp_path):
+def test_one_seal_for_two_organs_is_refused_with_the_line(tmp_path):
     path = write(tmp_path, "j.yaml", """\
         类型: 公文
         发文机关: [甲党支部, 乙工会]

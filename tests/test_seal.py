@@ -1,6 +1,7 @@
 """The seal (印章, GB/T 9704 7.3.5.1) measured on the PDF: at its true size, red, centred
 on the 成文日期 (right-aligned four characters in) with the 署名 centred over it, its top
-within one line of the body, the 署名 and date below its centre."""
+within one line of the body, the 署名 and date below its centre, the date's line in its
+lower part (1–4 mm above its edge).  Joint seals: test_joint_seal.py."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import write
-from pdfgeom import lines_of, open_pdf, page_number
+from pdfgeom import dark_ink, line_ink, lines_of, open_pdf, page_number
 from PIL import Image, ImageDraw
 
 import gongwen
@@ -82,6 +83,10 @@ def test_seal_is_printed_at_its_size_centred_on_the_date(sealed):
     middle = (top + bottom) / 2
     assert date.baseline > middle and name.baseline > top  # 署名 and date 居中心偏下
     assert date.baseline < bottom
+    # 下压成文日期: the date's glyphs end 1–4 mm above the seal's lower edge (2.66 measured)
+    _, _, _, ink_bottom = line_ink(page, date, dark_ink)
+    low, high = standard.SEAL_BELOW_DATE_RANGE_MM
+    assert low <= bottom - ink_bottom <= high
     assert page_number(lines) is not None
     assert gongwen.check(sealed).findings == []
 

@@ -102,6 +102,9 @@ def test_hostile_input_is_refused_with_4xx(client: TestClient) -> None:
     assert assert_error(outside, 400, "outside")["field"] == "body_file"
     assert_error(client.post("/v1/render", json=dict(PLAN, body=None, 正文文件="/etc/passwd")),
                  400, "outside")
+    joint_seal = [{"机关": "甲", "印章": "a.png"}, {"机关": "乙", "印章": "../../seal.png"}]
+    assert "印章" in assert_error(client.post("/v1/render", json=dict(PLAN, 署名=joint_seal)),
+                                  400, "outside")["field"]
     assert_error(client.post("/v1/render", content=b"[1, 2]",
                              headers={"content-type": "application/json"}), 422, "object")
     assert_error(client.post("/v1/render", content=b"{oops",

@@ -60,7 +60,8 @@ def _end_block_and_signature(file: str, pages: Sequence[Page], letter: bool = Fa
             yield from _end_block_rules(file, page, ends)
         for index, line in enumerate(text):
             if (DATE_LINE.match(line.text) and line.x0 > LEFT + standard.TEXT_BLOCK_WIDTH_MM / 3
-                    and index and _organ_signature(page, text[index - 1])):
+                    and index and (_organ_signature(page, text[index - 1])
+                                   or _joint_seals_over(page, text[index - 1]))):
                 yield from _signature_place(file, page, text[index - 1], line)
             if DATE_LINE.match(line.text) and line.x0 > LEFT + standard.TEXT_BLOCK_WIDTH_MM / 3:
                 above = [other for other in text[:index]
@@ -141,6 +142,10 @@ def _signature_place(file: str, page: Page, name: Line, date: Line) -> Iterator[
     hint = "署名右空二字; 成文日期首字比署名首字右移二字"
     if _sealed(page, name, date):  # 加盖印章 (7.3.5.1): date 4 characters in, name over it
         four = standard.SEALED_DATE_RIGHT_INDENT_CHARS * standard.CHAR_PITCH_MM
+        # 联合行文: names side by side under their seals; the last is over the date
+        last = _name_nearest(name, (date_start + date_end) / 2)
+        name_start, name_end = last[0].origin, max(last[-1].x1,
+                                                   last[-1].origin + last[-1].size * PT_TO_MM)
         if abs(date_end - (RIGHT - four)) > tolerance:
             measured, expected, what = date_end, RIGHT - four, "成文日期's right edge (sealed)"
         else:
@@ -165,6 +170,25 @@ def _sealed(page: Page, name: Line, date: Line) -> bool:
     """Whether a picture (the seal) lies over both the 署名 and the 成文日期."""
     return any(x0 < date.chars[-1].x1 and x1 > date.chars[0].x0 and top < name.bottom
                and bottom > date.top for x0, top, x1, bottom in page.pictures)
+
+
+def _joint_seals_over(page: Page, line: Line) -> bool:
+    """Whether ``line`` is the names of a joint document side by side, under two or more
+    seals (pictures over the line)."""
+    over = [p for p in page.pictures if p[1] < line.top and p[3] > line.bottom]
+    return len(over) >= 2 and not page.in_table(line) and not any(c in line.text for c in "：:")
+
+
+def _name_nearest(line: Line, centre: float) -> list:
+    """The run of ``line``'s characters (names side by side are apart by a cell or more)
+    whose middle is nearest ``centre``."""
+    groups: list[list] = [[line.chars[0]]]
+    for char in line.chars[1:]:
+        if char.x0 - groups[-1][-1].x1 > standard.CHAR_PITCH_MM:
+            groups.append([char])
+        else:
+            groups[-1].append(char)
+    return min(groups, key=lambda g: abs((g[0].x0 + g[-1].x1) / 2 - centre))
 
 
 def _cell_end(line: Line) -> float:

@@ -10,8 +10,9 @@ from typing import Any
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 
-from ..errors import InputError
+from ..errors import InputError, Location
 from ..inputs import SourceData, load_text
+from ..inputs.loader import KeyPath
 from ..layout import rules as layout
 from ..layout import standard
 from ..layout.letter import letter_end_block, letterhead_lines
@@ -22,9 +23,9 @@ from ..layout.official import (
     signer_line,
     stacked_mark,
 )
-from ..layout.seal import sealed_signature
+from ..layout.seal import joint_sealed_signature, seal_centres
 from ..models import Official, Plan
-from ..text import parse_body
+from ..text import format_date, parse_body
 from .attachments import attachment_blocks
 from .document import Document, RenderOptions, properties, render_with, with_colon
 
@@ -140,11 +141,47 @@ def _closing_writer(plan: Official, source: SourceData, base_dir: Path
     if plan.minutes:
         return attendance(list(zip(standard.MINUTES_LABELS,
                                    (plan.present, plan.excused, plan.attending), strict=True)))
-    if plan.seal:
-        return sealed_signature(_seal_picture(plan, source, base_dir), plan.seal_size)
-    if plan.co_organs:
-        return joint_signature([plan.signer, *plan.co_organs])
+    names = plan.signer_names
+    if plan.seals:
+        return _sealed(plan, names, source, base_dir)
+    if len(names) > 1:
+        return joint_signature(names)
     return None
+
+
+def _seal_keys(plan: Official, source: SourceData, index: int) -> KeyPath:
+    """Where seal ``index`` is written: in 署名's list, in 印章's, or 印章 itself."""
+    signed = next((k for k in ("署名", "发文机关署名", "signature") if k in source.data), None)
+    if signed is not None and isinstance(plan.signature, list):
+        item = source.data[signed][index] if index < len(source.data[signed]) else {}
+        key = next((k for k in ("印章", "seal") if isinstance(item, dict) and k in item), "印章")
+        return (signed, index, key)
+    key = next((k for k in ("印章", "seal") if k in source.data), "印章")
+    return (key, index) if isinstance(plan.seal, list) else (key,)
+
+
+def _sealed(plan: Official, names: list[str], source: SourceData, base_dir: Path
+            ) -> Callable[[Subdoc, str, str], None]:
+    """Each 署名 under its seal (7.3.5.1): as many seals as names, side by side in the 版心."""
+    seals = plan.seals
+    where = source.where(_seal_keys(plan, source, 0)[:1])
+    if len(seals) != len(names) or not all(seals):
+        given = sum(1 for seal in seals if seal)
+        raise InputError(
+            f"{len(names)} 署名 and {given} 印章: a joint document is sealed by each of its "
+            "organs, or by none", location=where, field="印章 (seal)",
+            hint="write 署名: [{机关: 甲, 印章: a.png}, {机关: 乙, 印章: b.png}], or 印章: "
+                 "[a.png, b.png] in the order of 发文机关; or leave 印章 out")
+    date_text = format_date(plan.date)
+    left = seal_centres(len(seals), plan.seal_size, date_text)[0] - plan.seal_size / 2
+    if left < 0:
+        raise InputError(
+            f"{len(seals)} seals of {plan.seal_size:g} mm do not fit side by side in the "
+            f"{standard.TEXT_BLOCK_WIDTH_MM:g} mm 版心", location=where, field="印章 (seal)",
+            hint="each row of seals stays inside the 版心 (7.3.5.1): give 印章尺寸 smaller")
+    blobs = [_seal_picture(seal, source.where(_seal_keys(plan, source, index)), base_dir)
+             for index, seal in enumerate(seals)]
+    return joint_sealed_signature(blobs, plan.seal_size, names if len(names) > 1 else None)
 
 
 def _mark(tpl: DocxTemplate, plan: Official) -> Any:
@@ -159,24 +196,19 @@ def _mark(tpl: DocxTemplate, plan: Official) -> Any:
     return layout.mark_text(tpl, plan.header.mark or f"{plan.organ}文件")
 
 
-def _seal_picture(plan: Official, source: SourceData, base_dir: Path) -> bytes:
+def _seal_picture(seal: str, where: Location, base_dir: Path) -> bytes:
     """The seal's picture, relative to the data file; a PNG or JPEG."""
-    path = base_dir / str(plan.seal)
-    key = next((k for k in ("印章", "seal") if k in source.data), "印章")
-    if plan.co_organs:
-        raise InputError("seals on a joint document (several 发文机关) are not laid out yet",
-                         location=source.where((key,)), field="印章 (seal)",
-                         hint="leave 印章 out: the 署名 are then laid out without seals")
+    path = base_dir / seal
     try:
         blob = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read the seal {path}: {exc.strerror}",
-                         location=source.where((key,)), field="印章 (seal)",
+        raise InputError(f"cannot read the seal {path}: {exc.strerror}", location=where,
+                         field="印章 (seal)",
                          hint="give the path of a PNG or JPEG, relative to the data file"
                          ) from None
     if not blob.startswith((b"\x89PNG", b"\xff\xd8")):
-        raise InputError(f"the seal {path.name} is not a PNG or JPEG picture",
-                         location=source.where((key,)), field="印章 (seal)",
+        raise InputError(f"the seal {path.name} is not a PNG or JPEG picture", location=where,
+                         field="印章 (seal)",
                          hint="scan the seal to a PNG with a transparent background")
     return blob
 

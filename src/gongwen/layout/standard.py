@@ -118,6 +118,13 @@ SIGNATURE_LINES_BELOW_BODY = 1  # 正文(或附件说明)下空一行编排署�
 SIGNATURE_RIGHT_INDENT_CHARS = 2  # 不加盖印章: 署名右空二字
 DATE_OFFSET_CHARS = 2  # 成文日期首字比署名首字右移二字
 SEALED_DATE_RIGHT_INDENT_CHARS = 4  # 加盖印章: 成文日期右空四字, 署名以成文日期居中
+#: 加盖印章: the 成文日期's line lies in the seal's lower part, its glyphs' bottom 1–4 mm
+#: above the seal's lower edge (下压成文日期); gongwen aims at the middle of that range
+SEAL_BELOW_DATE_MM = 2.5
+SEAL_BELOW_DATE_RANGE_MM = (1.0, 4.0)
+#: 联合行文 sealed (7.3.5.1): the seals side by side in one row, this far apart — the
+#: standard asks only that they neither touch nor overlap and stay inside the 版心
+JOINT_SEAL_GAP_MM = 6.0
 #: 纪要 (10.3): 「出席」「请假」「列席」 + full-width colon in 三号黑体, 2 characters in,
 #: a blank line below the body; the names in 仿宋, wrapped lines aligned after the colon
 MINUTES_LABELS = ("出席", "请假", "列席")

@@ -158,6 +158,21 @@ AttachmentList = Annotated[list[Annotated[Attachment, BeforeValidator(_attachmen
                            BeforeValidator(_attachment_list)]
 
 
+class Signed(GongwenModel):
+    """One 署名 of a joint document, with its seal: ``{机关: 乙工会, 印章: b.png}``."""
+
+    name: str = zh("机关", "名称", "发文机关")
+    #: the seal's picture; a list for a joint document, one per 署名 in order
+    seal: str | list[str] | None = zh("印章", default=None)
+
+
+def _signed_item(value: object) -> object:
+    return {"name": value} if isinstance(value, str) else value
+
+
+SignedList = list[Annotated[Signed, BeforeValidator(_signed_item)]]
+
+
 class Official(GongwenModel):
     """A 公文 as a branch office writes it in YAML/JSON (English or Chinese keys); its
     文种 is given or read from the title's last words."""
@@ -174,12 +189,14 @@ class Official(GongwenModel):
     body: str | None = zh("正文", default=None)
     body_file: str | None = zh("正文文件", default=None)
     attachments: AttachmentList = zh("附件", default_factory=list)
-    signature: str | None = zh("署名", "发文机关署名", default=None)
+    #: one name, or 联合行文's names in order, each ``{机关: …, 印章: …}`` when sealed
+    signature: str | SignedList | None = zh("署名", "发文机关署名", default=None)
     #: 纪要: who attended, was excused, sat in (names or 「单位 姓名」)
     present: StrList = zh("出席", default_factory=list)
     excused: StrList = zh("请假", default_factory=list)
     attending: StrList = zh("列席", default_factory=list)
-    seal: str | None = zh("印章", default=None)
+    #: the seal's picture; a list for a joint document, one per 署名 in order
+    seal: str | list[str] | None = zh("印章", default=None)
     #: a seal is cut at a fixed size and printed at it: its diameter, from the data
     seal_size: float = zh("印章尺寸", "印章直径", default=40.0, gt=10, le=60)
     date: Date = zh("成文日期")
@@ -233,7 +250,26 @@ class Official(GongwenModel):
 
     @property
     def signer(self) -> str:
+        """The (first) 署名."""
+        if isinstance(self.signature, list):
+            return self.signature[0].name if self.signature else self.organ
         return self.signature or self.organ
+
+    @property
+    def signer_names(self) -> list[str]:
+        """Every 署名 in order: the list given, or the 发文机关 (the 主办 first)."""
+        if isinstance(self.signature, list) and self.signature:
+            return [signed.name for signed in self.signature]
+        return [self.signer, *self.co_organs]
+
+    @property
+    def seals(self) -> list[str]:
+        """The seals' pictures, one per 署名 (empty: no seal)."""
+        if isinstance(self.signature, list) and any(s.seal for s in self.signature):
+            return [s.seal or "" for s in self.signature]
+        if isinstance(self.seal, list):
+            return list(self.seal)
+        return [self.seal] if self.seal else []
 
     @property
     def minutes(self) -> bool:
