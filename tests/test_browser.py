@@ -94,6 +94,7 @@ def browser(downloads: Path) -> Iterator[webdriver.Chrome]:
         "download.default_directory": str(downloads), "download.prompt_for_download": False})
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.set_page_load_timeout(300)
+    assert driver.execute_script("return innerWidth") == WIDTH
     try:
         yield driver
     finally:

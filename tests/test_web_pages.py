@@ -201,14 +201,12 @@ def test_every_data_error_is_shown_beside_its_file_and_line(client: TestClient,
     ({"notes.txt": b"hello"}, 422, "压缩包里没有 activity.yaml"),
 ])
 def test_a_bad_zip_is_refused_in_chinese(client: TestClient, entries: dict, status: int,
-                                         words: str, tmp_path: Path) -> None:
-    before = set((tmp_path.parent).glob("*"))
+                                         words: str) -> None:
     page = client.post("/activity", files={"activity": ("坏.zip", zip_bytes(entries))})
     assert page.status_code == status
     error = re.search(r'<p class="error" id="error">([^<]+)</p>', page.text)
     assert error and words in error.group(1), page.text
     assert re.search(r"[\u4e00-\u9fff]{4}", error.group(1))  # a Chinese sentence
-    assert set((tmp_path.parent).glob("*")) == before
 
 
 def test_the_activities_folder_keeps_nothing_of_a_refused_zip(tmp_path: Path) -> None:
@@ -278,3 +276,41 @@ def test_check_refuses_an_unknown_profile(client: TestClient) -> None:
     page = client.post("/check", data={"profile": "nope"},
                        files={"file": ("a.docx", b"PK")})
     assert page.status_code == 422 and "unknown profile" in page.text
+
+
+def test_an_activity_yaml_error_is_the_page_with_its_line(client: TestClient) -> None:
+    text = (SAMPLE / "activity.yaml").read_text("utf-8").replace("    开始: 2024-09-01",
+                                                                 "    开始: 2024-09-41", 1)
+    packed = zip_bytes({"activity.yaml": text.encode()})
+    made = client.post("/activity", files={"activity": ("a.zip", packed)},
+                       follow_redirects=False)
+    assert made.status_code == 303, made.text
+    page = client.get(made.headers["location"])
+    error = re.search(r'<p class="error" id="error"><span class="where">activity\.yaml:(\d+)'
+                      r'</span>(.*?)</p>', page.text, re.DOTALL)
+    assert error, page.text
+    line = next(n for n, text in enumerate(text.splitlines(), 1) if "2024-09-41" in text)
+    assert int(error.group(1)) == line and "2024-09-41" in error.group(2)
+    assert 'class="generate"' not in page.text
+
+
+def test_an_activity_unopened_for_keep_hours_is_removed(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from gongwen.serve.web_activity import activities_root, expire_activities
+
+    settings = Settings(data_dir=tmp_path / "data", keep_hours=1)
+    with TestClient(create_app(settings)) as fresh:
+        old = fresh.post("/activity", data={"source": "sample"},
+                         follow_redirects=False).headers["location"].rsplit("/", 1)[1]
+        new = fresh.post("/activity", data={"source": "sample"},
+                         follow_redirects=False).headers["location"].rsplit("/", 1)[1]
+        folder = activities_root(settings) / old
+        past = time.time() - 2 * 3600
+        os.utime(folder, (past, past))
+        expire_activities(settings)
+        assert not folder.exists() and (activities_root(settings) / new).is_dir()
+        assert fresh.get(f"/activity/{old}").status_code == 404
+        fresh.get(f"/activity/{new}")  # opening it keeps it another keep_hours
+        assert time.time() - (activities_root(settings) / new).stat().st_mtime < 60
