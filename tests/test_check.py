@@ -571,6 +571,29 @@ def test_the_attachment_note_and_the_attachment_pages_must_agree(tmp_path: Path)
     assert "「大会议程安排」" in found.expected
 
 
+MIXED = {"类型": "公文", "发文机关": "中共测试支部", "成文日期": "2025-03-05", "正文": "正文。",
+         "标题": "关于召开大会的通知", "附件": [
+             {"名称": "会议议程", "正文": "下午三时开会。"}, "参会人员名单（另发）",
+             {"名称": "回执", "正文": "请于9月5日前报送。"}]}
+
+
+def test_attachments_some_sent_apart_agree_by_their_numbers() -> None:
+    """附件1 and 附件3 have pages, the 2nd name travels apart: no finding; a page
+    labelled by another place than its name's is one."""
+    document = render_all(MIXED)[0]
+    findings = check_pdf_bytes(pdf_of(document.docx, "mixed"), "mixed.pdf")
+    assert [f.describe() for f in findings if f.rule.id == "GW305"] == []
+    doc = DocxDocument(__import__("io").BytesIO(document.docx))
+    label = next(p for p in doc.paragraphs if p.text == "附件3")
+    label.runs[0].text = label.runs[0].text.replace("3", "2")
+    buffer = __import__("io").BytesIO()
+    doc.save(buffer)
+    findings = check_pdf_bytes(pdf_of(buffer.getvalue(), "mixed"), "mixed.pdf")
+    (found,) = [f for f in findings if f.rule.id == "GW305"]
+    assert found.excerpt == "附件2" and found.measured == "titled 「回执」"
+    assert "「参会人员名单（另发）」" in found.expected
+
+
 def test_a_folder_checks_each_document_once_and_skips_a_bundle(tmp_path: Path, plan_file) -> None:
     from gongwen import BundleEntry, build_bundle
 

@@ -256,9 +256,10 @@ _ATTACHMENT_NOTE = re.compile(r"^附件[:：]")
 
 
 def _attachments(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
-    """附件说明 and the attachment pages agree: as many, in order, each page titled as
-    listed (7.3.4, 7.3.7).  A document whose attachments travel apart has no pages to
-    compare and no finding."""
+    """附件说明 and the attachment pages agree (7.3.4, 7.3.7): a page labelled 附件N (附件
+    alone when one is listed) is the N-th name listed and titled so, the pages in order.
+    A name without a page travels apart (另发); a document whose attachments all do has
+    no pages to compare and no finding."""
     attached: list[tuple[Page, Line, str, str]] = []  # page, label line, number, title
     for page in pages:
         text = [line for line in page.text_lines() if not page.in_table(line)]
@@ -287,15 +288,18 @@ def _attachments(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
     names = [re.sub(r"^\d+[.．]", "", part).strip()
              for part in re.split(r"(?=(?:^|(?<=[^\d]))\d+[.．])", "".join(listed)) if part.strip()]
     first = attached[0]
-    if len(names) != len(attached):
+    # a page labelled 附件N is the N-th name listed; names without pages travel apart (另发)
+    numbers = [int(number) if number else 1 for _, _, number, _ in attached]
+    if len(attached) > len(names) or numbers != sorted(set(numbers)) or numbers[-1] > len(names):
         yield Finding(ATTACHMENTS_AGREE, excerpt=note_line.text[:20] if note_line else first[1].text,
-                      measured=f"附件说明 lists {len(names)}, {len(attached)} attachment page(s)",
-                      expected="one attachment page for each name listed, in order",
+                      measured=f"附件说明 lists {len(names)}, attachment pages labelled "
+                               + "、".join(label.text for _, label, _, _ in attached),
+                      expected="a page for a name listed is labelled by its place, in order",
                       **where(file, note_page or first[0], note_line or first[1]))
         return
-    for index, ((page, label, number, title), name) in enumerate(zip(attached, names,
-                                                                       strict=True), 1):
-        want_number = str(index) if len(attached) > 1 else ""
+    for (page, label, number, title), wanted in zip(attached, numbers, strict=True):
+        name = names[wanted - 1]
+        want_number = str(wanted) if len(names) > 1 else ""
         problems = []
         if number != want_number:
             problems.append(f"labelled 附件{number}")
