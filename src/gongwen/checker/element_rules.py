@@ -135,6 +135,9 @@ def _signature_place(file: str, page: Page, name: Line, date: Line) -> Iterator[
     character two characters right of the 署名's first (or, when the date is the longer,
     the date right-aligned two characters in); under a seal (a picture over both),
     加盖印章 (7.3.5.1): the date right-aligned four characters in, the 署名 centred on it."""
+    if date.baseline - name.baseline > 1.6 * standard.LINE_PITCH_MM:  # a blank line between
+        yield from _signed_place(file, page, name, date)
+        return
     two = standard.SIGNATURE_RIGHT_INDENT_CHARS * standard.CHAR_PITCH_MM
     tolerance = 1.5
     name_start, date_start = name.chars[0].origin, date.chars[0].origin
@@ -164,6 +167,23 @@ def _signature_place(file: str, page: Page, name: Line, date: Line) -> Iterator[
         yield Finding(SIGNATURE_PLACE, excerpt=f"{name.text[:10]} / {date.text}",
                       measured=f"{what} {measured:.1f} mm", expected=f"{expected:.1f} mm",
                       hint=hint, **where(file, page, date))
+
+
+def _signed_place(file: str, page: Page, name: Line, date: Line) -> Iterator[Finding]:
+    """签发人签名章 (7.3.5.3, the 命令（令）格式's closing): the 签名章 (a picture, or the
+    name) right-aligned four characters in, the 职务 left of it, a blank line, then the
+    成文日期 right-aligned four characters in."""
+    want = RIGHT - standard.ORDER_SIGNATURE_RIGHT_CHARS * standard.CHAR_PITCH_MM
+    stamps = [x1 for x0, top, x1, bottom in page.pictures
+              if top < name.bottom and bottom > name.top and x0 >= name.x0]
+    for what, measured in (("签名章's right edge", max([_cell_end(name), *stamps])),
+                           ("成文日期's right edge", _cell_end(date))):
+        if abs(measured - want) > 1.5:
+            yield Finding(SIGNATURE_PLACE, excerpt=f"{name.text[:10]} / {date.text}",
+                          measured=f"{what} {measured:.1f} mm", expected=f"{want:.1f} mm",
+                          hint="加盖签发人签名章: 签名章右空四字, 成文日期在其下空一行右空四字",
+                          **where(file, page, date))
+            return
 
 
 def _sealed(page: Page, name: Line, date: Line) -> bool:

@@ -23,6 +23,7 @@ from ..layout.official import (
     signer_line,
     stacked_mark,
 )
+from ..layout.order import order_mark, order_signature
 from ..layout.seal import joint_sealed_signature, seal_centres
 from ..models import Official, Plan
 from ..text import format_date, parse_body
@@ -54,10 +55,16 @@ def render_plan(plan: Official, options: RenderOptions) -> list[Document]:
     header = plan.header
     names = plan.attachment_names
     upward = bool(header.enabled and plan.signers and plan.doc_number)
+    if plan.order and not plan.signers:
+        raise InputError("a 命令 is signed by its 签发人", location=source.where(()),
+                         field="签发人 (signers)",
+                         hint="add 签发人: 姓名 and 签发人职务: 职务 (签名章: stamp.png for the "
+                              "signature stamp)")
     sign = _closing_writer(plan, source, base_dir)
     #: a 纪要's mark is its title (「××纪要」): not printed twice
     marked_title = plan.minutes and header.enabled and header.mark is None
-    if header.enabled and plan.doc_number is None and not plan.minutes and not plan.letter:
+    if header.enabled and plan.doc_number is None and not (
+            plan.minutes or plan.letter or plan.order):
         raise InputError("a document with a 版头 needs a 发文字号", location=source.where(()),
                          field="发文字号 (doc_number)",
                          hint="add 发文字号: 代字〔YYYY〕N号, or set 版头: false")
@@ -89,10 +96,14 @@ def render_plan(plan: Official, options: RenderOptions) -> list[Document]:
                 "lines": letterhead_lines(header.copy_number, header.secrecy, header.urgency,
                                           str(plan.doc_number) if plan.doc_number else None),
             } if plan.letter else None,
+            "order": {
+                "mark": layout.mark_text(tpl, order_mark(plan.organ, header.mark)),
+                "number": plan.order_number or "",
+            } if plan.order else None,
         }
 
     docx = render_with(
-        "letter" if plan.letter else "plan", build_context, template=options.template,
+        "letter" if plan.letter else "order" if plan.order else "plan", build_context, template=options.template,
         profile=options.profile or plan.profile,
         properties=properties(plan.title, plan.organ, plan.date),
     )
@@ -109,6 +120,8 @@ def _warnings(plan: Official, source: SourceData) -> list[str]:
 
     warnings = []
     header = plan.header
+    if plan.order:  # its 签发人 signs under the body; no 版头 to speak of
+        return warnings
     if plan.letter:
         if plan.signers:
             warnings.append(f"{where('签发人', 'signers')}: 签发人 (signers): not printed: the "
@@ -138,6 +151,12 @@ def _closing_writer(plan: Official, source: SourceData, base_dir: Path
                     ) -> Callable[[Subdoc, str, str], None] | None:
     """What follows the body and 附件说明: a 纪要's attendance lists, a sealed 署名, the
     joint 署名 lines, or (None) the plain 署名 and 成文日期."""
+    if plan.order:
+        key = next((k for k in ("签名章", "signature_stamp") if k in source.data), "签名章")
+        stamp = (_seal_picture(plan.signature_stamp, source.where((key,)), base_dir, "签名章",
+                               "签名章 (signature_stamp)") if plan.signature_stamp else None)
+        return order_signature(plan.signer_title, plan.signers[0], stamp,
+                               plan.signature_stamp_size)
     if plan.minutes:
         return attendance(list(zip(standard.MINUTES_LABELS,
                                    (plan.present, plan.excused, plan.attending), strict=True)))
@@ -196,20 +215,21 @@ def _mark(tpl: DocxTemplate, plan: Official) -> Any:
     return layout.mark_text(tpl, plan.header.mark or f"{plan.organ}文件")
 
 
-def _seal_picture(seal: str, where: Location, base_dir: Path) -> bytes:
-    """The seal's picture, relative to the data file; a PNG or JPEG."""
+def _seal_picture(seal: str, where: Location, base_dir: Path, what: str = "seal",
+                  field: str = "印章 (seal)") -> bytes:
+    """The picture of a seal (or a 签名章), relative to the data file; a PNG or JPEG."""
     path = base_dir / seal
     try:
         blob = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read the seal {path}: {exc.strerror}", location=where,
-                         field="印章 (seal)",
+        raise InputError(f"cannot read the {what} {path}: {exc.strerror}", location=where,
+                         field=field,
                          hint="give the path of a PNG or JPEG, relative to the data file"
                          ) from None
     if not blob.startswith((b"\x89PNG", b"\xff\xd8")):
-        raise InputError(f"the seal {path.name} is not a PNG or JPEG picture", location=where,
-                         field="印章 (seal)",
-                         hint="scan the seal to a PNG with a transparent background")
+        raise InputError(f"the {what} {path.name} is not a PNG or JPEG picture", location=where,
+                         field=field,
+                         hint=f"scan the {what} to a PNG with a transparent background")
     return blob
 
 

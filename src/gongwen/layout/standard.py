@@ -148,6 +148,17 @@ LETTER_RULE_THICK_PT, LETTER_RULE_THIN_PT, LETTER_RULE_GAP_PT = 2.25, 0.75, 1.5
 LETTER_BELOW_RULE_MM = pt_to_mm(SANHAO) * 7 / 8
 LETTER_TITLE_LINES_BELOW = 2  # 标题与其上最后一个要素相距二行
 
+# --- 命令（令）格式 (10.2, 7.3.5.3) -----------------------------------------------------------
+
+ORDER_MARK_TOP_BELOW_TEXT_BLOCK_MM = 20.0  # 发文机关标志上边缘至版心上边缘 20 mm
+ORDER_NUMBER_LINES_BELOW_MARK = 2  # 标志下空二行居中编排令号
+ORDER_BODY_LINES_BELOW_NUMBER = 2  # 令号下空二行编排正文
+#: 签发人签名章: 正文下空二行右空四字; 职务在签名章左空二字; 成文日期在签名章下空一行右空四字
+ORDER_SIGNATURE_LINES_BELOW_BODY = 2
+ORDER_SIGNATURE_RIGHT_CHARS = 4
+ORDER_TITLE_GAP_CHARS = 2
+ORDER_DATE_LINES_BELOW_SIGNATURE = 1
+
 # --- 版记 (end block) ---------------------------------------------------------------
 
 END_RULE_THICK_MM = 0.35

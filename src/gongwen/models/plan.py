@@ -68,10 +68,10 @@ UPWARD_GENRES = ("报告", "请示")
 MINUTES_GENRES = ("纪要", "会议纪要")
 
 
-#: GB/T 9704's formats (7, 10.1): the ordinary 文件格式 and the 信函格式, by any of
-#: their names
+#: GB/T 9704's formats (7, 10.1, 10.2): the ordinary 文件格式, the 信函格式 and the
+#: 命令（令）格式, by any of their names
 FORMATS = {"文件": "文件", "文件格式": "文件", "file": "文件", "信函": "信函", "信函格式": "信函",
-           "letter": "信函"}
+           "letter": "信函", "命令": "命令", "令": "命令", "命令格式": "命令", "order": "命令"}
 
 
 def _format_name(value: object) -> object:
@@ -81,9 +81,22 @@ def _format_name(value: object) -> object:
     if name is None:
         raise PydanticCustomError(
             "gongwen", f"unknown format {value!r}",
-            {"hint": "格式: 信函 (letter) for the 信函格式 of GB/T 9704 10.1, or leave it out "
-                     "for the ordinary 文件格式"})
+            {"hint": "格式: 信函 (letter) for the 信函格式 of GB/T 9704 10.1, 格式: 命令 (order) "
+                     "for the 命令（令）格式 of 10.2, or leave it out for the ordinary 文件格式"})
     return name
+
+
+def _order_number(value: object) -> object:
+    """令号: 3 or 「第3号」 → 「第3号」."""
+    if value is None:
+        return value
+    text = str(value).strip()
+    if text.isdigit() and int(text) > 0:
+        return f"第{int(text)}号"
+    if not re.fullmatch(r"第[1-9]\d*号", text):
+        raise PydanticCustomError("gongwen", f"令号 {text!r} is not 第N号",
+                                  {"hint": "write 令号: 3 (printed 第3号)"})
+    return text
 
 
 def genre_of(title: str) -> str | None:
@@ -209,8 +222,14 @@ class Official(GongwenModel):
     )
     profile: ProfileName = zh("版式", default="strict")
     #: 信函 lays page 1 out as letter paper (10.1); a 函 may use either format
-    format: Annotated[Literal["文件", "信函"], BeforeValidator(_format_name)] = zh(
+    format: Annotated[Literal["文件", "信函", "命令"], BeforeValidator(_format_name)] = zh(
         "格式", default="文件")
+    #: 命令（令）格式: 令号 (「第N号」), the 签发人's 职务 and 签名章 (a picture, its width)
+    order_number: Annotated[str | None, BeforeValidator(_order_number)] = zh("令号",
+                                                                             default=None)
+    signer_title: str | None = zh("签发人职务", default=None)
+    signature_stamp: str | None = zh("签名章", default=None)
+    signature_stamp_size: float = zh("签名章宽度", default=30.0, gt=5, le=80)
 
     @model_validator(mode="after")
     def _body_given_once(self) -> Official:
@@ -280,6 +299,11 @@ class Official(GongwenModel):
     def letter(self) -> bool:
         """Laid out in the 信函格式 (GB/T 9704 10.1)."""
         return self.format == "信函"
+
+    @property
+    def order(self) -> bool:
+        """Laid out in the 命令（令）格式 (GB/T 9704 10.2)."""
+        return self.format == "命令"
 
     @property
     def organs(self) -> list[str]:

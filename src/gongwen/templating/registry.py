@@ -28,6 +28,8 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
              "red 版头 with 签发人, 附件 pages, 版记"),
     "letter": ("plan", "a 公文 in the 信函格式 (格式: 信函): letterhead with the red double "
                "lines, no page number on page 1, 抄送 only"),
+    "order": ("plan", "a 公文 in the 命令（令）格式 (格式: 命令): red 「××令」, 令号, the "
+              "签发人's 职务 and 签名章"),
     "briefing": ("briefing", "简报: red 报头 with 期号, 按语, 目录, articles with photos, 报尾"),
     "pledge": ("pledge", "党员承诺书: one form per member, pledges by category, 审核意见"),
     "evaluation-ballot": ("evaluation", "民主评议党员测评表 (form: ballot): tick a grade per member"),

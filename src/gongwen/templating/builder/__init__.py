@@ -12,6 +12,7 @@ from ...layout.standard import STRICT, Profile
 from .briefing import build_briefing
 from .evaluation import build_ballot, build_register, build_summary
 from .letter import build_letter
+from .order import build_order
 from .plan import build_plan
 from .pledge import build_pledge
 
@@ -19,6 +20,7 @@ from .pledge import build_pledge
 BUILDERS: dict[str, Callable[[Profile], bytes]] = {
     "plan": build_plan,
     "letter": build_letter,
+    "order": build_order,
     "briefing": build_briefing,
     "pledge": build_pledge,
     "evaluation-ballot": build_ballot,
