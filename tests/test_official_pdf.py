@@ -220,7 +220,8 @@ def test_a_notice_has_its_number_centred_and_no_signer(rendered):
 
 ATTACHMENTS = {"notice": [("附件", "动员大会议程")],
                "request": [("附件", "创先争优活动经费预算表")],
-               "report": [("附件1", "活动开展情况统计表"), ("附件2", "优秀共产党员名单")]}
+               "report": [("附件1", "活动开展情况统计表"), ("附件2", "优秀共产党员名单")],
+               "summary": [("附件", "创先争优活动各阶段工作情况")]}
 
 
 @pytest.fixture(params=list(ATTACHMENTS))
@@ -377,3 +378,7 @@ def test_the_sample_summary_is_a_report_signed_and_dated_without_a_seal(rendered
     assert name.x1 == approx(RIGHT - standard.SIGNATURE_RIGHT_INDENT_CHARS * cell)
     assert date.x0 - name.x0 == approx(standard.DATE_OFFSET_CHARS * cell)
     assert lines[lines.index(date) + 1].text.startswith("（联系人")  # 附注 under the date
+    note = next(line for line in lines if line.text.startswith("附件："))
+    assert note.text == "附件：创先争优活动各阶段工作情况"
+    table = [line.text.replace(" ", "") for line in doc.lines[doc.page_of("附件")]]
+    assert any(text.startswith("总结提高2026年4月1日—展示成果") for text in table), table
