@@ -20,6 +20,8 @@ TASK_NAME = "gongwen.run_job"
 #: seconds a job's message may stay taken and unacknowledged before Redis hands it to
 #: another worker (kombu's default is an hour: a killed worker's job would wait that long)
 DEFAULT_VISIBILITY_S = 120.0
+#: seconds between two looks of a worker for messages past their visibility timeout
+RESTORE_EVERY_S = 5
 #: below this, a message is handed out again before a dead attempt's heartbeat is stale
 MIN_VISIBILITY_S = 30.0
 SCHEMES = ("redis", "rediss", "redis+socket")
@@ -85,6 +87,10 @@ def celery_app(url: str, *, visibility_timeout: float = DEFAULT_VISIBILITY_S) ->
         broker_connection_retry_on_startup=True,
         broker_transport_options={
             "visibility_timeout": visibility_timeout,
+            # every worker looks for messages past their timeout every 5 s (kombu's
+            # default sweep is every 100 s, on top of the timeout)
+            "unacked_restore_interval": RESTORE_EVERY_S,
+            "unacked_restore_throttle": 1,
             "socket_connect_timeout": 3,
             "socket_timeout": 10,
         },
