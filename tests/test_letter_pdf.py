@@ -57,6 +57,7 @@ SENTENCE = ("支部坚持把学习教育贯穿活动始终，组织党员集中�
             "党员参学率达到百分之九十八以上，活动取得了明显成效。")
 HEADED = {"版头": {"份号": "000123", "密级": "秘密★1年", "紧急程度": "特急"}}
 LONG = {"正文": "\n\n".join([SENTENCE * 2] * 12) + "\n", "抄送": []}
+BARE = {"发文字号": None, "正文": SENTENCE + "\n"}  # one page, nothing under the line
 
 
 @dataclass
@@ -91,7 +92,7 @@ def rendered(tmp_path_factory) -> dict[str, Rendered]:
     folder = tmp_path_factory.mktemp("letter")
     data = dict(find_activity_document(SAMPLE / "letter.yaml").source.data)
     documents = {"sample": gongwen.render(data), "headed": gongwen.render({**data, **HEADED}),
-                 "long": gongwen.render({**data, **LONG})}
+                 "long": gongwen.render({**data, **LONG}), "bare": gongwen.render({**data, **BARE})}
     files = {name: document.docx for name, document in documents.items()}
     files["numbered"] = numbered_first_page(files["headed"])
     files["fixed"] = fix_docx(files["numbered"]).docx
@@ -287,4 +288,15 @@ def test_fix_keeps_the_letterhead_puts_it_back_and_takes_the_number_off_page_1(r
     assert thick.length == approx(standard.LETTER_RULE_LENGTH_MM)
     assert section.header_distance.mm == pytest.approx(standard.LETTER_MARK_TOP_MM, abs=0.05)
     report = gongwen.check(doc.path)  # the letterhead back 30 mm from the top
+    assert [f.describe() for f in report.findings] == []
+
+
+def test_with_nothing_under_the_line_the_title_is_two_lines_under_it(rendered):
+    doc = rendered["bare"]
+    assert len(doc.lines) == 1 and page_number(doc.lines[0]) is None
+    _, thin = doc.rules(0, upper=True)
+    title = next(line for line in doc.lines[0] if line.size == standard.ERHAO)
+    gap = line_box_top(title, PITCH) - (thin.y + thin.width / 2)
+    assert gap == approx(standard.LETTER_TITLE_LINES_BELOW * PITCH, 1.5)
+    report = gongwen.check(doc.path)
     assert [f.describe() for f in report.findings] == []

@@ -161,16 +161,15 @@ def letter_number_style(doc: DocxDocument, profile: Profile) -> None:
 
 def add_letter_lines(doc: DocxDocument) -> None:
     """Under the upper double line: 份号 (密级, 紧急程度) left, the 发文字号 right on the
-    first line, the other left elements under it; then two blank lines to the title."""
+    first line, the other left elements under it; then two blank lines to the title
+    (under the double line itself when there is nothing to print there)."""
     tag_paragraph(doc, "{%p for left, right in letterhead.lines %}")
     line = add_paragraph(doc, "{{r left }}", "GwLetterNumber")
     child(line.add_run()._r, "w:tab")
     line.add_run("{{ right }}")
     tag_paragraph(doc, "{%p endfor %}")
-    tag_paragraph(doc, "{%p if letterhead.lines %}")
-    for _ in range(standard.LETTER_TITLE_LINES_BELOW):
+    for _ in range(standard.LETTER_TITLE_LINES_BELOW):  # under them, or under the line
         add_paragraph(doc, "", "GwBody")
-    tag_paragraph(doc, "{%p endif %}")
 
 
 def build_letter(profile: Profile) -> bytes:
