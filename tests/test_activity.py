@@ -108,7 +108,7 @@ def test_a_documents_own_value_wins_and_unknown_fields_are_not_added(tmp_path):
 
 
 def test_an_error_in_a_shared_value_names_activity_yaml(tmp_path):
-    broken = ACTIVITY.replace("  署名: 测试县第二小学党支部", "  署名: [a, b]")
+    broken = ACTIVITY.replace("  署名: 测试县第二小学党支部", "  署名: [[a, b]]")  # no 署名
     activity = load_activity(make(tmp_path, broken))
     error = plan_phase(activity, "动员").documents[0].error
     assert error is not None
