@@ -85,6 +85,7 @@ def celery_app(url: str, *, visibility_timeout: float = DEFAULT_VISIBILITY_S) ->
         worker_hijack_root_logger=False,
         worker_cancel_long_running_tasks_on_connection_loss=False,
         broker_connection_retry_on_startup=True,
+        broker_connection_max_retries=None,  # a worker outlives a restart of Redis
         broker_transport_options={
             "visibility_timeout": visibility_timeout,
             # every worker looks for messages past their timeout every 5 s (kombu's
