@@ -105,6 +105,8 @@ def test_hostile_input_is_refused_with_4xx(client: TestClient) -> None:
     joint_seal = [{"机关": "甲", "印章": "a.png"}, {"机关": "乙", "印章": "../../seal.png"}]
     assert "印章" in assert_error(client.post("/v1/render", json=dict(PLAN, 署名=joint_seal)),
                                   400, "outside")["field"]
+    order = dict(PLAN, 格式="命令", 签发人="林明富", 签名章="/etc/passwd")
+    assert assert_error(client.post("/v1/render", json=order), 400, "outside")["field"] == "签名章"
     assert_error(client.post("/v1/render", content=b"[1, 2]",
                              headers={"content-type": "application/json"}), 422, "object")
     assert_error(client.post("/v1/render", content=b"{oops",

@@ -26,7 +26,7 @@ from .uploads import inspect_zip, safe_relative, screen_data
 PATH_KEYS = frozenset({
     "正文文件", "body_file", "文件", "数据", "file", "files", "documents", "路径", "path",
     "图片", "pictures", "花名册", "名册", "roster", "计票", "评议数据", "测评数据", "tallies",
-    "模板", "template", "印章", "seal",
+    "模板", "template", "印章", "seal", "签名章", "signature_stamp",
 })
 MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
          "pdf": "application/pdf", "zip": "application/zip"}
