@@ -199,6 +199,27 @@ def test_a_rerun_rebuilds_nothing_and_an_edit_only_what_it_touches(activity_dir,
     assert len(forced.built) == len(forced.documents) == 5
 
 
+def test_a_plan_whose_table_reads_the_activity_is_made_again_when_it_changes(activity_dir,
+                                                                            tmp_path):
+    """表格: 领导小组 reads activity.yaml: editing the group rebuilds the plan, and only it."""
+    (activity_dir / "activity.yaml").write_text(
+        textwrap.dedent(ACTIVITY) + "领导小组: {组长: 王五, 成员: [张三]}\n", encoding="utf-8")
+    (activity_dir / "plan.yaml").write_text(
+        textwrap.dedent(PLAN) + "附件:\n  - 名称: 领导小组成员名单\n    表格: 领导小组\n",
+        encoding="utf-8")
+    out = tmp_path / "out"
+    first = run_phase(activity_dir, PHASE, out, only_kinds=["plan.yaml"])
+    assert first.exit_code == 0 and len(first.built) == 1
+    path = activity_dir / "activity.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[张三]", "[张三, 李四]"),
+                    encoding="utf-8")
+    again = run_phase(activity_dir, PHASE, out, only_kinds=["plan.yaml"])
+    (built,) = again.built
+    assert built.id == first.built[0].id and "activity.yaml (表格)" in built.reason
+    pdf = next((out / PHASE).glob("*实施方案.pdf"))
+    assert "李四" in "".join(page.extract_text() for page in PdfReader(pdf).pages)
+
+
 def test_a_broken_member_record_fails_only_that_member(activity_dir, tmp_path):
     out = tmp_path / "out"
     (activity_dir / "members.csv").write_text(

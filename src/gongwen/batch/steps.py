@@ -263,7 +263,24 @@ def job_key(job: Job, activity: Activity) -> tuple[str, dict[str, str]]:
         inputs[relative(path, folder)] = sha256_file(path)
     entry = {"members": spec.members, "label": job.label}
     inputs[f"{activity.file.name} (文件)"] = sha256_bytes(canonical_json(entry).encode())
+    if _activity_tables(loaded.source.data):  # 附件 tables built from activity.yaml
+        model = activity.model
+        tables = {"领导小组": model.leading_group.model_dump() if model.leading_group else None,
+                  "阶段": [(p.name, p.start, p.end, p.tasks) for p in model.phases]}
+        inputs[f"{activity.file.name} (表格)"] = sha256_bytes(canonical_json(tables).encode())
+        if activity.roster is not None:
+            inputs[relative(activity.roster, folder)] = sha256_file(activity.roster)
     return sha256_bytes(canonical_json(inputs).encode()), inputs
+
+
+def _activity_tables(data: object) -> bool:
+    """Whether a document's 附件 builds a table from the activity (``表格: 领导小组``)."""
+    if not isinstance(data, dict):
+        return False
+    items = next((data[k] for k in ("附件", "attachments") if k in data), None)
+    items = items if isinstance(items, list) else [items]
+    return any(isinstance(item, dict) and isinstance(item.get("表格", item.get("table")), str)
+               for item in items)
 
 
 def relative(path: Path, folder: Path) -> str:
