@@ -80,9 +80,9 @@ def test_columns_are_chosen_and_renamed(activity):
 
 
 def test_inline_rows_lists_or_mappings(tmp_path):
-    path = notice(tmp_path, "  - 名称: 经费预算表\n    表格: [[项目, 金额], [学习资料, 3900]]\n"
+    path = notice(tmp_path, "  - 名称: 经费预算表\n    表格: [[项目, 金额], [学习资料, 3900], [合计, ]]\n"
                             "  - 名称: 日程\n    表格: [{时间: '15:00', 内容: 开会}]\n    列: [内容, 时间]\n")
-    assert tables(gongwen.render(path)) == [[["项目", "金额"], ["学习资料", "3900"]],
+    assert tables(gongwen.render(path)) == [[["项目", "金额"], ["学习资料", "3900"], ["合计", ""]],
                                             [["内容", "时间"], ["开会", "15:00"]]]
 
 
@@ -98,6 +98,7 @@ def test_a_table_below_body_text(tmp_path):
     ("  - 名称: 名单\n    表格: 小组\n", "n.yaml:8", ["小组", "领导小组 | 阶段安排 | 名册"]),
     ("  - 名称: 名单\n    表格: [[a, b], [1, 2]]\n    列: [c]\n", "n.yaml:9", ["'c'", "a、b"]),
     ("  - 名称: 名单\n    列: [a]\n", "n.yaml:7", ["列", "表格"]),
+    ("  - 名称: 名单\n    表格: [[a, b], [1, 2, 3]]\n", "n.yaml:8", ["row 2", "3 cells"]),
 ])
 def test_table_errors_name_the_file_line_and_field(tmp_path, attachment, where, words):
     with pytest.raises(InputError) as caught:

@@ -51,7 +51,7 @@ def attachment_table(attachment: Attachment, base_dir: Path, where: Where) -> Ta
         activity, file = _read_activity(base_dir, table, where)
         built = _SOURCES[table](activity, file, base_dir)
     else:
-        built = _inline(table or [])
+        built = _inline(table or [], where)
     header, keys = _columns(attachment.columns, built, where)
     rows = [[_cell(built, row, key) for key in keys] for row in built.rows]
     location, _ = where("表格", "table")
@@ -84,16 +84,25 @@ def _columns(spec: list[str] | dict[str, str] | None, built: _Rows, where: Where
     return [shown for _, shown in pairs], [key for key, _ in pairs]
 
 
-def _inline(rows: Sequence[Sequence[object] | Mapping[str, object]]) -> _Rows:
+def _inline(rows: Sequence[Sequence[object] | Mapping[str, object]], where: Where) -> _Rows:
     """Rows written in the data: lists under a header row, or mappings."""
-    if isinstance(rows[0], Mapping):
+    maps = [row for row in rows if isinstance(row, Mapping)]
+    lists = [list(row) for row in rows if not isinstance(row, Mapping)]
+    if maps:
         header: list[str] = []
-        for row in rows:
-            header += [str(k) for k in row if str(k) not in header]  # type: ignore[union-attr]
-        texts = [{str(k): _text(v) for k, v in row.items()} for row in rows]  # type: ignore[union-attr]
+        for item in maps:
+            header += [str(k) for k in item if str(k) not in header]
+        texts = [{str(k): _text(v) for k, v in item.items()} for item in maps]
     else:
-        header = [_text(v) for v in rows[0]]  # type: ignore[union-attr]
-        texts = [dict(zip(header, (_text(v) for v in row), strict=False)) for row in rows[1:]]
+        header = [_text(v) for v in lists[0]]
+        for number, cells in enumerate(lists[1:], start=2):
+            if len(cells) > len(header):
+                location, field = where("表格", "table")
+                raise InputError(
+                    f"row {number} of the table has {len(cells)} cells, its header row "
+                    f"{len(header)}", location=location, field=field,
+                    hint="the first row names every column; give each row as many cells or fewer")
+        texts = [dict(zip(header, map(_text, cells), strict=False)) for cells in lists[1:]]
     numbered = [{NUMBER: str(i), **row} for i, row in enumerate(texts, start=1)]
     return _Rows([*header, NUMBER] if NUMBER not in header else header, header, numbered)
 

@@ -112,7 +112,7 @@ def _attachment_item(value: object) -> object:
 
 #: the tables an attachment may build from ``activity.yaml`` (``表格: 领导小组``)
 TABLE_SOURCES = ("领导小组", "阶段安排", "名册")
-Cell = str | int | float
+Cell = str | int | float | None
 #: inline rows: lists (the first is the header) or mappings (their keys are the header)
 TableRows = list[list[Cell]] | list[dict[str, Cell]]
 
