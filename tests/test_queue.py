@@ -124,6 +124,8 @@ def test_a_job_runs_on_a_worker_and_the_server_serves_its_bundle(
     assert "实施方案" in pdf.pages[2].extract_text()
     width, height = (float(v) * 25.4 / 72 for v in pdf.pages[3].mediabox[2:])
     assert (round(width), round(height)) == (210, 297)
+    health = client.get("/healthz").json()
+    assert health["queue"]["ok"] and health["queue"]["workers"] >= 2, health["queue"]
 
 
 def test_two_workers_share_a_burst(client: TestClient, queue: Services, small: bytes) -> None:
@@ -225,7 +227,12 @@ def test_a_restarted_server_still_knows_queued_jobs(queue: Services, tmp_path: P
             wait_ready(worker, log)
             state = wait_for(second, job_id)
             assert state["state"] == DONE and state["attempts"] == 1, state  # sent twice, run once
+            deadline = time.monotonic() + 10  # the second message: taken, and dropped
+            while waiting.llen("gongwen") and time.monotonic() < deadline:
+                time.sleep(0.1)
             assert waiting.llen("gongwen") == 0
+            time.sleep(0.5)
+            assert second.get(f"/v1/jobs/{job_id}").json()["attempts"] == 1
             # the worker killed outright mid-job: its pool process stops the job at once,
             # and its LibreOffice goes too
             job_id = submit(second, whole)
@@ -280,6 +287,10 @@ def test_an_unreachable_queue_is_a_503_with_a_hint(tmp_path: Path, small: bytes)
         assert "redis://:***@127.0.0.1" in error["message"] and "redis-server" in error["hint"]
         assert "s3cret" not in response.text and response.headers["retry-after"]
         assert JobStore(tmp_path / "data").ids() == []  # nothing left half-made
+        health = client.get("/healthz")
+        assert health.status_code == 503 and not health.json()["queue"]["ok"]
+        assert "cannot be reached" in health.json()["queue"]["error"]
+        assert "s3cret" not in health.text
 
 
 def test_bad_queue_urls_are_refused_with_the_option_named(tmp_path: Path) -> None:

@@ -97,10 +97,15 @@ async def _run(request: Request, function: Any, *args: Any) -> Any:
 
 @router.get("/healthz", tags=["server"])
 async def healthz(request: Request) -> JSONResponse:
-    """LibreOffice answers (a one-line document converted) and the fonts are present."""
+    """LibreOffice answers (a one-line document converted) and the fonts are present;
+    with a queue, Redis answers and so does at least one worker."""
     from .health import health
 
     report = await anyio.to_thread.run_sync(health)
+    queue = getattr(request.app.state.runner, "health", None)
+    if queue is not None:
+        checked = await anyio.to_thread.run_sync(queue)
+        report = {**report, "ok": report["ok"] and checked["ok"], "queue": checked}
     return JSONResponse(report, status_code=200 if report["ok"] else 503)
 
 

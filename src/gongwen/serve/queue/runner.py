@@ -7,6 +7,7 @@ import contextlib
 import logging
 import threading
 import time
+from typing import Any
 
 from ..runner import Busy
 from ..store import QUEUED, RUNNING, JobStore
@@ -17,6 +18,8 @@ from .worker import give_up
 logger = logging.getLogger(__name__)
 #: seconds between two looks for jobs whose worker died
 WATCH_S = 5.0
+#: seconds /healthz waits for workers to answer a ping, and keeps the answer
+PING_S, HEALTH_KEEP_S = 0.5, 10.0
 
 
 class QueueRunner:
@@ -30,6 +33,7 @@ class QueueRunner:
         self.app = celery_app(url, visibility_timeout=visibility_timeout)
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
+        self._health: tuple[float, dict[str, Any]] | None = None
 
     def submit(self, job_id: str) -> None:
         """Send the job's id; :class:`Busy` (the API's 503) when Redis does not answer."""
@@ -94,6 +98,23 @@ class QueueRunner:
             except Busy:
                 give_up(self.store, job_id, len(tried))
         return found
+
+    def health(self) -> dict[str, Any]:
+        """For ``/healthz``: Redis answers and at least one worker does (kept 10 s)."""
+        if self._health and time.monotonic() - self._health[0] < HEALTH_KEEP_S:
+            return self._health[1]
+        report: dict[str, Any] = {"url": mask_url(self.url)}
+        try:
+            with self.app.connection_for_write() as connection:
+                connection.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+            report["workers"] = len(self.app.control.ping(timeout=PING_S) or [])
+            report["ok"] = report["workers"] > 0
+            if not report["ok"]:
+                report["error"] = "no worker answers: jobs wait until one starts"
+        except Exception as exc:  # kombu's OperationalError, redis', OSError …
+            report.update(ok=False, error=f"Redis cannot be reached ({type(exc).__name__})")
+        self._health = (time.monotonic(), report)
+        return report
 
     def close(self) -> None:
         self._stop.set()
