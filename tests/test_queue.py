@@ -144,8 +144,9 @@ def test_a_job_whose_worker_process_is_killed_runs_again(
     while not (first.exists() and first.stat().st_size):
         assert time.monotonic() < deadline, "no worker took the job"
         time.sleep(0.01)
-    time.sleep(0.2)
-    assert client.get(f"/v1/jobs/{job_id}").json()["state"] == RUNNING
+    while client.get(f"/v1/jobs/{job_id}").json()["state"] != RUNNING:
+        assert time.monotonic() < deadline, "the job did not start"
+        time.sleep(0.01)
     victim = json.loads(first.read_text())["pid"]
     os.kill(victim, signal.SIGKILL)  # as the OOM killer would
     state = wait_for(client, job_id)
@@ -238,7 +239,8 @@ def test_a_restarted_server_still_knows_queued_jobs(queue: Services, tmp_path: P
             job_id = submit(second, whole)
             first_try = settings.data_dir / "jobs" / job_id / "attempts" / "1.json"
             deadline = time.monotonic() + WAIT_S
-            while not (first_try.exists() and first_try.stat().st_size):
+            while not (first_try.exists() and first_try.stat().st_size
+                       and second.get(f"/v1/jobs/{job_id}").json()["state"] == RUNNING):
                 assert time.monotonic() < deadline, "the worker did not take the job"
                 time.sleep(0.01)
             family = descendants(worker.pid)
