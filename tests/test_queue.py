@@ -35,6 +35,7 @@ from queue_services import (
 from serve_helpers import assert_error, folder_zip
 from starlette.testclient import TestClient
 
+from gongwen.errors import InputError
 from gongwen.serve import Settings, create_app
 from gongwen.serve.queue import mask_url
 from gongwen.serve.queue.attempts import STALE_S, attempts, claim
@@ -299,6 +300,9 @@ def test_bad_queue_urls_are_refused_with_the_option_named(tmp_path: Path) -> Non
     assert mask_url("redis://:pw@host:6379/0") == "redis://:***@host:6379/0"
     assert mask_url("redis://user:pw@[::1]:6380/2") == "redis://user:***@[::1]:6380/2"
     assert mask_url("redis://host:6379/0") == "redis://host:6379/0"
+    with pytest.raises(InputError, match="at least 30 seconds") as refused:
+        Settings(data_dir=tmp_path, queue="redis://h/0", visibility_timeout=10).validate()
+    assert refused.value.field == "--visibility-timeout"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     serve = subprocess.run([sys.executable, "-m", "gongwen.cli", "serve", "--queue",
                             "http://:pw@example.org/", "--data-dir", str(tmp_path / "d")],
