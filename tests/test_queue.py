@@ -192,7 +192,7 @@ def test_a_job_whose_worker_stopped_beating_is_sent_again(queue: Services) -> No
 
 def test_a_job_whose_worker_died_twice_fails_with_a_message(tmp_path: Path) -> None:
     store = JobStore(tmp_path / "data")
-    runner = QueueRunner(store, f"redis://127.0.0.1:{free_port()}/0")  # nothing is sent
+    runner = QueueRunner(store, f"redis://127.0.0.1:{free_port()}/0")  # a Redis that is away
     job_id = _running_job(store, dead_tries=2)
     assert runner.check() == [job_id]
     with TestClient(create_app(Settings(data_dir=tmp_path / "data"))) as client:
@@ -203,6 +203,10 @@ def test_a_job_whose_worker_died_twice_fails_with_a_message(tmp_path: Path) -> N
     # a late delivery of its message changes nothing
     assert run_queued(store, job_id, worker="late") == "finished"
     assert len(attempts(store, job_id)) == 2
+    # a job with a try left, while Redis is away: kept for the next look, not failed
+    once = _running_job(store, dead_tries=1)
+    assert runner.check() == [once]
+    assert store.get(once).state == RUNNING and store.get(once).error is None
 
 
 def test_a_message_delivered_while_its_job_runs_elsewhere_is_dropped(tmp_path: Path) -> None:

@@ -92,11 +92,11 @@ class QueueRunner:
                 give_up(self.store, job_id, len(tried))
                 continue
             logger.warning("job %s: its worker stopped; sending it again", job_id)
-            self.store.update(job_id, state=QUEUED)
-            try:
+            self.store.update(job_id, state=QUEUED)  # before the message: a worker may
+            try:                                      # take it at once
                 self.submit(job_id)
-            except Busy:
-                give_up(self.store, job_id, len(tried))
+            except Busy:  # Redis is away: the next look tries again
+                self.store.update(job_id, state=RUNNING)
         return found
 
     def health(self) -> dict[str, Any]:
