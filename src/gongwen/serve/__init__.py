@@ -7,10 +7,13 @@
 * :mod:`.routes` — ``/v1/render``, ``/v1/check``, ``/v1/jobs``, ``/healthz``;
 * :mod:`.web` — the Chinese web pages (``/``, ``/check``, ``/plan``, ``/jobs``) over the same calls;
 * :mod:`.store` / :mod:`.runner` — jobs on disk and who runs them (the interface a
-  queue runner implements is in :mod:`.runner`'s docstring);
+  runner implements is in :mod:`.runner`'s docstring);
+* :mod:`.queue` — ``--queue redis://…``: jobs sent to ``gongwen worker`` processes
+  (Celery) that share the data dir;
 * :mod:`.uploads` — every client-supplied name, zip and data text checked.
 
-FastAPI is imported only here, never by ``gongwen --help`` or the library.
+FastAPI is imported only here, never by ``gongwen --help`` or the library; Celery only
+with a queue.
 """
 
 from __future__ import annotations
