@@ -323,6 +323,10 @@ def test_bad_queue_urls_are_refused_with_the_option_named(tmp_path: Path) -> Non
     assert serve.returncode == 2, serve.stderr
     assert "--queue" in serve.stderr and "not a Redis URL" in serve.stderr
     assert ":pw@" not in serve.stderr and "Traceback" not in serve.stderr
+    from_env = subprocess.run([sys.executable, "-m", "gongwen.cli", "serve", "--data-dir",
+                               str(tmp_path / "d")], capture_output=True, text=True,
+                              env={**env, "GONGWEN_QUEUE": "amqp://h//"}, timeout=60)
+    assert from_env.returncode == 2 and "amqp://h// is not a Redis URL" in from_env.stderr
     worker = subprocess.run([sys.executable, "-m", "gongwen.cli", "worker", "--queue",
                              f"redis://:pw@127.0.0.1:{free_port()}/0", "--data-dir",
                              str(tmp_path)], capture_output=True, text=True, env=env,
