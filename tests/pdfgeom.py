@@ -31,7 +31,7 @@ from pathlib import Path
 import pdfplumber
 
 from gongwen.checker.measure import is_red
-from gongwen.layout import standard
+from gongwen.layout import conventions, standard
 
 PT_TO_MM = 25.4 / 72
 #: LibreOffice places the baseline of an exactly spaced line at 4/5 of its height
@@ -261,9 +261,9 @@ def text_block(page: pdfplumber.page.Page) -> tuple[float, float, float, float]:
     """The 版心 (left, top, right, bottom, mm) of a portrait page, or of a landscape
     table page (the paper turned: the 订口 at the top, the page number's margin left)."""
     if page.width > page.height:
-        left, top = standard.LANDSCAPE_MARGIN_LEFT_MM, standard.LANDSCAPE_MARGIN_TOP_MM
-        return (left, top, standard.LANDSCAPE_PAGE_WIDTH_MM - standard.LANDSCAPE_MARGIN_RIGHT_MM,
-                standard.LANDSCAPE_PAGE_HEIGHT_MM - standard.LANDSCAPE_MARGIN_BOTTOM_MM)
+        left, top = conventions.LANDSCAPE_MARGIN_LEFT_MM, conventions.LANDSCAPE_MARGIN_TOP_MM
+        return (left, top, conventions.LANDSCAPE_PAGE_WIDTH_MM - conventions.LANDSCAPE_MARGIN_RIGHT_MM,
+                conventions.LANDSCAPE_PAGE_HEIGHT_MM - conventions.LANDSCAPE_MARGIN_BOTTOM_MM)
     left, top = standard.MARGIN_LEFT_MM, standard.MARGIN_TOP_MM
     return (left, top, left + standard.TEXT_BLOCK_WIDTH_MM, top + standard.TEXT_BLOCK_HEIGHT_MM)
 

@@ -32,7 +32,7 @@ from gongwen.cli import main
 from gongwen.errors import InputError
 from gongwen.inputs import load_data
 from gongwen.kinds.briefing import key_path
-from gongwen.layout import standard
+from gongwen.layout import conventions, standard
 from gongwen.layout.rules import fitted_text, picture_size
 from gongwen.models import KINDS
 from gongwen.models.briefing import Briefing
@@ -74,7 +74,7 @@ def test_masthead_in_the_docx(documents):
     (name,) = paragraphs(document, "GwBriefingName")
     assert name.text == "创先争优活动简报"
     (run,) = [run for run in name.runs if run.text]
-    assert run.font.size.pt == standard.BRIEFING_NAME_SIZE
+    assert run.font.size.pt == conventions.BRIEFING_NAME_SIZE
     style = name.style
     assert str(style.font.color.rgb) == standard.RED
     fonts = style.element.rPr.find(qn("w:rFonts"))
@@ -102,16 +102,16 @@ def test_a_long_name_shrinks_to_one_line(documents):
     cells = len(name.text)
     block_pt = standard.mm_to_pt(standard.TEXT_BLOCK_WIDTH_MM)
     (run,) = [run for run in name.runs if run.text]
-    assert run.font.size.pt * cells <= block_pt * standard.BRIEFING_NAME_MAX_WIDTH_SHARE
+    assert run.font.size.pt * cells <= block_pt * conventions.BRIEFING_NAME_MAX_WIDTH_SHARE
     assert 'w:sz w:val="84"' in fitted_text("工作简报", 42, 0.96).xml  # short: not shrunk
 
 
 def test_note_and_contents_only_when_asked_for(documents):
     several = documents["briefing-2"]
     (note,) = paragraphs(several, "GwBriefingNote")
-    assert note.text.startswith(standard.BRIEFING_NOTE_LABEL + "活动进入组织实施阶段以来")
+    assert note.text.startswith(conventions.BRIEFING_NOTE_LABEL + "活动进入组织实施阶段以来")
     (label,) = paragraphs(several, "GwBriefingTocLabel")
-    assert label.text == standard.BRIEFING_TOC_LABEL
+    assert label.text == conventions.BRIEFING_TOC_LABEL
     titles = [p.text for p in paragraphs(several, "GwBriefingTitle")]
     assert [p.text for p in paragraphs(several, "GwBriefingTocItem")] == titles
     assert len(titles) == 3
@@ -148,7 +148,7 @@ def test_tail_lines_in_the_docx(documents):
 
 def test_pictures_fit_the_text_block_and_keep_their_shape(documents):
     block_width = Mm(standard.TEXT_BLOCK_WIDTH_MM)
-    max_height = Mm(standard.BRIEFING_PICTURE_MAX_HEIGHT_MM)
+    max_height = Mm(conventions.BRIEFING_PICTURE_MAX_HEIGHT_MM)
     seen = 0
     for key in ("briefing-1", "briefing-2", "shapes", "hostile"):
         doc = docx_of(documents[key])
@@ -171,7 +171,7 @@ def test_pictures_fit_the_text_block_and_keep_their_shape(documents):
 
 
 def test_picture_size_rules():
-    block, limit = standard.TEXT_BLOCK_WIDTH_MM, standard.BRIEFING_PICTURE_MAX_HEIGHT_MM
+    block, limit = standard.TEXT_BLOCK_WIDTH_MM, conventions.BRIEFING_PICTURE_MAX_HEIGHT_MM
     assert picture_size(4000, 3000) == pytest.approx((block, block * 0.75))
     assert picture_size(100, 50, 500) == pytest.approx((block, block / 2))  # capped
     assert picture_size(100, 50, 60) == pytest.approx((60, 30))
@@ -339,7 +339,7 @@ def test_note_paragraphs_title_lines_and_contents_switched_off(tmp_path):
     """
     document = gongwen.render(write(tmp_path, "b.yaml", text))
     assert [p.text for p in paragraphs(document, "GwBriefingNote")] == [
-        standard.BRIEFING_NOTE_LABEL + "第一段按语。", "第二段按语。"]
+        conventions.BRIEFING_NOTE_LABEL + "第一段按语。", "第二段按语。"]
     assert [p.text for p in paragraphs(document, "GwBriefingTitle")] == [
         "上行标题", "下行标题", "第二篇"]
     assert not paragraphs(document, "GwBriefingTocLabel")

@@ -14,7 +14,7 @@ from pdfgeom import PT_TO_MM, black_rules, lines_of, open_pdf, page_number, red_
 
 import gongwen
 from gongwen.convert import convert_many
-from gongwen.layout import standard
+from gongwen.layout import conventions, standard
 
 TOP_THIRD_MM = standard.PAGE_HEIGHT_MM / 3
 BLOCK_LEFT = standard.MARGIN_LEFT_MM
@@ -78,7 +78,7 @@ def test_editor_left_and_date_right_on_one_line(pdfs):
         assert meta.x0 == pytest.approx(BLOCK_LEFT, abs=MM_TOLERANCE)
         assert meta.x1 == pytest.approx(BLOCK_RIGHT, abs=MM_TOLERANCE)
         (rule,) = red_rules(pdf.pages[0])
-        assert 0 < rule.y - meta.bottom < standard.BRIEFING_RULE_BELOW_META_MM + 2
+        assert 0 < rule.y - meta.bottom < conventions.BRIEFING_RULE_BELOW_META_MM + 2
 
 
 def test_tail_at_the_bottom_of_the_last_page(pdfs):
@@ -132,7 +132,7 @@ def test_caption_centred_under_its_picture(pdfs):
     ((x0, _, x1, bottom, *_),) = pdf_pictures(pdfs["briefing-1"])
     with open_pdf(pdfs["briefing-1"]) as pdf:
         caption = line_with(lines_of(pdf.pages[-1]), "我校召开深入开展")
-        assert caption.size == standard.BRIEFING_CAPTION_SIZE
+        assert caption.size == conventions.BRIEFING_CAPTION_SIZE
         assert 0 < caption.top - bottom < 8
         assert (caption.x0 + caption.x1) / 2 == pytest.approx((x0 + x1) / 2, abs=MM_TOLERANCE)
 

@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 from gongwen.convert import convert_many
 from gongwen.errors import InputError
 from gongwen.kinds import Document, render_all
-from gongwen.layout import standard
+from gongwen.layout import conventions, standard
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "chuangxian"
 PT_TO_MM = 25.4 / 72
@@ -98,7 +98,7 @@ def header_flags(table) -> list[bool]:
 def page_number_chars(page) -> list[dict]:
     """The turned 「— N —」 of a landscape page: characters in the left margin."""
     return sorted((c for c in page.chars if c["text"].strip()
-                   and c["x1"] * PT_TO_MM < standard.LANDSCAPE_MARGIN_LEFT_MM),
+                   and c["x1"] * PT_TO_MM < conventions.LANDSCAPE_MARGIN_LEFT_MM),
                   key=lambda c: c["top"])
 
 
@@ -117,9 +117,9 @@ def test_ballot_rows_header_and_landscape_section(docs: dict[str, Document]):
     section = doc.sections[0]
     assert section._sectPr.find(qn("w:pgSz")).get(qn("w:orient")) == "landscape"
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
-    assert round(section.top_margin.mm) == standard.LANDSCAPE_MARGIN_TOP_MM  # 订口 at the top
+    assert round(section.top_margin.mm) == conventions.LANDSCAPE_MARGIN_TOP_MM  # 订口 at the top
     widths = sum(c.width.mm for c in table.rows[1].cells)
-    assert widths == pytest.approx(standard.LANDSCAPE_TEXT_WIDTH_MM, abs=0.5)
+    assert widths == pytest.approx(conventions.LANDSCAPE_TEXT_WIDTH_MM, abs=0.5)
 
 
 def test_narrow_ballot_stays_portrait(docs: dict[str, Document]):
@@ -168,12 +168,12 @@ def test_landscape_page_number_stays_where_portrait_pages_have_it(pdfs: dict[str
             start = chars[0]["top"] * PT_TO_MM
             end = chars[-1]["bottom"] * PT_TO_MM
             if index % 2:  # the portrait page's bottom right: here the bottom
-                text_bottom = standard.LANDSCAPE_PAGE_HEIGHT_MM - \
-                    standard.LANDSCAPE_MARGIN_BOTTOM_MM
+                text_bottom = conventions.LANDSCAPE_PAGE_HEIGHT_MM - \
+                    conventions.LANDSCAPE_MARGIN_BOTTOM_MM
                 assert end == pytest.approx(text_bottom - indent, abs=TOLERANCE_MM)
                 assert end == pytest.approx(odd_end, abs=TOLERANCE_MM)
             else:  # the portrait page's bottom left: here the top
-                assert start == pytest.approx(standard.LANDSCAPE_MARGIN_TOP_MM + indent,
+                assert start == pytest.approx(conventions.LANDSCAPE_MARGIN_TOP_MM + indent,
                                               abs=TOLERANCE_MM)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from gongwen.layout import standard
+from gongwen.layout import conventions, standard
 from gongwen.layout.formtext import (
     WORD_BREAK,
     Column,
@@ -17,8 +17,8 @@ from gongwen.layout.formtext import (
     wrap,
 )
 
-SIZE = standard.FORM_SIZE
-MARGIN = standard.FORM_CELL_MARGIN_MM
+SIZE = conventions.FORM_SIZE
+MARGIN = conventions.FORM_CELL_MARGIN_MM
 
 
 def cell_for(text: str) -> float:

@@ -19,8 +19,8 @@ from ..errors import InputError, Location
 from ..inputs import SourceData, load_text
 from ..inputs.limits import binary_limit
 from ..inputs.loader import KeyPath
+from ..layout import conventions, standard
 from ..layout import rules as layout
-from ..layout import standard
 from ..models import GongwenModel
 from ..models.briefing import Article, Briefing, Picture
 from ..text import Block, format_date, parse_body
@@ -180,8 +180,8 @@ def render_briefing(briefing: Briefing, options: RenderOptions) -> list[Document
     def build_context(tpl: DocxTemplate) -> dict[str, Any]:
         return {
             "secrecy": briefing.secrecy or "",
-            "name": layout.fitted_text(briefing.name, standard.BRIEFING_NAME_SIZE,
-                                       standard.BRIEFING_NAME_MAX_WIDTH_SHARE),
+            "name": layout.fitted_text(briefing.name, conventions.BRIEFING_NAME_SIZE,
+                                       conventions.BRIEFING_NAME_MAX_WIDTH_SHARE),
             "issue": briefing.issue_text,
             "total_issue": briefing.total_issue_text,
             "editor": briefing.editor,

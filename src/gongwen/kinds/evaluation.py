@@ -19,8 +19,8 @@ from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 
 from ..inputs.roster import Roster, header_field
+from ..layout import conventions, formtext, standard
 from ..layout import formtables as ft
-from ..layout import formtext, standard
 from ..layout import rules as layout
 from ..layout.formtext import WORD_BREAK, Column
 from ..models.evaluation import Evaluation
@@ -78,7 +78,7 @@ def title_lines(title: str, width_mm: float) -> list[str]:
 
 
 def date_text(date: dt.date | None) -> str:
-    return format_date(date) if date else standard.FORM_BLANK_DATE
+    return format_date(date) if date else conventions.FORM_BLANK_DATE
 
 
 def grade_header(grade: str) -> str:
@@ -115,7 +115,7 @@ def ballot_widths(labels: Sequence[str], extras: Sequence[tuple[str, Sequence[st
     then breaks headers and 列 texts between words, names last.
     """
     size, margin = _type(dense)
-    minimum = standard.BALLOT_MIN_WIDTHS_MM
+    minimum = conventions.BALLOT_MIN_WIDTHS_MM
 
     def column(whole: Sequence[str] = (), breakable: Sequence[str] = (), floor: float = 0.0,
                cap: float | None = None) -> Column:
@@ -137,7 +137,7 @@ def ballot_widths(labels: Sequence[str], extras: Sequence[tuple[str, Sequence[st
         landscape = orientation == "landscape" or (
             orientation == "auto"
             and sum(c.preferred for c in columns) > standard.TEXT_BLOCK_WIDTH_MM)
-    room = standard.LANDSCAPE_TEXT_WIDTH_MM if landscape else standard.TEXT_BLOCK_WIDTH_MM
+    room = conventions.LANDSCAPE_TEXT_WIDTH_MM if landscape else standard.TEXT_BLOCK_WIDTH_MM
     widths = formtext.fit_widths(columns, room,
                                  spare_to=len(columns) - 1 if problems else None)
     return widths, landscape
@@ -146,8 +146,8 @@ def ballot_widths(labels: Sequence[str], extras: Sequence[tuple[str, Sequence[st
 def _type(dense: bool) -> tuple[float, float]:
     """Type size (pt) and cell margin (mm) of a table's cells."""
     if dense:
-        return standard.FORM_DENSE_SIZE, standard.FORM_DENSE_CELL_MARGIN_MM
-    return standard.FORM_SIZE, standard.FORM_CELL_MARGIN_MM
+        return conventions.FORM_DENSE_SIZE, conventions.FORM_DENSE_CELL_MARGIN_MM
+    return conventions.FORM_SIZE, conventions.FORM_CELL_MARGIN_MM
 
 
 def ballot_height(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
@@ -157,23 +157,23 @@ def ballot_height(title: str, headers: Sequence[str], rows: Sequence[Sequence[st
     row, member rows, notes — each row as tall as its tallest cell's lines, at least
     the row height the form asks for."""
     size, margin = _type(dense)
-    form_line = standard.pt_to_mm(standard.FORM_SIZE * standard.FORM_LINE_SPACING)
-    cell_line = standard.pt_to_mm(size * (standard.FORM_DENSE_LINE_SPACING if dense
-                                          else standard.FORM_LINE_SPACING))
-    least = standard.FORM_DENSE_ROW_MIN_HEIGHT_MM if dense else standard.FORM_ROW_MIN_HEIGHT_MM
-    text_width = standard.LANDSCAPE_TEXT_WIDTH_MM if landscape else standard.TEXT_BLOCK_WIDTH_MM
+    form_line = standard.pt_to_mm(conventions.FORM_SIZE * conventions.FORM_LINE_SPACING)
+    cell_line = standard.pt_to_mm(size * (conventions.FORM_DENSE_LINE_SPACING if dense
+                                          else conventions.FORM_LINE_SPACING))
+    least = conventions.FORM_DENSE_ROW_MIN_HEIGHT_MM if dense else conventions.FORM_ROW_MIN_HEIGHT_MM
+    text_width = conventions.LANDSCAPE_TEXT_WIDTH_MM if landscape else standard.TEXT_BLOCK_WIDTH_MM
 
     def row_height(texts: Sequence[str], minimum: float) -> float:
         lines = max((formtext.wrap(t, w, size, margin).count("\n") + 1
                      for t, w in zip(texts, widths, strict=False) if t), default=1)
-        return max(minimum, lines * cell_line) + standard.FORM_RULE_MM
+        return max(minimum, lines * cell_line) + conventions.FORM_RULE_MM
 
     height = len(title_lines(title, text_width)) * standard.LINE_PITCH_MM + 3 * form_line
     height += row_height(headers, 0.0) + sum(row_height(r, least) for r in rows)
-    indent = standard.pt_to_mm(standard.FORM_SIZE) * standard.BODY_INDENT_CHARS
+    indent = standard.pt_to_mm(conventions.FORM_SIZE) * standard.BODY_INDENT_CHARS
     tracking = standard.pt_to_mm(standard.BODY_TRACKING_PT)  # the forms' tracking too
     for line in note_lines:
-        wide = indent + formtext.text_mm(line, standard.FORM_SIZE) + len(line) * tracking
+        wide = indent + formtext.text_mm(line, conventions.FORM_SIZE) + len(line) * tracking
         height += math.ceil(wide / text_width) * form_line
     return height
 
@@ -183,11 +183,11 @@ def ballot_dense(title: str, headers: Sequence[str], rows: Sequence[Sequence[str
                  landscape: bool) -> bool:
     """Whether the ballot is set dense: it spills onto a second page in 四号 and fits
     one in 五号 (``layout_of(dense)``: the column widths)."""
-    page = (standard.LANDSCAPE_PAGE_HEIGHT_MM - standard.LANDSCAPE_MARGIN_TOP_MM
-            - standard.LANDSCAPE_MARGIN_BOTTOM_MM) if landscape \
+    page = (conventions.LANDSCAPE_PAGE_HEIGHT_MM - conventions.LANDSCAPE_MARGIN_TOP_MM
+            - conventions.LANDSCAPE_MARGIN_BOTTOM_MM) if landscape \
         else standard.TEXT_BLOCK_HEIGHT_MM
     page -= _PAGE_RESERVE_MM
-    if len(rows) * standard.FORM_DENSE_ROW_MIN_HEIGHT_MM > page:
+    if len(rows) * conventions.FORM_DENSE_ROW_MIN_HEIGHT_MM > page:
         return False  # many pages either way: not worth measuring every cell
 
     def height(dense: bool) -> float:
@@ -220,8 +220,8 @@ def render_ballot(model: Evaluation, options: RenderOptions, roster: Roster) -> 
     if dense:
         widths = layout_of(True)
     style = "GwFormDense" if dense else "GwFormCell"
-    row_height = (standard.FORM_DENSE_ROW_MIN_HEIGHT_MM if dense
-                  else standard.FORM_ROW_MIN_HEIGHT_MM)
+    row_height = (conventions.FORM_DENSE_ROW_MIN_HEIGHT_MM if dense
+                  else conventions.FORM_ROW_MIN_HEIGHT_MM)
 
     def parts(tpl: DocxTemplate, width: float) -> tuple[Subdoc, Subdoc, Subdoc]:
         info = tpl.new_subdoc()

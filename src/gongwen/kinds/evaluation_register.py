@@ -17,9 +17,9 @@ from docxtpl.subdoc import Subdoc
 from ..errors import InputError
 from ..inputs.roster import Roster
 from ..inputs.tallies import Tallies
+from ..layout import conventions, standard
 from ..layout import formtables as ft
 from ..layout import rules as layout
-from ..layout import standard
 from ..layout.formtext import WORD_BREAK
 from ..models.evaluation import Evaluation, MemberEvaluation
 from ..models.member import Member
@@ -121,8 +121,8 @@ def _form(tpl: DocxTemplate, model: Evaluation, member: Member, label: str,
     table.put(table.cell(row, 0), SELF_LABEL)
     cell = _box(table, row, mine.self_assessment)
     paragraph = ft.write(cell, SELF_SIGNER, "GwFormSign")
-    ft.underline_blank(paragraph, standard.FORM_SIGNATURE_BLANK_CHARS)
-    ft.write(cell, standard.FORM_BLANK_DATE, "GwFormSign")
+    ft.underline_blank(paragraph, conventions.FORM_SIGNATURE_BLANK_CHARS)
+    ft.write(cell, conventions.FORM_BLANK_DATE, "GwFormSign")
     row += 1
 
     table.put(table.merge_down(0, row, row + len(SOURCES)), VOTES_LABEL)
@@ -135,19 +135,19 @@ def _form(tpl: DocxTemplate, model: Evaluation, member: Member, label: str,
             table.put(table.cell(row + offset, column), text)
     for votes_row in range(row, row + len(SOURCES) + 1):
         table.keep_whole(votes_row)
-        table.min_height(votes_row, standard.FORM_ROW_MIN_HEIGHT_MM)
+        table.min_height(votes_row, conventions.FORM_ROW_MIN_HEIGHT_MM)
     row += len(SOURCES) + 1
 
     table.put(table.cell(row, 0), GRADE_LABEL)
     ticks = "　".join((TICKED if g == grade else UNTICKED) + g for g in GRADES)
     ft.write(table.merge(row, 1, last), ticks)
-    table.min_height(row, standard.FORM_ROW_MIN_HEIGHT_MM)
+    table.min_height(row, conventions.FORM_ROW_MIN_HEIGHT_MM)
     row += 1
 
     table.put(table.cell(row, 0), OPINION_LABEL)
     cell = _box(table, row, opinion)
     paragraph = ft.write(cell, SECRETARY_SIGNER, "GwFormSign")
-    ft.underline_blank(paragraph, standard.FORM_SIGNATURE_BLANK_CHARS)
+    ft.underline_blank(paragraph, conventions.FORM_SIGNATURE_BLANK_CHARS)
     ft.write(cell, SEAL_LABEL, "GwFormSign")
     ft.write(cell, date_text(model.date), "GwFormSign")
     return sub
@@ -159,7 +159,7 @@ def _box(table: ft.FormTable, row: int, text: str | None) -> BaseOxmlElement:
     ft.valign(cell, "top")
     if not text:
         table.keep_whole(row)
-    table.min_height(row, standard.FORM_BOX_MIN_HEIGHT_MM)
+    table.min_height(row, conventions.FORM_BOX_MIN_HEIGHT_MM)
     for line in ft.paragraphs(text) or [""] * BLANK_LINES:
         ft.write(cell, line, "GwFormText")
     return cell

@@ -14,8 +14,8 @@ from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 
 from ..inputs.roster import Roster
+from ..layout import conventions, formtext
 from ..layout import formtables as ft
-from ..layout import formtext, standard
 from ..layout.formtext import WORD_BREAK
 from ..models.evaluation import Evaluation
 from ..models.scoring import GRADES, SOURCE_LABELS, MemberResult, Summary, share_text, summarize
@@ -84,8 +84,8 @@ def summary_columns(body: Sequence[Sequence[str]]) -> list[formtext.Column]:
     headers += [grade_header(g) for g in GRADES] * ((len(body[0]) - 3) // len(GRADES))
     headers.append(GRADE_HEADER)
     return [formtext.column([row[index] for row in body if row[index]], [header],
-                            size_pt=standard.FORM_DENSE_SIZE,
-                            margin_mm=standard.FORM_DENSE_CELL_MARGIN_MM)
+                            size_pt=conventions.FORM_DENSE_SIZE,
+                            margin_mm=conventions.FORM_DENSE_CELL_MARGIN_MM)
             for index, header in enumerate(headers)]
 
 
@@ -115,13 +115,13 @@ def _table(sub: Subdoc, widths: list[float], body: Sequence[Sequence[str]],
     for row, cells in enumerate(body[:-1], start=2):
         table.fill(row, cells, "GwFormDense")
         table.keep_whole(row)
-        table.min_height(row, standard.FORM_DENSE_ROW_MIN_HEIGHT_MM)
+        table.min_height(row, conventions.FORM_DENSE_ROW_MIN_HEIGHT_MM)
     total_row = rows - 1
     table.put(table.merge(total_row, 0, 1), TOTAL_LABEL)
     for column, text in enumerate(body[-1][2:], start=2):
         table.put(table.cell(total_row, column), text)
     table.keep_whole(total_row)
-    table.min_height(total_row, standard.FORM_DENSE_ROW_MIN_HEIGHT_MM)
+    table.min_height(total_row, conventions.FORM_DENSE_ROW_MIN_HEIGHT_MM)
     table.keep_tail()
 
 

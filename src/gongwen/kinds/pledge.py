@@ -14,9 +14,9 @@ from typing import Any
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 
+from ..layout import conventions, standard
 from ..layout import formtables as ft
 from ..layout import rules as layout
-from ..layout import standard
 from ..layout.formtext import WORD_BREAK
 from ..models.member import Member
 from ..models.pledge import Category, Pledge
@@ -80,7 +80,7 @@ def _form(tpl: DocxTemplate, pledge: Pledge, member: Member, label: str,
         table.put(table.cell(index, 0), category.name)
         cell = table.merge(index, 1, last_column)
         ft.valign(cell, "top")
-        table.min_height(index, standard.FORM_ROW_MIN_HEIGHT_MM)
+        table.min_height(index, conventions.FORM_ROW_MIN_HEIGHT_MM)
         numbered = len(category.items) > 1
         for number, item in enumerate(category.items, start=1):
             ft.write(cell, f"{number}.{item}" if numbered else item, "GwFormText")
@@ -91,8 +91,8 @@ def _form(tpl: DocxTemplate, pledge: Pledge, member: Member, label: str,
     for text in ft.paragraphs(pledge.closing):
         ft.write(closing, text, "GwFormText")
     sign = ft.write(closing, SIGNER_LABEL, "GwFormSign")
-    ft.underline_blank(sign, standard.FORM_SIGNATURE_BLANK_CHARS)
-    ft.write(closing, format_date(pledge.date) if pledge.date else standard.FORM_BLANK_DATE,
+    ft.underline_blank(sign, conventions.FORM_SIGNATURE_BLANK_CHARS)
+    ft.write(closing, format_date(pledge.date) if pledge.date else conventions.FORM_BLANK_DATE,
              "GwFormSign")
 
     review_row = closing_row + 1
@@ -100,10 +100,10 @@ def _form(tpl: DocxTemplate, pledge: Pledge, member: Member, label: str,
     review = table.merge(review_row, 1, last_column)
     ft.valign(review, "top")
     table.keep_whole(review_row)
-    table.min_height(review_row, standard.FORM_BOX_MIN_HEIGHT_MM)
+    table.min_height(review_row, conventions.FORM_BOX_MIN_HEIGHT_MM)
     for text in ft.paragraphs(pledge.review) or [""] * REVIEW_BLANK_LINES:
         ft.write(review, text, "GwFormText")
     ft.write(review, REVIEWER_LABEL, "GwFormSign")
     ft.write(review, format_date(pledge.review_date) if pledge.review_date
-             else standard.FORM_BLANK_DATE, "GwFormSign")
+             else conventions.FORM_BLANK_DATE, "GwFormSign")
     return sub

@@ -27,7 +27,7 @@ from docxtpl.subdoc import Subdoc
 from lxml import etree
 
 from ..models.member import Member
-from . import formtext, standard
+from . import conventions, formtext, standard
 from .ooxml import border, child
 from .standard import mm_to_twips
 
@@ -53,7 +53,7 @@ _W = {name: qn(f"w:{name}") for name in (
     "t", "tab", "br", "val", "w", "type", "keepNext")}
 #: type size of the cell styles whose texts are broken only between words
 #: (:mod:`gongwen.layout.formtext`); a running text (个人总结, 承诺事项) breaks as Chinese does
-CELL_SIZES = {"GwFormCell": standard.FORM_SIZE, "GwFormDense": standard.FORM_DENSE_SIZE}
+CELL_SIZES = {"GwFormCell": conventions.FORM_SIZE, "GwFormDense": conventions.FORM_DENSE_SIZE}
 #: a short table's last rows stay on the page of its tail (notes, signature), so that
 #: a page never holds the tail alone
 TAIL_ROWS = 2
@@ -72,8 +72,8 @@ class FormTable:
         table, blank = _prototype(tuple(widths_mm), dense)
         self.widths = [mm_to_twips(width) for width in widths_mm]
         self.style_id = "GwFormDense" if dense else "GwFormCell"
-        self.margin_mm = (standard.FORM_DENSE_CELL_MARGIN_MM if dense
-                          else standard.FORM_CELL_MARGIN_MM)
+        self.margin_mm = (conventions.FORM_DENSE_CELL_MARGIN_MM if dense
+                          else conventions.FORM_CELL_MARGIN_MM)
         self.tbl = copy.deepcopy(table)
         body = sub.element.body
         if body.sectPr is not None:
@@ -209,10 +209,10 @@ def _prototype(widths_mm: tuple[float, ...], dense: bool
     child(tbl_pr, "w:jc", val="center")
     borders = child(tbl_pr, "w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        border(borders, side, width_pt=standard.mm_to_pt(standard.FORM_RULE_MM),
+        border(borders, side, width_pt=standard.mm_to_pt(conventions.FORM_RULE_MM),
                color=standard.BLACK)
     etree.SubElement(tbl_pr, _W["tblLayout"], {_W["type"]: "fixed"})
-    margin = standard.FORM_DENSE_CELL_MARGIN_MM if dense else standard.FORM_CELL_MARGIN_MM
+    margin = conventions.FORM_DENSE_CELL_MARGIN_MM if dense else conventions.FORM_CELL_MARGIN_MM
     margins = child(tbl_pr, "w:tblCellMar")
     for side in ("left", "right"):
         child(margins, f"w:{side}", w=mm_to_twips(margin), type="dxa")
@@ -410,8 +410,8 @@ def member_grid(width_mm: float, member: Member, *, name: str, year_month_style:
         whole[column] += own_whole
         breakable[column] += own_breakable
     floors = [*MEMBER_GRID_MM, 0.0]
-    columns = [formtext.column(whole[i], breakable[i], size_pt=standard.FORM_SIZE,
-                               margin_mm=standard.FORM_CELL_MARGIN_MM, floor=floors[i])
+    columns = [formtext.column(whole[i], breakable[i], size_pt=conventions.FORM_SIZE,
+                               margin_mm=conventions.FORM_CELL_MARGIN_MM, floor=floors[i])
                for i in range(MEMBER_GRID_COLUMNS)]
     return formtext.fit_widths(columns, width_mm, spare_to=MEMBER_GRID_COLUMNS - 1)
 
@@ -431,7 +431,7 @@ def member_rows(table: FormTable, first: int, member: Member, *, name: str,
             last = MEMBER_GRID_COLUMNS - 1 if index == len(pairs) - 1 else column + 1
             table.put(table.merge(row, column + 1, last), value)
             column = last + 1
-        table.min_height(row, standard.FORM_ROW_MIN_HEIGHT_MM)
+        table.min_height(row, conventions.FORM_ROW_MIN_HEIGHT_MM)
     return first + len(MEMBER_ROWS)
 
 
@@ -442,6 +442,6 @@ def sign_lines(sub: Subdoc, label: str, name: str | None, date_text: str) -> Non
     if name:
         paragraph.add_run(name)
     else:
-        underline_blank(paragraph._p, standard.FORM_SIGNATURE_BLANK_CHARS)
+        underline_blank(paragraph._p, conventions.FORM_SIGNATURE_BLANK_CHARS)
     dated = sub.add_paragraph(date_text)
     child(dated._p.get_or_add_pPr(), "w:pStyle", val="GwFormSign")

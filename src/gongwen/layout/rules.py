@@ -21,7 +21,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 from docxtpl.subdoc import Subdoc
 
 from ..text import Block, Heading, ListItem, Paragraph, Table, format_date
-from . import standard
+from . import conventions, standard
 from .bodytable import table
 from .cells import AUTOSPACE_CELLS, script_changes, text_cells
 from .ooxml import border, child
@@ -314,8 +314,8 @@ def picture_size(px_width: int, px_height: int, width_mm: float | None = None
     aspect = px_height / px_width
     width = min(width_mm or standard.TEXT_BLOCK_WIDTH_MM, standard.TEXT_BLOCK_WIDTH_MM)
     height = width * aspect
-    if height > standard.BRIEFING_PICTURE_MAX_HEIGHT_MM:
-        height = standard.BRIEFING_PICTURE_MAX_HEIGHT_MM
+    if height > conventions.BRIEFING_PICTURE_MAX_HEIGHT_MM:
+        height = conventions.BRIEFING_PICTURE_MAX_HEIGHT_MM
         width = height / aspect
     return width, height
 
@@ -346,7 +346,7 @@ def tail_block(tpl: DocxTemplate, *, lines: Sequence[tuple[str, Sequence[str]]],
             border(borders, side, width_pt=thick, color=standard.BLACK)
         else:
             child(borders, f"w:{side}", val="nil")
-    label_twips = round(2 * standard.BRIEFING_TAIL_SIZE * standard.TWIPS_PER_PT)  # 「报：」
+    label_twips = round(2 * conventions.BRIEFING_TAIL_SIZE * standard.TWIPS_PER_PT)  # 「报：」
     indent = chars_to_twips(standard.END_BLOCK_INDENT_CHARS)
     for row, (text, align) in zip(docx_table.rows, rows, strict=True):
         child(row._tr.get_or_add_trPr(), "w:cantSplit")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from docx.document import Document as DocxDocument
 from docx.text.paragraph import Paragraph
 
-from ...layout import standard
+from ...layout import conventions, standard
 from ...layout.ooxml import child, set_fonts
 from ...layout.standard import Profile, mm_to_twips
 from .base import (
@@ -47,7 +47,7 @@ def add_masthead(doc: DocxDocument) -> None:
         side="bottom",
         width_mm=standard.pt_to_mm(standard.RED_RULE_WIDTH_PT),
         color=standard.RED,
-        space_mm=standard.BRIEFING_RULE_BELOW_META_MM,
+        space_mm=conventions.BRIEFING_RULE_BELOW_META_MM,
     )
     _right_tab_stop(meta)
 
@@ -55,11 +55,11 @@ def add_masthead(doc: DocxDocument) -> None:
 def briefing_styles(doc: DocxDocument, profile: Profile) -> None:
     """Add the briefing's styles; the 报头's air and the photo line's height live in
     them, so a Word user sees and edits them there."""
-    for element in standard.BRIEFING_STYLES.values():
+    for element in conventions.BRIEFING_STYLES.values():
         add_style(doc, element, profile)
-    for style_id, mm in (("GwBriefingName", standard.BRIEFING_NAME_SPACE_BEFORE_MM),
-                         ("GwBriefingIssue", standard.BRIEFING_ISSUE_SPACE_BEFORE_MM),
-                         ("GwBriefingMeta", standard.BRIEFING_META_SPACE_BEFORE_MM)):
+    for style_id, mm in (("GwBriefingName", conventions.BRIEFING_NAME_SPACE_BEFORE_MM),
+                         ("GwBriefingIssue", conventions.BRIEFING_ISSUE_SPACE_BEFORE_MM),
+                         ("GwBriefingMeta", conventions.BRIEFING_META_SPACE_BEFORE_MM)):
         set_style_spacing(doc, style_id, before=mm_to_twips(mm))
     # a photo sets its own line's height; an exact line would clip it
     set_style_spacing(doc, "GwBriefingPicture", line=SINGLE_SPACING, rule="auto")
@@ -76,7 +76,7 @@ def add_note(doc: DocxDocument) -> None:
     tag_paragraph(doc, "{%p if note %}")
     _blank(doc)
     paragraph = add_paragraph(doc, "", "GwBriefingNote")
-    label = paragraph.add_run(standard.BRIEFING_NOTE_LABEL)
+    label = paragraph.add_run(conventions.BRIEFING_NOTE_LABEL)
     set_fonts(label._r.get_or_add_rPr(), standard.HEITI)
     paragraph.add_run("{{ note }}")
     tag_paragraph(doc, "{%p for text in note_more %}")
@@ -89,7 +89,7 @@ def add_contents(doc: DocxDocument) -> None:
     """目录: the articles' titles, when the issue has several."""
     tag_paragraph(doc, "{%p if toc %}")
     _blank(doc)
-    add_paragraph(doc, standard.BRIEFING_TOC_LABEL, "GwBriefingTocLabel")
+    add_paragraph(doc, conventions.BRIEFING_TOC_LABEL, "GwBriefingTocLabel")
     tag_paragraph(doc, "{%p for title in toc %}")
     add_paragraph(doc, "{{ title }}", "GwBriefingTocItem")
     tag_paragraph(doc, "{%p endfor %}")

@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Length, Twips
 
-from ...layout import standard
+from ...layout import conventions, standard
 from ...layout.ooxml import child
 from ...layout.standard import Profile, chars_to_twips, mm_to_twips
 from .base import _page_field, add_style
@@ -35,10 +35,10 @@ _NAMESPACES = (
 
 def add_form_styles(doc: DocxDocument, profile: Profile) -> None:
     """Add the form styles with their exact line heights (a multiple of the type size)."""
-    for element in standard.FORM_STYLES.values():
+    for element in conventions.FORM_STYLES.values():
         add_style(doc, element, profile)
-        factor = (standard.FORM_DENSE_LINE_SPACING if element.size < standard.FORM_SIZE
-                  else standard.FORM_LINE_SPACING)
+        factor = (conventions.FORM_DENSE_LINE_SPACING if element.size < conventions.FORM_SIZE
+                  else conventions.FORM_LINE_SPACING)
         style = next(s for s in doc.styles if s.style_id == element.style_id)
         spacing = child(style.element.get_or_add_pPr(), "w:spacing")
         spacing.set(qn("w:line"), str(round(element.size * factor * standard.TWIPS_PER_PT)))
@@ -54,12 +54,12 @@ def text_width_mm(section: Section) -> float:
 def set_landscape(section: Section, profile: Profile) -> None:
     """Turn ``section`` into a landscape table page with turned page numbers."""
     section.orientation = WD_ORIENT.LANDSCAPE
-    for name, mm in (("page_width", standard.LANDSCAPE_PAGE_WIDTH_MM),
-                     ("page_height", standard.LANDSCAPE_PAGE_HEIGHT_MM),
-                     ("top_margin", standard.LANDSCAPE_MARGIN_TOP_MM),
-                     ("bottom_margin", standard.LANDSCAPE_MARGIN_BOTTOM_MM),
-                     ("left_margin", standard.LANDSCAPE_MARGIN_LEFT_MM),
-                     ("right_margin", standard.LANDSCAPE_MARGIN_RIGHT_MM)):
+    for name, mm in (("page_width", conventions.LANDSCAPE_PAGE_WIDTH_MM),
+                     ("page_height", conventions.LANDSCAPE_PAGE_HEIGHT_MM),
+                     ("top_margin", conventions.LANDSCAPE_MARGIN_TOP_MM),
+                     ("bottom_margin", conventions.LANDSCAPE_MARGIN_BOTTOM_MM),
+                     ("left_margin", conventions.LANDSCAPE_MARGIN_LEFT_MM),
+                     ("right_margin", conventions.LANDSCAPE_MARGIN_RIGHT_MM)):
         setattr(section, name, Twips(mm_to_twips(mm)))
     section.different_first_page_header_footer = False
     settings = section.part.document.settings.element
@@ -84,8 +84,8 @@ def _page_number_box(parity: str, profile: Profile):
     the text block's height, with the number pushed to the end one character in.
     """
     line_mm = standard.pt_to_mm(standard.PAGE_NUMBER_SIZE)
-    top = standard.LANDSCAPE_MARGIN_TOP_MM
-    length = standard.LANDSCAPE_PAGE_HEIGHT_MM - top - standard.LANDSCAPE_MARGIN_BOTTOM_MM
+    top = conventions.LANDSCAPE_MARGIN_TOP_MM
+    length = conventions.LANDSCAPE_PAGE_HEIGHT_MM - top - conventions.LANDSCAPE_MARGIN_BOTTOM_MM
     if profile.page_number_align == "center":
         align, start, end = "center", 0, 0
     elif parity == "odd":  # the portrait page's right end is the landscape page's bottom
