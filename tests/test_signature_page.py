@@ -3,7 +3,8 @@
 Plans whose body (with or without a 附件说明) ends on the last lines of page 1, exactly
 at its end, or just past it: without care LibreOffice starts page 2 with the 署名, or
 with the 附件说明, or leaves the 成文日期 alone there.  On every one of them the page
-holding the 署名 starts with body text, and the date is on the 署名's page.
+holding the 署名 starts with body text, and the date is on the 署名's page.  With a 附注
+(7.3.6: the line under the date) it stays there too, never alone on a page of its own.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ def plan(count: int, attachments: bool) -> dict:
 #: a body that ends with a table: the 署名 keeps with its last row
 TABLE = "| 职务 | 姓名 |\n|---|---|\n" + "".join(f"| 成员 | 党员{i} |\n" for i in range(6))
 TABLE_COUNTS = range(10, 14)  # the table ends on page 1, at its end, and past it
+NOTE = "（联系人：陈秀英，联系电话：028-87654321）"
+#: with a 附注 one line longer: the date ends page 1 (the 附注 would start page 2) at 15
+NOTE_COUNTS = range(13, 18)
 
 
 def table_plan(count: int) -> dict:
@@ -47,6 +51,7 @@ def converted(tmp_path_factory) -> dict[str, list[list[tuple[float, str]]]]:
     plans = {f"n{count}{'-attachments' if attachments else ''}": plan(count, attachments)
              for count in COUNTS for attachments in (False, True)}
     plans.update({f"table{count}": table_plan(count) for count in TABLE_COUNTS})
+    plans.update({f"note{count}": {**plan(count, False), "note": NOTE} for count in NOTE_COUNTS})
     paths = [gongwen.render(data).save(folder / f"{name}.docx") for name, data in plans.items()]
     with Converter() as converter:
         pdfs = converter.convert(paths, folder / "pdf")
@@ -91,3 +96,15 @@ def test_signature_stays_with_a_closing_table(converted):
                    if (16.0, ORGAN) in page]
         at = page.index(ORGAN)
         assert "成员党员5" in page[:at], f"{name}: the 署名 left the table: {page}"
+
+
+def test_a_note_stays_on_the_line_under_the_date(converted):
+    notes = {name: [[text for size, text in page if size == 16.0] for page in found]
+             for name, found in converted.items() if name.startswith("note")}
+    assert any(len(texts) == 2 for texts in notes.values())
+    for name, texts in notes.items():
+        (page,) = [lines for lines in texts if ORGAN in lines]
+        at = page.index(ORGAN)
+        assert page[at + 1:at + 3] == ["2025年11月30日", NOTE], (
+            f"{name}: the 附注 left the line under the date: {texts}")
+        assert any(text in LAST for text in page[:at]), f"{name}: no body text above the 署名"

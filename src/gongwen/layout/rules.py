@@ -96,9 +96,10 @@ def closing(
 
     ``sign`` writes the 署名 and 成文日期 (default: without a seal, 7.3.5.2).
 
-    Everything down to the 成文日期 (or the last 附件说明 line) keeps with the next
-    paragraph: with the body's last paragraph keeping with the closing
-    (:func:`body`), they move to a new page together, never alone (7.3.5)."""
+    Everything down to the 附注 (or the 成文日期, the last 附件说明 line) keeps with the
+    next paragraph: with the body's last paragraph keeping with the closing
+    (:func:`body`), they move to a new page together, never alone (7.3.5), and the
+    附注 stays on the line under the date (7.3.6) rather than alone on a page of its own."""
     sub = tpl.new_subdoc()
     if attachments:
         blank(sub)
@@ -117,7 +118,7 @@ def closing(
 
 
 #: the closing's paragraphs that stay with the body's last lines
-CLOSING_STYLES = ("GwAttachments", "GwSignature", "GwDate")
+CLOSING_STYLES = ("GwAttachments", "GwSignature", "GwDate", "GwNote")
 
 
 def has_closing(attachments: Sequence[str], signature: str | None, date: object | None
