@@ -154,8 +154,11 @@ def _install_guards(app: Any, settings: Settings) -> None:
                                            hint="send 'Authorization: Bearer <token>'"))
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > limit:
-            return error_response(ApiError(413, f"the request is larger than the server "
-                                           f"accepts ({limit:,} bytes)"))
+            error = ApiError(413, f"the request is larger than the server accepts "
+                             f"({limit:,} bytes)")
+            from .web import refused_page  # a web page's form: the page, in Chinese
+
+            return refused_page(request.url.path, error) or error_response(error)
         return await call_next(request)
 
     @app.get("/login", include_in_schema=False)

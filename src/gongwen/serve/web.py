@@ -29,6 +29,7 @@ from ..errors import GongwenError
 from .errors import ApiError, from_library, scrub
 from .render import Rendered
 from .settings import Limits
+from .web_text import chinese_error, chinese_line
 
 pages = APIRouter(include_in_schema=False)
 HERE = Path(__file__).parent
@@ -53,6 +54,7 @@ def _templates() -> Any:
 
         _environment = Environment(loader=FileSystemLoader(HERE / "templates"),
                                    autoescape=select_autoescape(("html",)))
+        _environment.filters["zh"] = chinese_line
     return _environment
 
 
@@ -86,10 +88,32 @@ def error_body(error: ApiError | GongwenError, request: Request) -> dict[str, An
 
 
 def one_line(error: dict[str, Any]) -> str:
-    """The error as the CLI prints it: file:line: message (hint: …)."""
+    """The error in Chinese when :mod:`.web_text` words it, else as the CLI prints it:
+    file:line: message (hint: …)."""
+    chinese = chinese_error(error)
+    if chinese:
+        return chinese
     where = ":".join(str(p) for p in (error.get("file"), error.get("line")) if p)
     text = f"{where}: {error['message']}" if where else str(error["message"])
     return text + (f"（提示：{error['hint']}）" if error.get("hint") else "")
+
+
+def refused_page(path: str, error: ApiError) -> HTMLResponse | None:
+    """The form page a POST to ``path`` came from, showing ``error`` in Chinese: a
+    refusal made before any page handler runs (a body over the size limit).  None for
+    the API's paths, which answer JSON."""
+    body = {**error.body, "status": error.status}
+    text = one_line(body)
+    if path == "/check":
+        return page("check.html", status=error.status, error=text, profiles=profile_choices(),
+                    profile="strict")
+    if path == "/plan":
+        return page("plan.html", status=error.status, fields=PLAN_FIELDS, values={"版头": "on"},
+                    errors={}, loose=[body], one_line=one_line)
+    forms = {"/roster": "roster.html", "/jobs": "jobs.html", "/activity": "activity.html"}
+    if path in forms:
+        return page(forms[path], status=error.status, error=text)
+    return None
 
 
 @pages.get("/static/{name}")
@@ -104,13 +128,25 @@ async def home(request: Request) -> HTMLResponse:
     from .health import health
 
     report = await anyio.to_thread.run_sync(health)
-    if report["ok"]:
+    queue_health = getattr(request.app.state.runner, "health", None)
+    queue = await anyio.to_thread.run_sync(queue_health) if queue_health else {"ok": True}
+    ok = report["ok"] and queue["ok"]
+    if ok:
         line = f"服务正常：LibreOffice 可用（{report['converter'].get('engine', '')}），字体齐全。"
     else:
         missing = "、".join(report["fonts"].get("missing") or [])
-        line = ("服务异常：" + ("LibreOffice 不可用；" if not report["converter"]["alive"] else "")
-                + (f"缺少字体 {missing}" if missing else ""))
-    return page("home.html", ok=report["ok"], health=line)
+        problems = (["LibreOffice 不可用"] if not report["converter"]["alive"] else []) + \
+            ([f"缺少字体 {missing}"] if missing else []) + \
+            ([_queue_problem(queue)] if not queue["ok"] else [])
+        line = "服务异常：" + "；".join(problems) + "。"
+    return page("home.html", ok=ok, health=line)
+
+
+def _queue_problem(queue: dict[str, Any]) -> str:
+    """What is wrong with the job queue (``/healthz``'s ``queue``), in Chinese."""
+    if "workers" in queue:  # Redis answered
+        return "没有在运行的 gongwen worker，生成阶段材料的任务会一直排队"
+    return "任务队列（Redis）连不上，生成阶段材料的任务暂时无法提交"
 
 
 # --- 检查公文格式 -------------------------------------------------------------------------
@@ -321,7 +357,10 @@ async def job_page(request: Request, job_id: str) -> HTMLResponse:
     if bundle and bundle in job.files:
         pdf = request.app.state.store.output_dir(job_id) / bundle
         images, pages_total = await anyio.to_thread.run_sync(_first_pages, pdf)
-    return page("job.html", job=data, job_id=job_id, images=images, pages_total=pages_total)
+    from .queue.attempts import MAX_ATTEMPTS
+
+    return page("job.html", job=data, job_id=job_id, images=images, pages_total=pages_total,
+                max_tries=MAX_ATTEMPTS)
 
 
 def _first_pages(pdf: Path) -> tuple[list[str], int]:

@@ -30,7 +30,22 @@ _REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "压缩包里没有 activity.yaml。请把整个活动文件夹（gongwen init 生成的那种）压缩后上传。"),
         (r"^(?:the body )?is not UTF-8 \(byte (\d+)\)$",
          "不是 UTF-8 编码（第 {0} 字节）。请另存为 UTF-8。"),
+        (r"^the job queue at (.+) cannot be reached",
+         "任务队列暂时连不上，任务没有提交。请稍后再试；一直如此时，请服务器管理员启动 "
+         "redis-server 或检查 --queue 设置。"),
+        (r"^a worker stopped while running this job .* on each of its (\d+) tries",
+         "运行任务的进程意外停止（被终止或内存不足），已尝试 {0} 次，不再重试。"
+         "请重新提交；若仍如此，请服务器管理员给 worker 更多内存。"),
+        (r"^(.+): font fallback: 「(.+)」 printed in (\S+), which stands in where the "
+         r"official faces lack a glyph$",
+         "{0}：公文字体没有「{1}」字，已用 {2} 字体代替印出，请核对。"),
     ))
+
+
+def chinese_line(text: str) -> str:
+    """A message or warning line (a job's findings, its error) in Chinese when it is
+    one of those worded here, else as it is."""
+    return chinese_error({"message": text}) or text
 
 
 def chinese_error(body: dict[str, Any]) -> str | None:

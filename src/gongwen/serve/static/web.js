@@ -69,6 +69,9 @@ function showJob(box, job) {
   bar.value = job.progress.done;
   document.getElementById("stage").textContent =
     (job.progress.stage || "") + " " + job.progress.done + "/" + job.progress.total;
+  const tries = document.getElementById("tries");
+  tries.textContent = job.attempts
+    ? "　第 " + job.attempts + " 次尝试（最多 " + tries.dataset.most + " 次）" : "";
   document.getElementById("job-error").textContent = job.error ? job.error.message : "";
   document.getElementById("findings").replaceChildren(...job.findings.map((line) => {
     const item = document.createElement("li");

@@ -1,0 +1,131 @@
+"""What a person on a web page sees when the server refuses: a Chinese sentence on the
+page they came from (never the API's JSON), and a job's tries and warnings in Chinese."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from serve_helpers import folder_zip, make_app, zip_bytes
+from starlette.testclient import TestClient
+
+from gongwen.serve import Limits, Settings, create_app
+from gongwen.serve.queue.worker import GAVE_UP, GAVE_UP_HINT
+from gongwen.serve.runner import Busy
+from gongwen.serve.store import FAILED, JobStore
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "chuangxian"
+HTML = {"accept": "text/html"}
+
+
+def error_line(html: str) -> str:
+    found = re.search(r'<p class="error" id="error">([^<]+)</p>', html)
+    assert found, html
+    return found.group(1)
+
+
+class DownQueue:
+    """A runner whose Redis does not answer, as the queue runner reports it."""
+
+    def submit(self, job_id: str) -> None:
+        raise Busy("the job queue at redis://127.0.0.1:6399/0 cannot be reached "
+                   "(OperationalError)", hint="try again shortly")
+
+    def recover(self, store: JobStore) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def health(self) -> dict:
+        return {"url": "redis://127.0.0.1:6399/0", "ok": False,
+                "error": "Redis cannot be reached (OperationalError)"}
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory):
+    """A server that takes requests of at most 4 KiB."""
+    app = make_app(tmp_path_factory.mktemp("small"), limits=Limits(max_upload_bytes=4096))
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.mark.parametrize("path, field, title", [
+    ("/roster", "file", "花名册检查"),
+    ("/check", "file", "检查公文格式"),
+    ("/jobs", "activity", "生成阶段材料"),
+    ("/activity", "activity", "活动与阶段"),
+    ("/plan", "正文", "起草实施方案"),
+])
+def test_an_upload_over_the_limit_is_the_page_in_chinese(small: TestClient, path: str,
+                                                         field: str, title: str) -> None:
+    page = small.post(path, files={field: ("big.zip", b"x" * 10_000)}, data={"phase": "发动部署"})
+    assert page.status_code == 413
+    assert page.headers["content-type"].startswith("text/html")
+    assert f"<h1>{title}</h1>" in page.text
+    assert error_line(page.text) == "上传的内容超过服务器允许的大小（4,096 字节）。请拆分后再上传。"
+
+
+def test_the_api_over_the_limit_still_answers_json(small: TestClient) -> None:
+    response = small.post("/v1/jobs", files={"activity": ("big.zip", b"x" * 10_000)},
+                          data={"phase": "发动部署"})
+    assert response.status_code == 413
+    assert "larger than the server accepts" in response.json()["error"]["message"]
+
+
+@pytest.fixture(scope="module")
+def down(tmp_path_factory: pytest.TempPathFactory):
+    app = create_app(Settings(data_dir=tmp_path_factory.mktemp("down")), runner=DownQueue())
+    with TestClient(app, follow_redirects=False) as client:
+        yield client
+
+
+@pytest.mark.parametrize("content, words", [
+    (zip_bytes({"activity.yaml": b"x: 1\n", "../x": b"boom"}), "压缩包中的「../x」不是文件夹内的相对路径"),
+    (b"not a zip", "不是可以读取的 zip 格式文件"),
+    (zip_bytes({"readme.txt": b"x"}), "压缩包里没有 activity.yaml"),
+])
+def test_a_bad_zip_on_the_jobs_page_is_refused_in_chinese(down: TestClient, content: bytes,
+                                                          words: str) -> None:
+    page = down.post("/jobs", files={"activity": ("活动.zip", content)}, data={"phase": "发动部署"})
+    assert 400 <= page.status_code < 500
+    assert words in error_line(page.text)
+    assert "<h1>生成阶段材料</h1>" in page.text
+
+
+def test_a_queue_that_does_not_answer_is_said_in_chinese(down: TestClient) -> None:
+    page = down.post("/jobs", files={"activity": ("活动.zip", folder_zip(SAMPLE))},
+                     data={"phase": "发动部署"})
+    assert page.status_code == 503
+    assert error_line(page.text).startswith("任务队列暂时连不上，任务没有提交。")
+    home = down.get("/", headers=HTML)
+    health = re.search(r'<p class="health[^"]*" id="health">([^<]+)</p>', home.text)
+    assert health and health.group(1).startswith("服务异常：")
+    assert "任务队列（Redis）连不上" in health.group(1)
+
+
+def test_a_job_page_shows_its_tries_and_says_its_warnings_in_chinese(down: TestClient) -> None:
+    store = down.app.state.store
+    job = store.create(store.new_id(), "发动部署")
+    store.update(job.id, state=FAILED, attempts=2, findings=[
+        "党员承诺书/周𠮷安: font fallback: 「𠮷」 printed in NotoSerifCJKsc-Regular, which "
+        "stands in where the official faces lack a glyph"],
+        error={"message": GAVE_UP.format(n=2), "file": None, "line": None, "field": None,
+               "hint": GAVE_UP_HINT})
+    page = down.get(f"/jobs/{job.id}", headers=HTML)
+    assert page.status_code == 200
+    tries = re.search(r'<span id="tries"[^>]*>([^<]*)</span>', page.text)
+    assert tries and tries.group(1).strip() == "第 2 次尝试（最多 2 次）"
+    assert "党员承诺书/周𠮷安：公文字体没有「𠮷」字，已用 NotoSerifCJKsc-Regular 字体代替印出" \
+        in page.text
+    error = re.search(r'<p class="error" id="job-error">([^<]*)</p>', page.text)
+    assert error and error.group(1).startswith("运行任务的进程意外停止"), page.text
+
+
+def test_a_job_run_in_the_server_shows_no_tries(down: TestClient) -> None:
+    store = down.app.state.store
+    job = store.create(store.new_id(), "发动部署")
+    page = down.get(f"/jobs/{job.id}", headers=HTML)
+    tries = re.search(r'<span id="tries"[^>]*>([^<]*)</span>', page.text)
+    assert tries and tries.group(1) == ""
