@@ -162,3 +162,35 @@ def test_the_sample_plans_tables_fill_the_text_block_on_their_pages(plan_pdf):
             assert any(period in text for text in texts), (period, texts)
         rows = [text for text in texts if text.startswith(("发动部署", "组织实施"))]
         assert [row[:4] for row in rows] == ["发动部署", "组织实施"]
+
+
+def _spoil(roster: Path, name: str, column: str, value: str) -> None:
+    """Write ``value`` into ``column`` of ``name``'s row of a CSV roster."""
+    import csv
+
+    rows = list(csv.reader(roster.open(encoding="utf-8")))
+    index = rows[0].index(column)
+    for row in rows[1:]:
+        if row[1] == name:
+            row[index] = value
+    with roster.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+
+
+def test_a_bad_roster_row_outside_the_group_does_not_stop_the_group_table(activity):
+    _spoil(activity / "members.csv", "黄丽华", "出生年月", "1985.13")
+    rows = tables(gongwen.render(notice(activity, "  - 名称: 领导小组成员名单\n    表格: 领导小组\n")))
+    assert rows[0][1] == ["组长", "林明富", "党支部书记、副校长"]
+    assert rows[0][4] == ["成员", "吴静", "团委书记、政治教师"]
+    with pytest.raises(InputError) as caught:  # the 名册 prints every row: it still stops
+        gongwen.render(notice(activity, "  - 名称: 名册\n    表格: 名册\n"))
+    assert "members.csv:row " in str(caught.value) and "1985.13" in str(caught.value)
+
+
+def test_a_bad_roster_row_of_a_group_member_names_its_row_and_column(activity):
+    _spoil(activity / "members.csv", "黄丽华", "出生年月", "1985.13")
+    _spoil(activity / "members.csv", "吴静", "性别", "X")
+    with pytest.raises(InputError) as caught:
+        gongwen.render(notice(activity, "  - 名称: 领导小组成员名单\n    表格: 领导小组\n"))
+    message = str(caught.value)
+    assert "members.csv:row 11, column C: 性别 (gender): 'X' is not 男 or 女" in message

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import InputError, Location
 from ..inputs import load_data
-from ..inputs.roster import Roster, header_field, load_roster
+from ..inputs.roster import Roster, clean_name, header_field, load_roster
 from ..models import validate
 from ..models.activity import ACTIVITY_FILE, ActivityModel, PhaseEntry
 from ..models.plan import Attachment
@@ -132,6 +132,31 @@ def _roster(activity: ActivityModel, base_dir: Path) -> Roster | None:
     return load_roster(base_dir / activity.roster) if activity.roster else None
 
 
+def _group_roster(activity: ActivityModel, base_dir: Path, names: set[str]) -> Roster | None:
+    """The roster a 领导小组 table reads the group's 现任职务 from.  Only the group's own
+    rows must be good: a bad row of another member fails that member's documents (as a
+    batch does), not every document whose 附件 lists the group."""
+    if not activity.roster:
+        return None
+    path = base_dir / activity.roster
+    try:
+        return load_roster(path)
+    except InputError as first:
+        from ..inputs.roster_check import check_roster
+
+        checked = check_roster(path)  # a header that cannot be read still raises
+        name_column = checked.columns["name"]
+        for row in checked.bad_rows:
+            if clean_name(row.cells[name_column]) in names:
+                problem = row.problems[0]
+                raise InputError(problem.message, field=problem.field, hint=problem.hint,
+                                 location=Location(checked.file, row=row.number,
+                                                   column=problem.column)) from None
+        if not checked.bad_rows:  # a problem check_roster does not list: the first stands
+            raise first from None
+        return Roster(checked.members, checked.file)
+
+
 def _roster_text(roster: Roster | None) -> Callable[[dict[str, str], str], str | None]:
     """A roster column of the member a row names (by 姓名), or None when the roster has
     no such column; "" when the name is not on it once."""
@@ -155,7 +180,7 @@ def _leading_group(activity: ActivityModel, file: Path, base_dir: Path) -> _Rows
         [("副组长", name) for name in group.deputies] + [("成员", name) for name in group.members]
     rows = [{NUMBER: str(i), GROUP_ROLE: role, "姓名": name}
             for i, (role, name) in enumerate(people, start=1)]
-    roster = _roster(activity, base_dir)
+    roster = _group_roster(activity, base_dir, {name for _, name in people})
     default = [GROUP_ROLE, "姓名"] + ([GROUP_POSITION] if roster is not None else [])
     return _Rows([NUMBER, GROUP_ROLE, "姓名", *default[2:]], default, rows, _roster_text(roster))
 
