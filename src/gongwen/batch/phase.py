@@ -130,6 +130,28 @@ def check_phase(activity: Activity | str | Path, phase: Phase | str, *,
     return PhasePlan(plan.activity, plan.phase, plan.documents, tuple(problems))
 
 
+def roster_problems(plan: PhasePlan) -> list[InputError]:
+    """Every bad row of the rosters the phase's 承诺书 and 民主评议 documents read, each
+    naming its file, row and column: a run fails those members' documents (exit 1), so
+    ``batch --plan`` lists them."""
+    from ..inputs.roster_check import check_roster
+    from ..models.evaluation import Evaluation
+    from ..models.pledge import Pledge
+
+    rosters = sorted({doc.loaded.spec.roster for doc in plan.documents
+                      if isinstance(doc.loaded.model, Pledge | Evaluation)
+                      and doc.loaded.spec.roster is not None})
+    problems: list[InputError] = []
+    for roster in rosters:
+        try:
+            checked = check_roster(roster)
+        except InputError as error:
+            problems.append(error)
+            continue
+        problems += [p.error(checked.file) for row in checked.bad_rows for p in row.problems]
+    return problems
+
+
 def run_phase(
     activity: Activity | str | Path,
     phase: Phase | str,

@@ -56,7 +56,7 @@ def batch(activity: Path, phase: str, output: Path, only_kinds: tuple[str, ...],
     redoes only what changed.  Exit code 1 when some documents failed (the
     others are made; the bundle only with --partial).
     """
-    from ..batch.phase import check_phase, run_phase
+    from ..batch.phase import check_phase, roster_problems, run_phase
     from ..batch.progress import progress_for
 
     if plan_only:  # a dry run: the checks of a real run, nothing rendered
@@ -71,7 +71,10 @@ def batch(activity: Path, phase: str, output: Path, only_kinds: tuple[str, ...],
                 print_error(doc.error)
         for problem in plan.problems:
             print_error(problem)
-        sys.exit(plan.exit_code)
+        bad_rows = roster_problems(plan)
+        for problem in bad_rows:  # the run fails these members' documents
+            print_error(problem)
+        sys.exit(plan.exit_code or (1 if bad_rows else 0))
     result = run_phase(activity, phase, output, only_kinds=only_kinds or None,
                        members=members or None, force=force, partial=partial,
                        progress=progress_for())

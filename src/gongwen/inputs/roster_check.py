@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, Location
 from ..models.member import Member
 from .roster import FIELD_HEADERS, RowReader, Seen, check_unique, roster_columns
 from .sheets import column_letter, read_sheet, split_sheet_spec
@@ -34,6 +34,11 @@ class RowProblem:
         column = error.location.column
         return cls(row, str(column) if column is not None else None, error.field,
                    error.message, error.hint)
+
+    def error(self, file: str | None) -> InputError:
+        """The problem as the error a run raises for it, naming ``file``, row and column."""
+        return InputError(self.message, location=Location(file, row=self.row, column=self.column),
+                          field=self.field, hint=self.hint)
 
     def __str__(self) -> str:
         text = f"{self.field}: {self.message}" if self.field else self.message

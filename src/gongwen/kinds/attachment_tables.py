@@ -148,10 +148,7 @@ def _group_roster(activity: ActivityModel, base_dir: Path, names: set[str]) -> R
         name_column = checked.columns["name"]
         for row in checked.bad_rows:
             if clean_name(row.cells[name_column]) in names:
-                problem = row.problems[0]
-                raise InputError(problem.message, field=problem.field, hint=problem.hint,
-                                 location=Location(checked.file, row=row.number,
-                                                   column=problem.column)) from None
+                raise row.problems[0].error(checked.file) from None
         if not checked.bad_rows:  # a problem check_roster does not list: the first stands
             raise first from None
         return Roster(checked.members, checked.file)
