@@ -40,9 +40,9 @@ def render(data: Path, output: Path, fmt: str | None, template: Path | None,
     With --bundle the PDFs are also merged into one file with a cover and 目录
     (PDFs are made even when --format is docx).
 
-    The file's `kind:` (类型) says what it is: plan (实施方案), briefing (简报),
-    pledge (承诺书) or evaluation (民主评议).  Field names may be English or
-    Chinese (title/标题, date/成文日期, …).  Output files are named after the
+    The file's `kind:` (类型) says what it is: plan (实施方案), official (公文:
+    通知, 请示, 报告, 纪要, 函 …), briefing (简报), pledge (承诺书) or evaluation
+    (民主评议).  Field names may be English or Chinese (title/标题, date/成文日期, …).  Output files are named after the
     title (or the member) and written atomically: a failed run leaves nothing.
 
     In an activity folder (activity.yaml in DATA's folder or above) DATA is read

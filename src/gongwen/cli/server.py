@@ -35,10 +35,11 @@ from .common import reports_errors
 @reports_errors
 def serve(host: str, port: int, token_file: Path | None, data_dir: Path, keep_hours: float,
           job_workers: int, queue: str | None, visibility_timeout: float) -> None:
-    """Serve the HTTP API: /v1/render, /v1/check, /v1/jobs, /healthz (OpenAPI at /docs).
+    """Serve the web pages (Chinese, at /) and the HTTP API: /v1/render, /v1/check,
+    /v1/jobs, /healthz (OpenAPI at /docs).
 
     \b
-      gongwen serve                                       # http://127.0.0.1:8000/docs
+      gongwen serve                                       # open http://127.0.0.1:8000/
       gongwen serve --host 0.0.0.0 --token-file token.txt
       gongwen serve --queue redis://127.0.0.1:6379/0 --data-dir /srv/gongwen
         # … with `gongwen worker --queue … --data-dir /srv/gongwen` on each machine

@@ -35,8 +35,39 @@ def serve(settings: Settings) -> None:
     import uvicorn
 
     settings.validate()
+    check_address(settings.host, settings.port)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
                 log_level="info", timeout_graceful_shutdown=10)
 
 
-__all__ = ["Limits", "Settings", "create_app", "serve"]
+def check_address(host: str, port: int) -> None:
+    """Refuse, in one line, an address the server could not listen on (a port another
+    program holds, a host that is not this machine's) before anything starts: uvicorn
+    would log a traceback-like line after the app had started."""
+    import errno
+    import socket
+
+    from ..errors import InputError, Location
+
+    if port == 0:
+        return
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind(address)
+    except OSError as exc:
+        where = f"{host}:{port}"
+        if exc.errno == errno.EADDRINUSE:
+            raise InputError(f"{where} is in use by another program",
+                             location=Location("gongwen serve"), field="--port",
+                             hint=f"stop that program, or pass another port (--port {port + 1})"
+                             ) from None
+        raise InputError(f"cannot listen on {where} ({exc.strerror or exc})",
+                         location=Location("gongwen serve"), field="--host",
+                         hint="use an address of this machine, and a port over 1023 "
+                              "unless run as root") from None
+
+
+__all__ = ["Limits", "Settings", "check_address", "create_app", "serve"]
