@@ -42,8 +42,8 @@ MAX_PAGES = 300
 
 def check(paths: str | Path | Iterable[str | Path], *, profile: str | Path = "strict",
           ) -> Report:
-    """Check each file (a folder: every .docx and .pdf in it) against ``profile``: a
-    named profile, or a house style's YAML file (:mod:`.house`).
+    """Check each file (a folder: every .docx and .pdf in it and its subfolders) against
+    ``profile``: a named profile, or a house style's YAML file (:mod:`.house`).
 
     DOCX files are converted together, on every core, by the process's LibreOffice.  A
     file that cannot be read is listed in :attr:`Report.unreadable` with the reason; the
@@ -53,7 +53,10 @@ def check(paths: str | Path | Iterable[str | Path], *, profile: str | Path = "st
              else HouseStyle(standard.get_profile(str(profile))))
     chosen = house.profile
     report = Report(profile=chosen.name)
-    files = _expand(paths)
+    files, empty = _expand(paths)
+    report.unreadable += [(str(folder), "no .docx or .pdf in this folder or below it "
+                                        "(hint: check takes the folder batch wrote, e.g. out/)")
+                          for folder in empty]
     pdfs: dict[Path, list[tuple[str, bytes]] | str | None] = {}
     for path in files:
         try:
@@ -148,23 +151,36 @@ def _is_bundle(pdf: bytes) -> bool:
     return info.get("/Creator") == "gongwen" and info.get("/Producer") == "pypdf"
 
 
-def _expand(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+def _expand(paths: str | Path | Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
+    """The files to check, and the folders named that hold none.
+
+    A folder is searched with its subfolders (a batch's ``out/`` keeps each member's
+    documents one level down), hidden ones left out."""
     items = [paths] if isinstance(paths, str | Path) else list(paths)
     found: list[Path] = []
+    empty: list[Path] = []
     for item in map(Path, items):
         if item.is_dir():
-            files = sorted(p for p in item.iterdir()
-                           if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith("."))
-            stems = {p.stem for p in files if p.suffix.lower() == ".docx"}
+            files = sorted(p for p in item.rglob("*")
+                           if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()
+                           and not any(part.startswith(".")
+                                       for part in p.relative_to(item).parts))
+            docx = {p.with_suffix("") for p in files if p.suffix.lower() == ".docx"}
             # a document's PDF beside its DOCX is the same document: the DOCX is checked
-            found += [p for p in files if p.suffix.lower() == ".docx" or p.stem not in stems]
+            files = [p for p in files
+                     if p.suffix.lower() == ".docx" or p.with_suffix("") not in docx]
+            found += files
+            if not files:
+                empty.append(item)
         else:
             found.append(item)
-    return found
+    return found, empty
 
 
 def _read(path: Path) -> list[tuple[str, bytes]] | None:
     """(label, PDF) of each document ``path`` holds; None for a DOCX still to convert."""
+    if not path.exists():  # a mistyped folder is not "not a .docx"
+        raise FileNotFoundError(path)
     suffix = path.suffix.lower()
     if suffix in DATA_SUFFIXES:
         from ..kinds import render_all

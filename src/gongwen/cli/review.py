@@ -33,7 +33,8 @@ def check_command(files: tuple[Path, ...], fmt: str, profile: str, fail_on: str,
     """Say what is wrong with the format of each 公文, measured on the rendered page.
 
     FILES are .docx (Word, WPS, LibreOffice or gongwen), .pdf, gongwen data (.yaml,
-    .json: rendered first) or folders (every .docx and .pdf in them).  Each finding
+    .json: rendered first) or folders (every .docx and .pdf in them and their
+    subfolders; a folder with none is an error).  Each finding
     names the page and line, what was measured and what GB/T 9704-2012 asks, the rule
     id and the clause.
 
