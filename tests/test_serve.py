@@ -159,7 +159,7 @@ def test_token_guards_every_route(tmp_path: Path) -> None:
     client = TestClient(make_app(tmp_path, host="0.0.0.0", token=token))
     assert_error(client.get("/v1/jobs/" + "0" * 32), 401, "token")
     page = client.get("/docs", headers={"accept": "text/html"}, follow_redirects=False)
-    assert page.status_code == 303 and page.headers["location"] == "/login"
+    assert page.status_code == 303 and page.headers["location"] == "/login?next=/docs"
     assert client.get("/openapi.json").status_code == 401
     bearer = {"Authorization": f"Bearer {token}"}
     assert_error(client.get("/v1/jobs/" + "0" * 32, headers=bearer), 404, "no such job")

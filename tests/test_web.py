@@ -225,7 +225,8 @@ def test_pages_redirect_to_the_login_form_without_the_cookie(tmp_path: Path) -> 
     with TestClient(make_app(tmp_path, host="0.0.0.0", token=token)) as client:
         for path in ("/", "/check", "/plan", "/jobs", "/jobs/" + "0" * 32):
             got = client.get(path, headers=HTML, follow_redirects=False)
-            assert got.status_code == 303 and got.headers["location"] == "/login", path
+            back = "" if path == "/" else "?next=" + path
+            assert got.status_code == 303 and got.headers["location"] == "/login" + back, path
         assert client.post("/plan", data=PLAN_FORM).status_code == 401
         login = client.post("/login", data={"token": token}, follow_redirects=False)
         assert login.status_code == 303 and login.headers["location"] == "/"

@@ -129,3 +129,43 @@ def test_a_job_run_in_the_server_shows_no_tries(down: TestClient) -> None:
     page = down.get(f"/jobs/{job.id}", headers=HTML)
     tries = re.search(r'<span id="tries"[^>]*>([^<]*)</span>', page.text)
     assert tries and tries.group(1) == ""
+
+
+TOKEN = "s3cret-token-of-the-test-0123456789"
+
+
+@pytest.fixture
+def guarded(tmp_path: Path):
+    with TestClient(make_app(tmp_path, host="0.0.0.0", token=TOKEN),
+                    follow_redirects=False) as client:
+        yield client
+
+
+def test_the_login_form_says_what_a_token_is_and_comes_back_to_the_page(guarded) -> None:
+    asked = guarded.get("/roster?x=1", headers=HTML)
+    assert asked.status_code == 303 and asked.headers["location"] == "/login?next=/roster%3Fx%3D1"
+    form = guarded.get(asked.headers["location"], headers=HTML)
+    assert form.status_code == 200 and "<h1>登录</h1>" in form.text
+    assert "请向管理员索取" in form.text and 'name="next" value="/roster?x=1"' in form.text
+    assert guarded.get("/static/web.css").status_code == 200  # the form has its style
+    wrong = guarded.post("/login", data={"token": "nope", "next": "/roster"}, headers=HTML)
+    assert wrong.status_code == 401 and error_line(wrong.text).startswith("令牌不对。")
+    assert 'name="next" value="/roster"' in wrong.text
+    right = guarded.post("/login", data={"token": TOKEN, "next": "/roster?x=1"}, headers=HTML)
+    assert right.status_code == 303 and right.headers["location"] == "/roster?x=1"
+    assert guarded.get("/roster", headers=HTML).status_code == 200
+
+
+@pytest.mark.parametrize("elsewhere", ["https://example.com/", "//example.com/", "/\\example.com"])
+def test_the_login_form_never_sends_a_browser_elsewhere(guarded, elsewhere: str) -> None:
+    right = guarded.post("/login", data={"token": TOKEN, "next": elsewhere}, headers=HTML)
+    assert right.status_code == 303 and right.headers["location"] == "/"
+
+
+def test_a_page_form_sent_without_the_cookie_goes_to_the_login_form(guarded) -> None:
+    sent = guarded.post("/roster", files={"file": ("名册.csv", b"x")}, headers=HTML)
+    assert sent.status_code == 303 and sent.headers["location"] == "/login?next=/roster"
+    run = guarded.post("/activity/" + "0" * 32 + "/run", data={"phase": "1"}, headers=HTML)
+    assert run.headers["location"] == "/login?next=/activity/" + "0" * 32
+    api = guarded.post("/v1/render", json={}, headers=HTML)  # the API answers JSON
+    assert api.status_code == 401 and api.json()["error"]["field"] == "Authorization"

@@ -30,11 +30,8 @@ from .store import JobStore
 
 logger = logging.getLogger(__name__)
 COOKIE = "gongwen_token"
-OPEN_PATHS = ("/login",)
-_LOGIN_PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8">
-<title>gongwen 登录</title><form method="post" action="/login">
-<label>令牌 <input type="password" name="token" autofocus></label>
-<button type="submit">登录</button></form>{message}</html>"""
+#: what a browser without the cookie may fetch: the login form and its style sheet
+OPEN_PATHS = ("/login", "/static/web.css")
 
 
 def error_response(error: ApiError) -> JSONResponse:
@@ -148,8 +145,9 @@ def _install_guards(app: Any, settings: Settings) -> None:
                     ) -> Response:
         token = settings.token
         if token and request.url.path not in OPEN_PATHS and not _authorised(request, token):
-            if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
-                return RedirectResponse("/login", status_code=303)
+            if "text/html" in request.headers.get("accept", "") and (
+                    request.method == "GET" or not request.url.path.startswith("/v1/")):
+                return RedirectResponse(_login_url(request), status_code=303)
             return error_response(ApiError(401, "a token is needed", field="Authorization",
                                            hint="send 'Authorization: Bearer <token>'"))
         length = request.headers.get("content-length")
@@ -162,19 +160,43 @@ def _install_guards(app: Any, settings: Settings) -> None:
         return await call_next(request)
 
     @app.get("/login", include_in_schema=False)
-    def login_form() -> HTMLResponse:
-        return HTMLResponse(_LOGIN_PAGE.format(message=""))
+    def login_form(next: str = "/") -> HTMLResponse:
+        from .web import page
+
+        return page("login.html", next=_local(next))
 
     @app.post("/login", include_in_schema=False)
     async def login(request: Request) -> Response:
-        form = await request.form(max_files=0, max_fields=2, max_part_size=4096)
-        given = str(form.get("token", ""))
+        from .web import page
+
+        form = await request.form(max_files=0, max_fields=3, max_part_size=4096)
+        given, back = str(form.get("token", "")), _local(str(form.get("next", "/")))
         if not settings.token or hmac.compare_digest(given.encode(), settings.token.encode()):
-            response = RedirectResponse("/", status_code=303)
+            response = RedirectResponse(back, status_code=303)
             if settings.token:
                 response.set_cookie(COOKIE, settings.token, httponly=True, samesite="strict")
             return response
-        return HTMLResponse(_LOGIN_PAGE.format(message="<p>令牌不对。</p>"), status_code=401)
+        return page("login.html", status=401, next=back,
+                    error="令牌不对。请核对后重新输入（区分大小写）。")
+
+
+def _local(path: str) -> str:
+    """``path`` when it is a page of this server, else ``/``: the login form never sends
+    a browser to another site."""
+    return path if path.startswith("/") and not path.startswith(("//", "/\\")) else "/"
+
+
+def _login_url(request: Request) -> str:
+    """The login form, told to come back to the page asked for (a form's page, for a
+    POST: what was sent cannot be sent again)."""
+    from urllib.parse import quote
+
+    back = request.url.path
+    if request.method == "GET" and request.url.query:
+        back += "?" + request.url.query
+    elif request.method != "GET":  # /activity/<id>/run is the button of /activity/<id>
+        back = back.removesuffix("/run")
+    return "/login" if back == "/" else "/login?next=" + quote(back, safe="/")
 
 
 def _install_error_handlers(app: Any, settings: Settings) -> None:
