@@ -1,7 +1,9 @@
 """A table in the 正文 (a 12-member 领导小组 list) gets column widths from its content.
 
 With equal widths the 分工 column wrapped to four lines beside two half-empty ones; the
-PDF is measured: every row is at most two lines tall, the table spans the 版心.
+PDF is measured: every row is at most two lines tall, the table spans the 版心, and a
+cell whose text wraps is justified (its lines start at the cell's left edge, not a
+centred stack) while the short cells stay centred.
 """
 
 from __future__ import annotations
@@ -65,6 +67,34 @@ def test_no_row_wraps_beyond_two_lines(rendered):
     two_lines = 2 * standard.LINE_PITCH_MM + 1
     assert max(rows) <= two_lines, [round(h, 1) for h in rows]
     assert any(text.startswith("副组长陈秀英") for text in texts)  # one line each
+
+
+def test_a_wrapping_cell_is_justified_and_short_cells_centred(rendered):
+    document, pdf_path = rendered
+    (table,) = document.tables
+    edges = [LEFT]
+    for cell in table.rows[0].cells:
+        edges.append(edges[-1] + standard.pt_to_mm(cell.width.twips / standard.TWIPS_PER_PT))
+    margin = standard.BODY_TABLE_CELL_MARGIN_MM
+    role_centre = (edges[0] + edges[1]) / 2
+    duty_lines, role_centres = [], []
+    with open_pdf(pdf_path) as pdf:
+        for page in pdf.pages:
+            for line in lines_of(page):
+                if line.size != standard.SIHAO or line.text.startswith(("职务", "—")):
+                    continue
+                duty = [c for c in line.chars if c.x0 >= edges[2]]
+                if duty:
+                    duty_lines.append((duty[0].x0, duty[-1].x1))
+                role = [c for c in line.chars if c.x1 <= edges[1]]
+                if role:
+                    role_centres.append((role[0].x0 + role[-1].x1) / 2)
+    assert len(duty_lines) == 2 * len(MEMBERS)  # each duty on two lines
+    for x0, _ in duty_lines:
+        assert x0 == pytest.approx(edges[2] + margin, abs=0.6), duty_lines
+    for _, x1 in duty_lines[::2]:  # a first line is filled to the cell's right edge
+        assert x1 == pytest.approx(edges[3] - margin, abs=standard.CHAR_PITCH_MM), duty_lines
+    assert role_centres and all(c == pytest.approx(role_centre, abs=0.6) for c in role_centres)
 
 
 def test_more_columns_than_room_share_by_their_headers():

@@ -75,10 +75,11 @@ def table(sub: Subdoc, header: Sequence[str], rows: Sequence[Sequence[str]]) -> 
         child(margins, f"w:{side}", w=margin, type="dxa")
     size = round(standard.STRICT.style("GwTable").size * standard.TWIPS_PER_PT)
     widths = column_widths(header, rows, standard.mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM),
-                           char=size, padding=2 * margin + size // 4)
+                           char=size, padding=2 * margin + size // 4)  # as ``padding`` below
     for grid_col, width in zip(docx_table._tbl.tblGrid.gridCol_lst, widths, strict=True):
         grid_col.w = Twips(width)
     lines = [list(header), *map(list, rows)]
+    padding = 2 * margin + size // 4
     for row_index, (row, values) in enumerate(zip(docx_table.rows, lines, strict=True)):
         if row_index == 0:
             child(row._tr.get_or_add_trPr(), "w:tblHeader")
@@ -86,11 +87,16 @@ def table(sub: Subdoc, header: Sequence[str], rows: Sequence[Sequence[str]]) -> 
         for col, cell in enumerate(row.cells):
             cell.width = Twips(widths[col])
             paragraph = cell.paragraphs[0]
-            paragraph.text = values[col] if col < len(values) else ""
-            child(paragraph._p.get_or_add_pPr(), "w:pStyle", val="GwTable")
+            text = values[col] if col < len(values) else ""
+            paragraph.text = text
+            ppr = paragraph._p.get_or_add_pPr()
+            child(ppr, "w:pStyle", val="GwTable")
             if row_index == 0:
                 for run in paragraph.runs:
                     run.bold = True
+            elif math.ceil(printed_cells(text) * size) + padding > widths[col]:
+                # a text that wraps reads as a paragraph: justified, not a centred stack
+                child(ppr, "w:jc", val="both")
     return docx_table
 
 
