@@ -42,6 +42,15 @@ _REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     ))
 
 
+_BYTES = re.compile(r"([\d,]+) 字节")
+
+
+def _in_mib(match: re.Match[str]) -> str:
+    """「52,428,800 字节」 as 「50 MB」: a size people know (bytes below 1 MiB stay)."""
+    count = int(match.group(1).replace(",", ""))
+    return f"{count / 1048576:g} MB" if count >= 1048576 else match.group(0)
+
+
 def chinese_line(text: str) -> str:
     """A message or warning line (a job's findings, its error) in Chinese when it is
     one of those worded here, else as it is."""
@@ -55,7 +64,7 @@ def chinese_error(body: dict[str, Any]) -> str | None:
     for pattern, text in _REFUSALS:
         match = pattern.match(message)
         if match:
-            sentence = text.format(*match.groups())
+            sentence = _BYTES.sub(_in_mib, text.format(*match.groups()))
             file = body.get("file")
             return f"{file}：{sentence}" if file and str(file) not in sentence else sentence
     return None
