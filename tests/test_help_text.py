@@ -24,3 +24,11 @@ def test_render_help_names_every_kind() -> None:
     for kind in ("plan (实施方案)", "official (公文:", "briefing (简报)", "pledge (承诺书)",
                  "evaluation (民主评议)"):
         assert kind in text
+
+
+def test_bundle_of_a_missing_pdf_is_bad_input(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["bundle", str(tmp_path / "无.pdf"), "-o",
+                                       str(tmp_path / "汇编.pdf"), "--title", "汇编"])
+    assert result.exit_code == 2
+    assert "无.pdf' does not exist" in result.output
+    assert not (tmp_path / "汇编.pdf").exists()

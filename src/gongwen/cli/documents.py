@@ -209,7 +209,8 @@ def doctor(as_json: bool) -> None:
 
 
 @click.command("bundle")
-@click.argument("pdfs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("pdfs", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The bundle PDF to write.")
 @click.option("--title", required=True, help="Bundle title, on the cover and in the metadata.")
