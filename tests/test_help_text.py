@@ -32,3 +32,11 @@ def test_bundle_of_a_missing_pdf_is_bad_input(tmp_path) -> None:
     assert result.exit_code == 2
     assert "无.pdf' does not exist" in result.output
     assert not (tmp_path / "汇编.pdf").exists()
+
+
+def test_render_of_a_folder_says_it_is_a_folder(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["render", str(tmp_path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"error: {tmp_path}: is a folder, not a data file (hint: "
+                                     "name a .yaml or .json file in it; for an activity folder, "
+                                     "run `gongwen batch FOLDER --phase <名称>`)")

@@ -74,6 +74,10 @@ def load_data(path: str | Path) -> SourceData:
     """Load a YAML or JSON mapping from ``path``."""
     path = Path(path)
     name = str(path)
+    if path.is_dir():
+        raise InputError("is a folder, not a data file", location=Location(name),
+                         hint="name a .yaml or .json file in it; for an activity folder, "
+                              "run `gongwen batch FOLDER --phase <名称>`")
     if path.suffix.lower() not in DATA_SUFFIXES:
         raise InputError(f"unsupported file type {path.suffix or '(none)'}",
                          location=Location(name), hint="use a .yaml, .yml or .json file")
