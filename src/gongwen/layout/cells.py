@@ -20,6 +20,16 @@ def script_changes(text: str) -> int:
     return sum(a != b for a, b in zip(wide, wide[1:], strict=False))
 
 
+#: advance widths (em) in Times New Roman and its metric twin Liberation Serif, the body's
+#: face for digits: what the 「1.」 before an attachment's name takes up
+LATIN_ADVANCE_EM = {".": 0.25, **dict.fromkeys("0123456789", 0.5)}
+
+
+def latin_width_pt(text: str, size_pt: float, tracking_pt: float = 0.0) -> float:
+    """Printed width of digits and full stops set at ``size_pt`` with ``tracking_pt``."""
+    return sum(LATIN_ADVANCE_EM[ch] * size_pt + tracking_pt for ch in text)
+
+
 #: punctuation Unicode calls ambiguous in width that a Chinese font sets a full cell wide
 WIDE_PUNCTUATION = "—…“”‘’"
 

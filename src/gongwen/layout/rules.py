@@ -23,7 +23,7 @@ from docxtpl.subdoc import Subdoc
 from ..text import Block, Heading, ListItem, Paragraph, Table, format_date
 from . import conventions, standard
 from .bodytable import table
-from .cells import AUTOSPACE_CELLS, script_changes, text_cells
+from .cells import AUTOSPACE_CELLS, latin_width_pt, script_changes, text_cells
 from .ooxml import border, child
 from .standard import chars_to_twips
 
@@ -144,18 +144,23 @@ def attachment_name(name: str) -> str:
 
 def _attachment_note(sub: Subdoc, names: Sequence[str]) -> None:
     """「附件：」 + name, or 「附件：1.名称」 numbered names aligned under the first one:
-    「1.」 touches the name as in the standard's example and as the 「1.」 headings do."""
+    「1.」 touches the name as in the standard's example and as the 「1.」 headings do.
+    A long name's later lines start under its first character, past its 「1.」 (7.3.4)."""
     label = "附件" + FULL_WIDTH_COLON
     if len(names) == 1:
         styled(sub, label + attachment_name(names[0]), "GwAttachments")
         return
+    style = standard.STRICT.style("GwAttachments")
     for index, name in enumerate(names, start=1):
         clean = attachment_name(name)
         paragraph = styled(sub, f"{label if index == 1 else ''}{index}.{clean}", "GwAttachments")
-        if index > 1:  # later items start where the first item's number starts
-            ind = child(paragraph._p.get_or_add_pPr(), "w:ind")
-            ind.set(qn("w:hanging"), "0")
-            ind.set(qn("w:firstLine"), "0")
+        number = round(latin_width_pt(f"{index}.", style.size, standard.BODY_TRACKING_PT)
+                       * standard.TWIPS_PER_PT)
+        ind = child(paragraph._p.get_or_add_pPr(), "w:ind")
+        ind.set(qn("w:left"), str(chars_to_twips(style.left_chars) + number))
+        # later items start where the first item's number starts
+        label_twips = chars_to_twips(-style.first_line_chars) if index == 1 else 0
+        ind.set(qn("w:hanging"), str(label_twips + number))
 
 
 def _signature(sub: Subdoc, name: str, date_text: str) -> None:
