@@ -169,3 +169,11 @@ def test_a_page_form_sent_without_the_cookie_goes_to_the_login_form(guarded) -> 
     assert run.headers["location"] == "/login?next=/activity/" + "0" * 32
     api = guarded.post("/v1/render", json={}, headers=HTML)  # the API answers JSON
     assert api.status_code == 401 and api.json()["error"]["field"] == "Authorization"
+
+
+def test_the_activity_page_names_each_kind_in_chinese(down: TestClient) -> None:
+    made = down.post("/activity", data={"source": "sample"})
+    page = down.get(made.headers["location"], headers=HTML)
+    first = page.text.split("<h2>2. ")[0]
+    kinds = re.findall(r'<tr class="good"><td>[^<]+</td><td>([^<]+)</td>', first)
+    assert kinds == ["实施方案", "公文", "公文", "简报", "承诺书"]

@@ -119,6 +119,7 @@ def survey(folder: Path, data_dir: Path) -> dict[str, Any]:
     --plan``), and the bad rows of every roster it names."""
     from ..batch import check_phase, load_activity
     from ..batch.checks import load_all
+    from ..batch.steps import kind_label_of
     from ..inputs.roster_check import check_roster
     from .runner import activity_folder
 
@@ -130,7 +131,7 @@ def survey(folder: Path, data_dir: Path) -> dict[str, Any]:
     phases = []
     for phase in activity.phases:
         plan = check_phase(activity, phase, loaded=loaded)
-        documents = [{"name": doc.name, "kind": doc.kind, "label": doc.label,
+        documents = [{"name": doc.name, "kind": kind_label_of(doc.kind), "label": doc.label,
                       "file": scrub({"f": str(doc.loaded.spec.path)}, data_dir)["f"],
                       "error": _fields(doc.error, data_dir) if doc.error else None,
                       "problems": []} for doc in plan.documents]
