@@ -177,3 +177,12 @@ def test_the_activity_page_names_each_kind_in_chinese(down: TestClient) -> None:
     first = page.text.split("<h2>2. ")[0]
     kinds = re.findall(r'<tr class="good"><td>[^<]+</td><td>([^<]+)</td>', first)
     assert kinds == ["实施方案", "公文", "公文", "简报", "承诺书"]
+
+
+def test_a_size_is_said_in_mb_once_it_is_one() -> None:
+    from gongwen.serve.web_text import chinese_error
+
+    big = {"message": "the request is larger than the server accepts (52,428,800 bytes)"}
+    assert chinese_error(big) == "上传的内容超过服务器允许的大小（50 MB）。请拆分后再上传。"
+    half = {"message": "the upload is larger than the server accepts (1,572,864 bytes)"}
+    assert chinese_error(half) == "上传的内容超过服务器允许的大小（1.5 MB）。请拆分后再上传。"
