@@ -8,17 +8,21 @@ import pytest
 from pdfgeom import lines_of, open_pdf
 
 import gongwen
+from gongwen.checker import check_pdf_bytes
 from gongwen.layout import standard
 
 LONG = "创先争优活动领导小组成员名单及各党小组组长联系方式和分工安排一览表"
 
 
 def note_lines(tmp_path, names: list[str]) -> list:
+    """The 附件说明's lines; the check finds nothing wrong with them (GW307)."""
     data = {"kind": "plan", "organ": "中共测试县第二小学支部委员会",
             "title": "关于开展主题党日活动的实施方案", "addressee": "各党小组",
             "body": "为落实上级要求，制定本方案。\n", "attachments": names, "date": "2025-03-05"}
     path = tmp_path / "plan.pdf"
     gongwen.render(data).to_pdf(path)
+    assert [f.describe() for f in check_pdf_bytes(path.read_bytes(), "plan.pdf")
+            if f.rule.id == "GW307"] == []
     with open_pdf(path) as pdf:
         lines = lines_of(pdf.pages[0])
     start = next(i for i, line in enumerate(lines) if line.text.startswith("附件："))

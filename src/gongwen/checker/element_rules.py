@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from ..layout import standard
+from .closing_rules import ATTACHMENT_NOTE, closing_findings
 from .fonts import is_han, official, typeface
 from .measure import PT_TO_MM, Line, is_red
 from .page import (
@@ -28,7 +29,6 @@ from .rules import (
     END_BLOCK_RULES,
     HEADER_MARK,
     HEADER_RULE,
-    NOTE_DETACHED,
     SIGNATURE_ALONE,
     SIGNATURE_PLACE,
     TITLE_STYLE,
@@ -44,31 +44,8 @@ def element_findings(file: str, pages: Sequence[Page], *, letter: bool = False
         if not letter:
             yield from _header(file, pages[0])
     yield from _end_block_and_signature(file, pages, letter)
-    yield from _detached_note(file, pages)
+    yield from closing_findings(file, pages)
     yield from _attachments(file, pages)
-
-
-def _detached_note(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
-    """A 附注 (「（…）」 two cells in) that opens a page whose previous page ends with the
-    成文日期: it belongs on the line under the date (7.3.6), not alone over the page."""
-    for before, page in zip(pages, pages[1:], strict=False):
-        ended = before.text_lines()
-        opened = [line for line in page.text_lines() if not line.is_red]
-        if not ended or not opened:
-            continue
-        date, note = ended[-1], opened[0]
-        # two cells in; 「（」's ink sits in the right half of its cell
-        cells = (note.x0 - LEFT) / standard.ONE_CHAR_MM
-        if (DATE_LINE.match(date.text) and date.x0 > LEFT + standard.TEXT_BLOCK_WIDTH_MM / 3
-                and note.text.startswith("（") and note.text.endswith("）")
-                and standard.BODY_INDENT_CHARS - 0.5 < cells < standard.BODY_INDENT_CHARS + 1):
-            yield Finding(NOTE_DETACHED, excerpt=note.text[:16],
-                          measured=f"附注 at the top of page {page.number}, its 成文日期 at "
-                                   f"the foot of page {before.number}",
-                          expected="the 附注 on the line under the 成文日期",
-                          hint="keep the 成文日期 with the 附注 (move the body's last lines "
-                               "over with the closing, or tighten the spacing)",
-                          **where(file, page, note))
 
 
 def _end_block_and_signature(file: str, pages: Sequence[Page], letter: bool = False
@@ -297,7 +274,6 @@ def _header(file: str, page: Page) -> Iterator[Finding]:
 
 
 _ATTACHMENT_LABEL = re.compile(r"^附件(\d*)$")
-_ATTACHMENT_NOTE = re.compile(r"^附件[:：]")
 
 
 def _attachments(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
@@ -320,7 +296,7 @@ def _attachments(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
         if page is attached[0][0]:
             break
         for line in page.text_lines():
-            if note_line is None and _ATTACHMENT_NOTE.match(line.text):
+            if note_line is None and ATTACHMENT_NOTE.match(line.text):
                 note_line, note_page = line, page
                 listed.append(line.text[3:])
             elif note_line is not None and line.x0 > note_line.x0 + standard.ONE_CHAR_MM \

@@ -31,6 +31,7 @@ END_BLOCK_RULES = Rule("GW303", "end-block.rules", "error", f"{_STD} 7.4.1")
 SIGNATURE_PLACE = Rule("GW304", "signature.position", "error", f"{_STD} 7.3.5.2")
 ATTACHMENTS_AGREE = Rule("GW305", "attachments.agree", "error", f"{_STD} 7.3.4, 7.3.7")
 NOTE_DETACHED = Rule("GW306", "note.detached", "error", f"{_STD} 7.3.6")
+ATTACHMENT_NOTE_WRAP = Rule("GW307", "attachments.wrap", "error", f"{_STD} 7.3.4")
 
 DOC_NUMBER_BRACKETS = Rule("GW401", "doc-number.brackets", "error", f"{_STD} 7.2.5")
 DOC_NUMBER_SERIAL = Rule("GW402", "doc-number.serial", "error", f"{_STD} 7.2.5")
