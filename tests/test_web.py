@@ -168,9 +168,9 @@ def test_plan_downloads(client: TestClient, fmt: str, magic: bytes) -> None:
 
 
 @pytest.mark.parametrize("field, value, words", [
-    ("成文日期", "2025-13-45", "date"),
-    ("序号", "七", "integer"),
-    ("标题", "", "required"),
+    ("成文日期", "2025-13-45", "不是有效日期"),
+    ("序号", "七", "不是整数"),
+    ("标题", "", "必填"),
 ])
 def test_plan_shows_a_data_error_next_to_its_field(client: TestClient, field: str, value: str,
                                                    words: str) -> None:

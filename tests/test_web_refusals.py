@@ -186,3 +186,28 @@ def test_a_size_is_said_in_mb_once_it_is_one() -> None:
     assert chinese_error(big) == "上传的内容超过服务器允许的大小（50 MB）。请拆分后再上传。"
     half = {"message": "the upload is larger than the server accepts (1,572,864 bytes)"}
     assert chinese_error(half) == "上传的内容超过服务器允许的大小（1.5 MB）。请拆分后再上传。"
+
+
+def field_errors(html: str) -> dict[str, str]:
+    """Each form field's error as shown under it: field → 'message|hint'."""
+    found = re.findall(r'<p class="error field-error" data-field="([^"]+)">([^<]*)'
+                       r'(?:<br><span class="hint">提示：([^<]*)</span>)?</p>', html)
+    return {field: f"{message}|{hint}" for field, message, hint in found}
+
+
+@pytest.mark.parametrize("changes, field, shown", [
+    ({"标题": ""}, "标题", "必填，请填写。|"),
+    ({"成文日期": "2025-13-01"}, "成文日期",
+     "「2025-13-01」不是有效日期：没有 13 月。|写成 2025-03-05、2025/3/5 或 2025年3月5日"),
+    ({"成文日期": "2025-02-30"}, "成文日期",
+     "「2025-02-30」不是有效日期：2025年2月只有 28 天。|写成 2025-03-05、2025/3/5 或 2025年3月5日"),
+    ({"成文日期": "下周一"}, "成文日期", "「下周一」不是日期。|写成 2025-03-05、2025/3/5 或 2025年3月5日"),
+    ({"年份": "20x4", "机关代字": "测党支", "序号": "3"}, "年份", "「20x4」不是整数，请只写数字。|"),
+])
+def test_a_plan_field_error_is_said_in_chinese_under_its_field(down: TestClient, changes: dict,
+                                                               field: str, shown: str) -> None:
+    form = {"发文机关": "中共测试县第二小学支部委员会", "标题": "关于开展主题党日活动的实施方案",
+            "正文": "# 工作目标\n全体党员参加。", "成文日期": "2025-03-05", **changes}
+    page = down.post("/plan", data=form, headers=HTML)
+    assert page.status_code == 422, page.text
+    assert field_errors(page.text)[field] == shown

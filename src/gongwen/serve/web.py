@@ -29,7 +29,7 @@ from ..errors import GongwenError
 from .errors import ApiError, from_library, scrub
 from .render import Rendered
 from .settings import Limits
-from .web_text import chinese_error, chinese_line
+from .web_text import chinese_error, chinese_field, chinese_line
 
 pages = APIRouter(include_in_schema=False)
 HERE = Path(__file__).parent
@@ -312,7 +312,7 @@ async def plan_page(request: Request) -> Response:
             if field is None:
                 loose.append(problem)
             else:
-                errors.setdefault(field, problem)
+                errors.setdefault(field, chinese_field(problem))
         return page("plan.html", status=body["status"], fields=PLAN_FIELDS, values=values,
                     errors=errors, loose=loose, one_line=one_line)
     if action in ("docx", "pdf"):

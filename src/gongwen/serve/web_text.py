@@ -42,6 +42,31 @@ _REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     ))
 
 
+_DATE_HINT = "写成 2025-03-05、2025/3/5 或 2025年3月5日"
+#: a form field's error in Chinese: (pattern on the API's message, the message, the hint)
+_FIELD: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
+    (re.compile(pattern), text, hint) for pattern, text, hint in (
+        (r"^is required but missing$", "必填，请填写。", None),
+        (r'^"(.+)" is not a date: there is no month (\d+)$', "「{0}」不是有效日期：没有 {1} 月。",
+         _DATE_HINT),
+        (r'^"(.+)" is not a date: (\d+)年(\d+)月 has (\d+) days$',
+         "「{0}」不是有效日期：{1}年{2}月只有 {3} 天。", _DATE_HINT),
+        (r'^"(.+)" is not a date', "「{0}」不是日期。", _DATE_HINT),
+        (r"^'(.*)': input should be a valid integer", "「{0}」不是整数，请只写数字。", None),
+    ))
+
+
+def chinese_field(problem: dict[str, Any]) -> dict[str, Any]:
+    """A form field's error (the API's fields) with its message and hint in Chinese when
+    it is one of those worded here, else as it is."""
+    message = str(problem.get("message") or "")
+    for pattern, text, hint in _FIELD:
+        match = pattern.match(message)
+        if match:
+            return {**problem, "message": text.format(*match.groups()), "hint": hint}
+    return problem
+
+
 _BYTES = re.compile(r"([\d,]+) 字节")
 
 
