@@ -126,7 +126,7 @@ def test_a_bad_roster_row_shows_its_message(browser: webdriver.Chrome, server: s
     row = wait(browser).until(ec.presence_of_element_located((By.ID, "row-3")))
     assert "bad" in row.get_attribute("class").split()
     problems = row.find_element(By.CSS_SELECTOR, "td.problems").text
-    assert "B 列 性别 (gender)：'妖' is not 男 or 女" in problems
+    assert "B 列 性别 (gender)：「妖」不是「男」或「女」。" in problems
     cell = row.find_element(By.CSS_SELECTOR, "td.bad-cell")
     assert cell.text == "妖" and cell.is_displayed()
     good_colour = browser.find_element(By.CSS_SELECTOR, "#row-2 td").value_of_css_property(

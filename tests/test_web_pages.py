@@ -58,7 +58,7 @@ def test_a_bad_roster_row_is_marked_with_its_message_beside_it(client: TestClien
     good, bad = row_html(page.text, 2), row_html(page.text, 3)
     assert good.startswith("good|") and "张伟" in good and "提示" not in good
     assert bad.startswith("bad|")
-    assert "B 列 性别 (gender)：&#39;妖&#39; is not 男 or 女" in bad
+    assert "B 列 性别 (gender)：「妖」不是「男」或「女」。" in bad
     assert "C 列 出生年月 (birth)" in bad
     cells = re.findall(r'<td class="bad-cell">([^<]*)</td>', bad)
     assert cells == ["妖", "1985.13"]
@@ -191,7 +191,7 @@ def test_every_data_error_is_shown_beside_its_file_and_line(client: TestClient,
     assert 'class="generate">生成' in second and "1 份材料的数据有错误" in second
     # the roster's bad row, with its file, row and column
     assert re.search(r"创先争优/members\.csv:第 3 行 C 列</span> 性别 \(gender\)："
-                     r"&#39;妖&#39; is not 男 or 女", page.text), page.text
+                     r"「妖」不是「男」或「女」。", page.text), page.text
     assert "/activities/" not in page.text and str(tmp_path) not in page.text
 
 

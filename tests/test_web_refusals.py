@@ -211,3 +211,38 @@ def test_a_plan_field_error_is_said_in_chinese_under_its_field(down: TestClient,
     page = down.post("/plan", data=form, headers=HTML)
     assert page.status_code == 422, page.text
     assert field_errors(page.text)[field] == shown
+
+
+ROSTER = ("姓名,性别,出生年月,入党时间,编号\n"
+          "张三,男,1985.13,2010.06,01\n"      # row 2
+          ",女,1990.01,2015.07,02\n"          # row 3
+          "李四,X,abc,2015.07,03\n"          # row 4
+          "王五,男,1990.01,2001.07,04\n"      # row 5: joined at 11
+          "赵六,女,2990.01,,05\n"            # row 6: born in the future
+          "孙七,男,1980.01,2005.01,07\n"      # row 7
+          "周八,女,1981.01,2006.01,07\n"      # row 8: 编号 of row 7
+          "孙七,男,1982.01,2007.01,\n")       # row 9: 孙七 again, without 编号
+
+
+def test_a_roster_rows_problems_are_said_in_chinese(down: TestClient) -> None:
+    page = down.post("/roster", files={"file": ("名册.csv", ROSTER.encode())}, headers=HTML)
+    assert page.status_code == 200
+
+    def problems(number: int) -> list[str]:
+        row = re.search(rf'<tr id="row-{number}"[^>]*>(.*?)</tr>', page.text, re.S)
+        assert row, number
+        return [re.sub(r"<[^>]+>", "|", item)
+                for item in re.findall(r"<li>(.*?)</li>", row.group(1), re.S)]
+
+    assert problems(2) == ["C 列 出生年月 (birth)：「1985.13」不是有效的年月：没有 13 月。|"
+                           "|提示：写成 1985.03（年.月）|"]
+    assert problems(3) == ["A 列 姓名 (name)：姓名为空。||提示：填写党员姓名，或删去这一行|"]
+    assert problems(4) == ["B 列 性别 (gender)：「X」不是「男」或「女」。",
+                           "C 列 出生年月 (birth)：「abc」不是年月。||提示：写成 1985.03（年.月）|"]
+    assert problems(5) == ["D 列 入党时间 (joined)：2001.07 时该党员还不满 18 岁（出生年月 1990.01）。"
+                           "||提示：请核对出生年月和入党时间是否填反|"]
+    assert problems(6) == ["C 列 出生年月 (birth)：2990.01 还没有到。||提示：请核对年份|"]
+    assert problems(7) == []
+    assert problems(8) == ["E 列 编号 (id)：编号 07 与第 7 行重复。||提示：每位党员的编号都不相同|"]
+    assert problems(9) == ["A 列 姓名 (name)：「孙七」与第 7 行同名。||"
+                           "提示：同名的党员请在编号（工号）列各填一个不同的编号|"]

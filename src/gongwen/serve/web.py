@@ -55,7 +55,16 @@ def _templates() -> Any:
         _environment = Environment(loader=FileSystemLoader(HERE / "templates"),
                                    autoescape=select_autoescape(("html",)))
         _environment.filters["zh"] = chinese_line
+        _environment.filters["zh_problem"] = chinese_problem
     return _environment
+
+
+def chinese_problem(problem: Any) -> dict[str, Any]:
+    """A roster row's problem with its message and hint in Chinese where
+    :mod:`.web_text` words them."""
+    fields = problem if isinstance(problem, dict) else {"message": problem.message,
+                                                        "hint": problem.hint}
+    return chinese_field(fields, row=True)
 
 
 def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:

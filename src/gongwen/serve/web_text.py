@@ -53,14 +53,33 @@ _FIELD: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
          "「{0}」不是有效日期：{1}年{2}月只有 {3} 天。", _DATE_HINT),
         (r'^"(.+)" is not a date', "「{0}」不是日期。", _DATE_HINT),
         (r"^'(.*)': input should be a valid integer", "「{0}」不是整数，请只写数字。", None),
+        (r"^is empty$", "为空，请填写。", None),
+    ))
+#: a roster row's problem in Chinese (花名册检查, 活动与阶段), as :data:`_FIELD`
+_ROW: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
+    (re.compile(pattern), text, hint) for pattern, text, hint in (
+        (r"^is empty$", "姓名为空。", "填写党员姓名，或删去这一行"),
+        (r"^'(.+)' does not look like a name$", "「{0}」不像姓名。",
+         "合计、填表人等说明不要写在表格里，或写在备注列"),
+        (r"^'(.+)' is not 男 or 女$", "「{0}」不是「男」或「女」。", None),
+        (r'^"?(.+?)"? is not a year and month: there is no month (\d+)$',
+         "「{0}」不是有效的年月：没有 {1} 月。", "写成 1985.03（年.月）"),
+        (r'^"?(.+?)"? is not a year and month', "「{0}」不是年月。", "写成 1985.03（年.月）"),
+        (r"^(\d+\.\d+) is in the future$", "{0} 还没有到。", "请核对年份"),
+        (r"^(.+) is before the member turned (\d+) \(出生年月 (.+)\)$",
+         "{0} 时该党员还不满 {1} 岁（出生年月 {2}）。", "请核对出生年月和入党时间是否填反"),
+        (r"^编号 (.+) is also on row (\d+)$", "编号 {0} 与第 {1} 行重复。", "每位党员的编号都不相同"),
+        (r"^(.+) is also on row (\d+)$", "「{0}」与第 {1} 行同名。",
+         "同名的党员请在编号（工号）列各填一个不同的编号"),
     ))
 
 
-def chinese_field(problem: dict[str, Any]) -> dict[str, Any]:
-    """A form field's error (the API's fields) with its message and hint in Chinese when
-    it is one of those worded here, else as it is."""
+def chinese_field(problem: dict[str, Any], *, row: bool = False) -> dict[str, Any]:
+    """A form field's error (the API's fields), or with ``row`` a roster row's problem,
+    with its message and hint in Chinese when it is one of those worded here, else as
+    it is."""
     message = str(problem.get("message") or "")
-    for pattern, text, hint in _FIELD:
+    for pattern, text, hint in (*_ROW, *_FIELD) if row else _FIELD:
         match = pattern.match(message)
         if match:
             return {**problem, "message": text.format(*match.groups()), "hint": hint}
