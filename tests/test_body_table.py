@@ -3,7 +3,9 @@
 With equal widths the 分工 column wrapped to four lines beside two half-empty ones; the
 PDF is measured: every row is at most two lines tall, the table spans the 版心, and a
 cell whose text wraps is justified (its lines start at the cell's left edge, not a
-centred stack) while the short cells stay centred.
+centred stack) while the short cells stay centred.  A table that starts near a page's
+foot keeps every row (LibreOffice 25.2 dropped all the rows after a header row that ended
+a page), its header row with its first row, and a 「…如下：」 lead-in with the table.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 from pdfgeom import black_rules, lines_of, open_pdf
 
 import gongwen
+from gongwen.convert import Converter
 from gongwen.layout import standard
 from gongwen.layout.bodytable import column_widths
 
@@ -105,3 +108,32 @@ def test_more_columns_than_room_share_by_their_headers():
                                      "13800000000", ""]], 8844, 280, 286)
     assert sum(widths) == 8844 and min(widths) > 0
     assert widths[header.index("出生年月")] > widths[header.index("性别")]
+
+
+LEAD = "经支部会议研究，成员及分工如下："
+SHORT_ROWS = 8
+#: one-line paragraphs before the table: its header row falls from line 18 of page 1 to
+#: past its foot (at 17 it was the page's last line and the rows vanished)
+NEAR_FOOT = range(14, 20)
+
+
+def near_foot_plan(count: int) -> dict:
+    rows = "".join(f"| 成员 | 党员{i} | 负责学习 |\n" for i in range(SHORT_ROWS))
+    return {**PLAN, "addressee": "各党小组",
+            "body": "\n\n".join(["为弘扬志愿精神，制定本方案。"] * count)
+            + f"\n\n{LEAD}\n\n| 职务 | 姓名 | 分工 |\n|---|---|---|\n{rows}\n请认真落实。\n"}
+
+
+def test_a_table_near_a_page_foot_keeps_its_rows_header_and_lead_in(tmp_path):
+    paths = [gongwen.render(near_foot_plan(n)).save(tmp_path / f"n{n}.docx") for n in NEAR_FOOT]
+    with Converter() as converter:
+        pdfs = converter.convert(paths, tmp_path / "pdf")
+    for count, pdf in zip(NEAR_FOOT, pdfs, strict=True):
+        with open_pdf(pdf) as document:
+            pages = [[line.text for line in lines_of(page) if line.size >= standard.SIHAO
+                      and not line.text.startswith("—")] for page in document.pages]
+        printed = [text for page in pages for text in page if text.startswith("成员党员")]
+        assert len(printed) == SHORT_ROWS, f"{count}: rows printed {printed}"
+        for number, texts in enumerate(pages[:-1], start=1):
+            assert not texts[-1].startswith("职务姓名"), f"{count}: header alone, page {number}"
+            assert texts[-1] != LEAD, f"{count}: the lead-in left its table on page {number}"

@@ -94,6 +94,9 @@ def table(sub: Subdoc, header: Sequence[str], rows: Sequence[Sequence[str]]) -> 
             if row_index == 0:
                 for run in paragraph.runs:
                     run.bold = True
+                # the header row goes over with the first row: never alone at a page's
+                # foot, where LibreOffice 25.2 (cantSplit rows) also drops every row after it
+                child(ppr, "w:keepNext")
             elif math.ceil(printed_cells(text) * size) + padding > widths[col]:
                 # a text that wraps reads as a paragraph: justified, not a centred stack
                 child(ppr, "w:jc", val="both")

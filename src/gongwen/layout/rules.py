@@ -52,7 +52,8 @@ def blank(sub: Subdoc, lines: int = 1) -> None:
 
 def body(tpl: DocxTemplate, blocks: Sequence[Block], *, keep_end_with_next: bool = False
          ) -> Subdoc:
-    """The 正文: headings numbered by the text layer, paragraphs, lists, tables.
+    """The 正文: headings numbered by the text layer, paragraphs, lists, tables; a
+    paragraph that opens a table with 「：」 stays on the table's page.
 
     ``keep_end_with_next``: the last paragraph (or a closing table's last row) keeps with
     what follows, the 署名 and 成文日期 (GB/T 9704 7.3.5), so that no page starts with the
@@ -69,6 +70,8 @@ def body(tpl: DocxTemplate, blocks: Sequence[Block], *, keep_end_with_next: bool
             marker = f"{block.number}." if block.ordered and block.number else ""
             tail = [styled(sub, marker + block.text, "GwListItem")]
         elif isinstance(block, Table):
+            if len(tail) == 1 and tail[0].text.endswith(("：", ":")):
+                keep_with_next(tail[0])  # 「…如下：」 goes over with the table it opens
             last_row = table(sub, block.header, block.rows).rows[-1]
             tail = [paragraph for cell in last_row.cells for paragraph in cell.paragraphs]
     if keep_end_with_next:
