@@ -23,6 +23,7 @@ from .docx_rules import docx_findings
 from .element_rules import element_findings
 from .house import HouseStyle, is_house_style_file, load_house_style
 from .letter_rules import letter_findings, letterhead
+from .lost_text import lost_text_findings
 from .measure import measure_pdf
 from .page import Page
 from .page_rules import font_findings, page_findings
@@ -80,7 +81,9 @@ def check(paths: str | Path | Iterable[str | Path], *, profile: str | Path = "st
             try:
                 found = check_pdf_bytes(pdf, label, profile=chosen)
                 if path.suffix.lower() == ".docx":  # its XML tells causes the page cannot
-                    found += docx_findings(path.read_bytes(), label)
+                    data = path.read_bytes()
+                    found += docx_findings(data, label)
+                    found += lost_text_findings(data, pdf, label)
                 report.extend(f for f in found if f.rule.id not in house.allowed)
             except ValueError as error:
                 report.checked.remove(label)
