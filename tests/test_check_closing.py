@@ -1,7 +1,8 @@
-"""``gongwen check`` on the lines around the 署名, measured on Word-made drafts converted
-to PDF: a 附注 belongs on the line under the 成文日期 (GB/T 9704 7.3.6), and one that a
-page break left alone at the top of the next page is a finding (GW306); a long 附件说明
-name goes on under its first character (7.3.4), not at the margin or under 「1.」 (GW307)."""
+"""``gongwen check`` on what page breaks and line ends decide, measured on Word-made
+drafts converted to PDF: a 附注 belongs on the line under the 成文日期 (GB/T 9704 7.3.6),
+and one left alone at the top of the next page is a finding (GW306); a long 附件说明
+name goes on under its first character (7.3.4), not at the margin or under 「1.」
+(GW307); a heading that ends a page, its text on the next, is a warning (GW410)."""
 
 from __future__ import annotations
 
@@ -82,3 +83,14 @@ def test_a_long_attachment_name_wrapping_under_its_number_is_found() -> None:
     findings = check_pdf_bytes(pdf_of(_note_draft(80, -48), "wrap-number"), "wrap-number.pdf")
     found = wraps(findings)
     assert len(found) == 1 and found[0][1] in LONG
+
+
+def test_a_heading_that_ends_a_page_is_a_warning() -> None:
+    heading = ("一、总体要求", "body")
+    alone = _a4_draft([BODY, heading, ("", "break"), BODY])
+    found = [f for f in check_pdf_bytes(pdf_of(alone, "orphan"), "orphan.pdf")
+             if f.rule.id == "GW410"]
+    assert [(f.page, f.excerpt, f.rule.severity) for f in found] == [(1, "一、总体要求", "warning")]
+    kept = _a4_draft([BODY, heading, BODY])
+    assert [f for f in check_pdf_bytes(pdf_of(kept, "kept"), "kept.pdf")
+            if f.rule.id == "GW410"] == []

@@ -41,6 +41,8 @@ HEADING_SEQUENCE = Rule("GW405", "heading.sequence", "error", f"{_STD} 7.3.3")
 HEADING_PUNCTUATION = Rule("GW406", "heading.punctuation", "error", f"{_STD} 7.3.3")
 HEADING_LEVEL_SKIPPED = Rule("GW407", "heading.level-skipped", "warning", f"{_STD} 7.3.3")
 HEADING_FONT = Rule("GW408", "heading.font", "error", f"{_STD} 7.3.3")
+HEADING_ORPHAN = Rule("GW410", "heading.orphan", "warning",
+                      "gongwen: a heading stays on the page of the text it heads")
 EAST_ASIAN_FONT = Rule("GW409", "font.east-asian", "warning", f"{_STD} 5.2.2")
 TEXT_LOST = Rule("GW502", "pdf.text-lost", "error",
                  "gongwen: the PDF prints every character of the DOCX")

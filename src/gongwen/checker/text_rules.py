@@ -9,7 +9,7 @@ from ..layout import standard
 from ..text import parse_chinese_numeral
 from .fonts import OFFICIAL, is_han, official, typeface
 from .measure import PT_TO_MM, Line
-from .page import Page
+from .page import RIGHT, Page
 from .report import Finding
 from .rules import (
     DATE_NUMERALS,
@@ -18,6 +18,7 @@ from .rules import (
     DOC_NUMBER_SERIAL,
     HEADING_FONT,
     HEADING_LEVEL_SKIPPED,
+    HEADING_ORPHAN,
     HEADING_PUNCTUATION,
     HEADING_SEQUENCE,
 )
@@ -77,8 +78,11 @@ def text_findings(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
     counters: list[int] = [0, 0, 0, 0]
     deepest = -1
     left = _left_edge(pages)
+    with_text = [page.number for page in pages if page.text_lines()]
     for page in pages:
         lines = page.lines
+        texts = page.text_lines()
+        foot = texts[-1] if texts and page.number < max(with_text, default=0) else None
         for line_no, line in enumerate(lines, 1):
             here = {"file": file, "page": page.number, "line": line_no,
                     "box": (line.x0, line.top, line.x1, line.bottom)}
@@ -122,6 +126,13 @@ def text_findings(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
                                   measured=f"number {number}", expected=f"number {expected}",
                                   hint="heading numbers never skip or repeat", **here)
                 yield from _heading_font(line, level, len(found.group(0)), here)
+                if (line is foot and level <= 1 and "。" not in line.text
+                        and line.x1 < RIGHT - standard.ONE_CHAR_MM):
+                    yield Finding(HEADING_ORPHAN, excerpt=line.text[:24],
+                                  measured=f"the last line of page {page.number}",
+                                  expected="on the page of the text it heads",
+                                  hint="keep the heading with the next paragraph (Word: "
+                                       "段落 › 换行和分页 › 与下段同页)", **here)
                 counters[level] = number
                 counters[level + 1:] = [0] * (len(counters) - level - 1)
                 deepest = level
