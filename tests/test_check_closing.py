@@ -94,3 +94,8 @@ def test_a_heading_that_ends_a_page_is_a_warning() -> None:
     kept = _a4_draft([BODY, heading, BODY])
     assert [f for f in check_pdf_bytes(pdf_of(kept, "kept"), "kept.pdf")
             if f.rule.id == "GW410"] == []
+
+
+def test_a_signature_set_close_under_the_attachment_note_is_not_a_wrapped_name() -> None:
+    draft = _a4_draft([BODY, ("附件：活动安排表", "body"), *CLOSING])
+    assert wraps(check_pdf_bytes(pdf_of(draft, "close"), "close.pdf")) == []

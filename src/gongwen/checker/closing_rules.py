@@ -63,7 +63,8 @@ def _attachment_note_wrap(file: str, pages: Sequence[Page]) -> Iterator[Finding]
         for line in lines[first + 1:]:
             # the note's lines follow one another a line apart; a blank line ends it
             if (DATE_LINE.match(line.text) or not line.chars
-                    or line.baseline - above.baseline > 1.3 * standard.LINE_PITCH_MM):
+                    or line.baseline - above.baseline > 1.3 * standard.LINE_PITCH_MM
+                    or line.x0 > name_x + 3 * standard.ONE_CHAR_MM):  # a 署名 set close
                 break
             above = line
             if numbered and _NUMBER.match(line.text):
