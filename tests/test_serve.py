@@ -123,6 +123,31 @@ def test_hostile_input_is_refused_with_4xx(client: TestClient) -> None:
                      422, "unknown profile")
 
 
+def test_an_uploaded_activity_cannot_name_a_server_file(client: TestClient,
+                                                         tmp_path: Path) -> None:
+    """A 附件 table reads the activity.yaml beside the data: one sent among ``files``
+    must not make the server print a roster of its own disk into the document."""
+    secret = tmp_path / "secret.csv"
+    secret.write_bytes((SAMPLE / "members.csv").read_bytes())
+    activity = (f"活动名称: 甲\n党组织: 乙\n名册: {secret}\n阶段:\n  - 名称: 一\n"
+                "    开始: 2024-09-01\n    结束: 2024-09-30\n")
+    plan = dict(PLAN, 附件=[{"名称": "名单", "表格": "名册"}])
+    response = client.post("/v1/render", files=[
+        ("data", ("p.json", json.dumps(plan, ensure_ascii=False).encode())),
+        ("files", ("activity.yaml", activity.encode()))])
+    error = assert_error(response, 400, "outside")
+    assert error["file"] == "activity.yaml" and error["field"] == "名册"
+    inside = activity.replace(str(secret), "members.csv")
+    response = client.post("/v1/render", files=[
+        ("data", ("p.json", json.dumps(plan, ensure_ascii=False).encode())),
+        ("files", ("activity.yaml", inside.encode())),
+        ("files", ("members.csv", (SAMPLE / "members.csv").read_bytes()))])
+    assert response.status_code == 200, response.text
+    cells = [c.text for t in Docx(io.BytesIO(response.content)).tables
+             for row in t.rows for c in row.cells]
+    assert "林明富" in cells
+
+
 def test_too_large_request_is_413(tmp_path: Path) -> None:
     client = TestClient(make_app(tmp_path, limits=__import__("gongwen.serve").serve.Limits(
         max_upload_bytes=10_000)))

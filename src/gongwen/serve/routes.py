@@ -151,6 +151,8 @@ async def render(request: Request, format: FormatParam = "docx",
             for upload in form.getlist("files"):
                 if isinstance(upload, UploadFile):
                     check_upload(_save(upload, files, budget, "files"), limits)
+            # an uploaded activity.yaml is read for a 附件's 表格: its paths stay inside too
+            await anyio.to_thread.run_sync(screen_folder, files, limits)
             for key in ("roster", "tallies", "template"):
                 upload = form.get(key)
                 if isinstance(upload, UploadFile):
