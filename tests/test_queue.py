@@ -309,6 +309,20 @@ def test_an_unreachable_queue_is_a_503_with_a_hint(tmp_path: Path, small: bytes)
         assert "s3cret" not in health.text
 
 
+def test_a_password_that_breaks_the_url_is_still_masked(tmp_path: Path) -> None:
+    """A base64 password holds / + =; one not percent-encoded ends the URL's host part
+    early: it must be hidden in the refusal all the same."""
+    for url in ("redis://:ab/cd+ef=@10.0.0.5:6379/0", "redis://:ab#cd@h:6379/0",
+                "redis://:12?cd@h/0", "redis://:78/9@h/0"):
+        assert "***" in mask_url(url) and "cd" not in mask_url(url).replace("redis", "")
+        with pytest.raises(InputError) as refused:
+            Settings(data_dir=tmp_path, queue=url).validate()
+        shown = f"{refused.value} {refused.value.hint}"
+        secret = url.split("://:")[1].rsplit("@", 1)[0]
+        assert secret not in shown and "%2F" in shown, shown
+    assert mask_url("redis://secret@h/0") == "redis://***@h/0"  # no colon: all of it
+
+
 def test_bad_queue_urls_are_refused_with_the_option_named(tmp_path: Path) -> None:
     assert mask_url("redis://:pw@host:6379/0") == "redis://:***@host:6379/0"
     assert mask_url("redis://user:pw@[::1]:6380/2") == "redis://user:***@[::1]:6380/2"

@@ -9,7 +9,7 @@ dir, which the server reads.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from ...errors import InputError, Location
 
@@ -29,23 +29,15 @@ SCHEMES = ("redis", "rediss", "redis+socket")
 
 def mask_url(url: str) -> str:
     """``url`` with its password (if any) replaced by ``***``: for every message and
-    log line that shows the queue."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<an unreadable URL>"
-    if parts.password is None:
+    log line that shows the queue.  Read as text, not parsed: a password holding ``/``,
+    ``?`` or ``#`` (base64 makes them) that was not percent-encoded ends a parser's
+    netloc early, and would otherwise be shown whole."""
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if not at:
         return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    netloc = f"{user}:***@{host}" + (f":{port}" if port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    user, colon, _ = userinfo.partition(":")
+    return f"{scheme}{sep}{user + ':***' if colon else '***'}@{host}"
 
 
 def check_url(url: str, option: str = "--queue") -> str:
@@ -55,14 +47,17 @@ def check_url(url: str, option: str = "--queue") -> str:
         parts = urlsplit(url)
         parts.port  # noqa: B018 — raises on a port that is not a number
     except ValueError as exc:
-        raise InputError(f"{mask_url(url)} is not a URL ({exc})", field=option,
+        why = "" if "@" in url else f" ({exc})"  # a port error may quote the password
+        raise InputError(f"{mask_url(url)} is not a URL{why}", field=option,
                          location=Location("gongwen"),
                          hint="write it as redis://HOST:6379/0 "
-                              "(redis://:PASSWORD@HOST:6379/0 with a password)") from None
+                              "(redis://:PASSWORD@HOST:6379/0 with a password; "
+                              "write / ? # @ in it as %2F %3F %23 %40)") from None
     if parts.scheme not in SCHEMES or (parts.scheme != "redis+socket" and not parts.hostname):
         raise InputError(f"{mask_url(url)} is not a Redis URL", field=option,
                          location=Location("gongwen"),
-                         hint="write it as redis://HOST:6379/0; the queue is Redis")
+                         hint="write it as redis://HOST:6379/0; the queue is Redis "
+                              "(in a password, write / ? # @ as %2F %3F %23 %40)")
     return url
 
 
