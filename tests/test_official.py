@@ -227,6 +227,16 @@ def test_minutes_print_attendance_instead_of_signature_and_need_no_number():
     assert not styled(document, "GwTitle")  # the mark is its title
 
 
+def test_minutes_print_a_number_only_when_one_is_given():
+    minutes = {**BASE, "版头": True, "标题": "测试支部支委会会议纪要", "出席": ["林明富"]}
+    bare = gongwen.render(minutes)
+    assert not any("〔" in p.text for p in paragraphs(bare))
+    numbered = gongwen.render({**minutes, "发文字号": "测支〔2025〕3号"})
+    (number,) = [p for p in paragraphs(numbered) if "〔" in p.text]
+    assert number.text == "测支〔2025〕3号" and number.style.style_id == "GwDocNumber"
+    assert bare.warnings == numbered.warnings == []
+
+
 def test_several_signers_go_two_a_line_the_number_on_the_last():
     document = gongwen.render({**UPWARD, "签发人": ["林明富", "陈秀英", "王建国"]})
     (line,) = styled(document, "GwDocNumberUp")
