@@ -32,7 +32,7 @@ from .base import (
     tag_paragraph,
     to_bytes,
 )
-from .plan import add_addressee, add_attachment_pages, add_title
+from .plan import add_addressee, add_body_to_end, add_title
 
 EMU_PER_MM = 36000
 EMU_PER_PT = 12700
@@ -183,10 +183,7 @@ def build_letter(profile: Profile) -> bytes:
     add_letter_lines(doc)
     add_title(doc)
     add_addressee(doc)
-    tag_paragraph(doc, "{{p body }}")
-    tag_paragraph(doc, "{{p closing }}")
-    add_attachment_pages(doc)
-    tag_paragraph(doc, "{{p end_block }}")
+    add_body_to_end(doc)
     return to_bytes(doc)
 
 

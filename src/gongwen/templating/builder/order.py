@@ -16,7 +16,7 @@ from .base import (
     tag_paragraph,
     to_bytes,
 )
-from .plan import add_attachment_pages
+from .plan import add_body_to_end
 
 
 def build_order(profile: Profile) -> bytes:
@@ -35,8 +35,5 @@ def build_order(profile: Profile) -> bytes:
     for _ in range(standard.ORDER_BODY_LINES_BELOW_NUMBER):
         add_paragraph(doc, "", "GwBody")
     tag_paragraph(doc, "{%p endif %}")
-    tag_paragraph(doc, "{{p body }}")
-    tag_paragraph(doc, "{{p closing }}")
-    add_attachment_pages(doc)
-    tag_paragraph(doc, "{{p end_block }}")
+    add_body_to_end(doc)
     return to_bytes(doc)

@@ -121,14 +121,20 @@ def add_attachment_pages(doc: DocxDocument) -> None:
     tag_paragraph(doc, "{%p endfor %}")
 
 
+def add_body_to_end(doc: DocxDocument) -> None:
+    """What every format (文件, 信函, 命令) lays out after its head: the body, the
+    closing (署名, 成文日期, 印章), the 附件 pages and the 版记."""
+    tag_paragraph(doc, "{{p body }}")
+    tag_paragraph(doc, "{{p closing }}")
+    add_attachment_pages(doc)
+    tag_paragraph(doc, "{{p end_block }}")
+
+
 def build_plan(profile: Profile) -> bytes:
     doc = new_document(profile)
     header_styles(doc, profile)
     add_header_block(doc)
     add_title(doc)
     add_addressee(doc)
-    tag_paragraph(doc, "{{p body }}")
-    tag_paragraph(doc, "{{p closing }}")
-    add_attachment_pages(doc)
-    tag_paragraph(doc, "{{p end_block }}")
+    add_body_to_end(doc)
     return to_bytes(doc)
