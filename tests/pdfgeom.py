@@ -26,6 +26,7 @@ import statistics
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pdfplumber
@@ -249,6 +250,23 @@ def line_ink(page: pdfplumber.page.Page, line: Line,
 
 def open_pdf(path: str | Path) -> pdfplumber.PDF:
     return pdfplumber.open(str(path))
+
+
+@dataclass
+class RenderedPdf:
+    """A rendered document's PDF, its pages' lines measured once (a test module's
+    ``Rendered`` adds what it looks at)."""
+
+    name: str
+    path: Path
+
+    @cached_property
+    def pdf(self) -> pdfplumber.PDF:
+        return open_pdf(self.path)
+
+    @cached_property
+    def lines(self) -> list[list[Line]]:
+        return [lines_of(page) for page in self.pdf.pages]
 
 
 # --- the text block (版心) --------------------------------------------------------------

@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import copy
 import io
-from dataclasses import dataclass
-from functools import cached_property
-from pathlib import Path
 
 import docx
 import pytest
@@ -25,14 +22,13 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from pdfgeom import (
     Line,
+    RenderedPdf,
     Rule,
     black_rules,
     body_lines,
     dark_ink,
     line_box_top,
     line_ink,
-    lines_of,
-    open_pdf,
     outside_text_block,
     page_number,
     pitch,
@@ -60,19 +56,7 @@ LONG = {"正文": "\n\n".join([SENTENCE * 2] * 12) + "\n", "抄送": []}
 BARE = {"发文字号": None, "正文": SENTENCE + "\n"}  # one page, nothing under the line
 
 
-@dataclass
-class Rendered:
-    name: str
-    path: Path
-
-    @cached_property
-    def pdf(self):
-        return open_pdf(self.path)
-
-    @cached_property
-    def lines(self) -> list[list[Line]]:
-        return [lines_of(page) for page in self.pdf.pages]
-
+class Rendered(RenderedPdf):
     def rules(self, index: int, upper: bool) -> list[Rule]:
         """The red rules of page ``index`` in its upper or lower half, top to bottom."""
         half = standard.PAGE_HEIGHT_MM / 2

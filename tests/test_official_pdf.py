@@ -10,20 +10,15 @@ first line at the left edge with its title centred on the third line (8).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
-from pathlib import Path
-
 import pytest
 from conftest import SAMPLE
 from pdfgeom import (
     Line,
+    RenderedPdf,
     body_lines,
     dark_ink,
     line_box_top,
     line_ink,
-    lines_of,
-    open_pdf,
     outside_text_block,
     page_number,
     pitch,
@@ -82,19 +77,7 @@ SAMPLES = {"notice": "notice", "request": "request", "minutes-sample": "minutes"
            "summary": "summary"}
 
 
-@dataclass
-class Rendered:
-    name: str
-    path: Path
-
-    @cached_property
-    def pdf(self):
-        return open_pdf(self.path)
-
-    @cached_property
-    def lines(self) -> list[list[Line]]:
-        return [lines_of(page) for page in self.pdf.pages]
-
+class Rendered(RenderedPdf):
     def body(self, index: int) -> list[Line]:
         """The page's 三号 lines below the 版头's red rule."""
         lines = body_lines(self.lines[index])
