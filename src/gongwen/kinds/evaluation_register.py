@@ -19,6 +19,7 @@ from ..inputs.roster import Roster
 from ..inputs.tallies import Tallies
 from ..layout import conventions, standard
 from ..layout import formtables as ft
+from ..layout import memberform as mf
 from ..layout import rules as layout
 from ..layout.formtext import WORD_BREAK
 from ..models.evaluation import Evaluation, MemberEvaluation
@@ -107,14 +108,14 @@ def _form(tpl: DocxTemplate, model: Evaluation, member: Member, label: str,
     tallied = [[str(n) for n in votes[s]] for s in SOURCES if votes and s in votes]
     own = [((), [KIND_HEADER, *(SOURCE_LABELS[s] for s in SOURCES)])]
     own += [([c[i] for c in tallied], [grade_header(g)]) for i, g in enumerate(GRADES)]
-    widths = ft.member_grid(standard.TEXT_BLOCK_WIDTH_MM, member, name=label,
+    widths = mf.member_grid(standard.TEXT_BLOCK_WIDTH_MM, member, name=label,
                             year_month_style=model.year_month_style,
                             labels=[SELF_LABEL, VOTES_LABEL, GRADE_LABEL, OPINION_LABEL],
                             cells=own)
-    last = ft.MEMBER_GRID_COLUMNS - 1
-    rows = len(ft.MEMBER_ROWS) + 1 + 1 + len(SOURCES) + 2
+    last = mf.MEMBER_GRID_COLUMNS - 1
+    rows = len(mf.MEMBER_ROWS) + 1 + 1 + len(SOURCES) + 2
     table = ft.FormTable(sub, widths, rows)
-    row = ft.member_rows(table, 0, member, name=label, year_month_style=model.year_month_style)
+    row = mf.member_rows(table, 0, member, name=label, year_month_style=model.year_month_style)
     for header in range(row):
         table.repeat_header(header)
 
@@ -155,7 +156,7 @@ def _form(tpl: DocxTemplate, model: Evaluation, member: Member, label: str,
 
 def _box(table: ft.FormTable, row: int, text: str | None) -> BaseOxmlElement:
     """A box over the row's five value columns: the text, or lines for handwriting."""
-    cell = table.merge(row, 1, ft.MEMBER_GRID_COLUMNS - 1)
+    cell = table.merge(row, 1, mf.MEMBER_GRID_COLUMNS - 1)
     ft.valign(cell, "top")
     if not text:
         table.keep_whole(row)

@@ -16,6 +16,7 @@ from docxtpl.subdoc import Subdoc
 
 from ..layout import conventions, standard
 from ..layout import formtables as ft
+from ..layout import memberform as mf
 from ..layout import rules as layout
 from ..layout.formtext import WORD_BREAK
 from ..models.member import Member
@@ -60,12 +61,12 @@ def render_pledge(pledge: Pledge, options: RenderOptions) -> list[Document]:
 def _form(tpl: DocxTemplate, pledge: Pledge, member: Member, label: str,
           categories: list[Category]) -> Subdoc:
     sub = tpl.new_subdoc()
-    widths = ft.member_grid(standard.TEXT_BLOCK_WIDTH_MM, member, name=label,
+    widths = mf.member_grid(standard.TEXT_BLOCK_WIDTH_MM, member, name=label,
                             year_month_style=pledge.year_month_style, labels=[REVIEW_LABEL])
-    last_column = ft.MEMBER_GRID_COLUMNS - 1
-    rows = len(ft.MEMBER_ROWS) + 1 + len(categories) + 2
+    last_column = mf.MEMBER_GRID_COLUMNS - 1
+    rows = len(mf.MEMBER_ROWS) + 1 + len(categories) + 2
     table = ft.FormTable(sub, widths, rows)
-    row = ft.member_rows(table, 0, member, name=label,
+    row = mf.member_rows(table, 0, member, name=label,
                          year_month_style=pledge.year_month_style)
     for header in range(row):
         table.repeat_header(header)
