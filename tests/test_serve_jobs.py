@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,16 @@ def test_a_phase_job_runs_and_serves_its_files(tmp_path: Path, monkeypatch) -> N
         text = Docx(io.BytesIO(client.get(f"/v1/jobs/{job_id}/files/{pledge}").content))
         cells = "".join(c.text for t in text.tables for r in t.rows for c in r.cells)
         assert "吴静" in cells + "".join(p.text for p in text.paragraphs)
+        # every file in one zip, under the paths the job lists
+        packed = client.get(f"/v1/jobs/{job_id}/files.zip")
+        assert packed.status_code == 200 and packed.headers["content-type"] == "application/zip"
+        assert "filename*=UTF-8''%E5%8F%91" in packed.headers["content-disposition"]  # 发动部署.zip
+        with zipfile.ZipFile(io.BytesIO(packed.content)) as archive:
+            assert sorted(archive.namelist()) == sorted(state["files"])
+            assert archive.read(summary["bundle"]) == bundle.content
+            assert archive.read(pledge) == client.get(f"/v1/jobs/{job_id}/files/{pledge}").content
+        assert list((tmp_path / "data" / "requests").iterdir()) == []  # the zip is not kept
+        assert_error(client.get(f"/v1/jobs/{job_id[:-1]}g/files.zip"), 404, "no such job")
         # the file route takes only the job's own listed files
         for bad in ("..%2Fstate.json", "%2E%2E/%2E%2E/state.json", "%2Fetc%2Fpasswd",
                     "manifest.json%00"):
@@ -176,6 +187,7 @@ def test_a_restart_fails_running_jobs_and_requeues_queued_ones(tmp_path: Path) -
         assert state["state"] == FAILED and "stopped" in state["error"]["message"]
         assert runner.submitted == [queued]
         assert client.get(f"/v1/jobs/{queued}").json()["state"] == QUEUED
+        assert_error(client.get(f"/v1/jobs/{queued}/files.zip"), 409, "no files yet")
         assert client.get(f"/v1/jobs/{done}").json()["state"] == DONE
 
 

@@ -208,6 +208,7 @@ def test_jobs_page_runs_the_sample_and_lists_the_bundle(client: TestClient) -> N
     assert "汇编预览（共" in page.text and len(images_of(page.text)) == 6  # its first pages
     for path in state["files"]:
         assert f'href="/v1/jobs/{job_id}/files/{path}"' in page.text
+    assert f'href="/v1/jobs/{job_id}/files.zip"' in page.text and "全部下载" in page.text
     assert client.get(f"/v1/jobs/{job_id}/files/{bundle}").content.startswith(b"%PDF")
     no_external_url(page.text)
 

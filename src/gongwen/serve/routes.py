@@ -16,13 +16,14 @@ from typing import Annotated, Any, BinaryIO
 import anyio
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.background import BackgroundTask
 from starlette.datastructures import FormData, UploadFile
 
 from .errors import ApiError
 from .render import MEDIA, check_upload, render_files, screen_folder, write_data
 from .runner import Busy, activity_folder
 from .settings import Settings
-from .store import JobStore
+from .store import FINISHED, JobStore
 from .uploads import copy_limited, extract_zip, inside, safe_relative, too_large
 
 router = APIRouter()
@@ -291,6 +292,32 @@ async def get_job_file(request: Request, job_id: str, path: str) -> FileResponse
         raise ApiError(404, f"the job has no file {path!r}", field="path",
                        hint="the job's files are listed in GET /v1/jobs/{id}")
     return FileResponse(target, filename=Path(path).name)
+
+
+@router.get("/v1/jobs/{job_id}/files.zip", tags=["jobs"],
+            responses={200: {"content": {"application/zip": {}}}})
+async def get_job_zip(request: Request, job_id: str) -> FileResponse:
+    """Every file of a finished job (its DOCX, PDF, bundle, manifest) in one zip, under
+    the paths its ``files`` lists."""
+    store = _store(request)
+    try:
+        job = store.get(job_id)
+    except KeyError:
+        raise ApiError(404, "no such job", field="job_id") from None
+    if job.state not in FINISHED or not job.files:
+        raise ApiError(409, f"the job has no files yet (it is {job.state})", field="job_id",
+                       hint="wait until GET /v1/jobs/{id} says done")
+    work = _settings(request).data_dir / "requests" / secrets.token_hex(16)
+    work.mkdir(parents=True)
+    target = work / "files.zip"
+    try:
+        await anyio.to_thread.run_sync(store.pack, job_id, target)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return FileResponse(target, media_type="application/zip",
+                        headers={"Content-Disposition": _attachment(f"{job.phase}.zip")},
+                        background=BackgroundTask(shutil.rmtree, work, ignore_errors=True))
 
 
 def _attachment(filename: str) -> str:

@@ -118,6 +118,24 @@ class JobStore:
         return sorted(p.name for p in self.root.iterdir()
                       if _JOB_ID.match(p.name) and (p / "state.json").exists())
 
+    def pack(self, job_id: str, target: Path) -> int:
+        """Write every file the job lists into the zip ``target`` (PDFs stored, the rest
+        deflated), under its path in ``files``; returns how many.  Files only, from the
+        job's output folder: a name in ``files`` that leaves it is skipped."""
+        import zipfile
+
+        job, output = self.get(job_id), self.output_dir(job_id).resolve()
+        count = 0
+        with zipfile.ZipFile(target, "w") as archive:
+            for name in job.files:
+                path = (output / name).resolve()
+                if not path.is_relative_to(output) or not path.is_file():
+                    continue
+                method = zipfile.ZIP_STORED if path.suffix == ".pdf" else zipfile.ZIP_DEFLATED
+                archive.write(path, name, compress_type=method)
+                count += 1
+        return count
+
     def discard(self, job_id: str) -> None:
         """Remove a job and its files (or a folder that never became a job)."""
         shutil.rmtree(self.folder(job_id), ignore_errors=True)
