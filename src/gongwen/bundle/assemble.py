@@ -27,8 +27,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.constants import PageLabelStyle
-from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
 
 from ..errors import BundleError, InputError
 from ..fileio import write_atomic
@@ -37,7 +35,6 @@ from ..layout import standard
 from ..text import format_date, strip_bidi_controls
 from .pages import (
     COVER_BOOKMARK,
-    LANGUAGE,
     MALFORMED_PDF_ERRORS,
     TOC_BOOKMARK,
     Numbering,
@@ -46,16 +43,12 @@ from .pages import (
     plan_pages,
     render_front,
 )
+from .pdffile import add_metadata, add_page_labels, serialize
 
 __all__ = ["Bookmark", "BundleEntry", "BundleResult", "PlacedEntry", "build_bundle"]
 
-CREATOR = "gongwen"
 #: page labels need PDF 1.3 and the document language 1.4
 MIN_PDF_HEADER = "%PDF-1.4"
-#: a bundle's date has no time of day: it is midnight, China Standard Time
-PDF_TIME_OF_DAY = "000000+08'00'"
-#: passes of identical-object merging; each shares one more level of references
-MAX_SHARING_PASSES = 8
 #: an input PDF larger than this is refused before it is read (a phase's documents with
 #: photographs are a few MB each); scales with ``GONGWEN_MAX_INPUT_MB`` as the other limits
 PDF_FACTOR = 256
@@ -174,9 +167,9 @@ def build_bundle(
 
     writer = _assemble(front, readers, entries, plan)
     bookmarks = _add_outline(writer, entries, plan)
-    _add_page_labels(writer, plan)
-    _add_metadata(writer, title=title, author=author, subject=subject, date=date)
-    data = _serialize(writer, _content_id(
+    add_page_labels(writer, plan)
+    add_metadata(writer, title=title, author=author, subject=subject, date=date)
+    data = serialize(writer, _content_id(
         front, readers, entries,
         (title, author, subject, str(date), cover, toc, duplex, numbering)))
     _write(out_path, data)
@@ -357,41 +350,6 @@ def _add_outline(
     return tuple(marks)
 
 
-def _add_page_labels(writer: PdfWriter, plan: PagePlan) -> None:
-    last = plan.total - 1
-    if plan.numbering == "physical" or plan.body_start == 0:
-        writer.set_page_label(0, last, PageLabelStyle.DECIMAL, start=1)
-        return
-    writer.set_page_label(0, plan.body_start - 1, PageLabelStyle.LOWERCASE_ROMAN, start=1)
-    writer.set_page_label(plan.body_start, last, PageLabelStyle.DECIMAL, start=1)
-
-
-def _add_metadata(
-    writer: PdfWriter, *, title: str, author: str | None, subject: str | None,
-    date: datetime.date,
-) -> None:
-    stamp = f"D:{date:%Y%m%d}{PDF_TIME_OF_DAY}"
-    info = {"/Title": title, "/Creator": CREATOR, "/CreationDate": stamp, "/ModDate": stamp}
-    if author:
-        info["/Author"] = author
-    if subject:
-        info["/Subject"] = subject
-    writer.add_metadata(info)
-    writer.root_object[NameObject("/Lang")] = TextStringObject(LANGUAGE)
-
-
-def _serialize(writer: PdfWriter, file_id: bytes) -> bytes:
-    """The file's bytes, with fonts and images shared by several inputs stored once and
-    ``file_id`` as its identifier."""
-    _share_identical_objects(writer)
-    digest = ByteStringObject(file_id)
-    # pypdf has no public setter for the trailer /ID (it only makes random ones)
-    writer._ID = ArrayObject([digest, digest])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def _content_id(front: PdfReader | None, readers: Sequence[PdfReader],
                 entries: Sequence[BundleEntry], options: tuple[object, ...]) -> bytes:
     """The bundle's file identifier: a digest of everything it is made of (the input
@@ -412,20 +370,6 @@ def _content_id(front: PdfReader | None, readers: Sequence[PdfReader],
             digest.update(repr((entry.title, entry.group, pages)).encode())
     digest.update(repr(options).encode())
     return digest.digest()
-
-
-def _share_identical_objects(writer: PdfWriter) -> None:
-    """Store identical objects once.  Documents split from one combined conversion carry
-    the same embedded fonts; one pass merges the font files, and each further pass the
-    objects that became identical because they now point at the same ones (font
-    descriptor, font, resources), so repeat while it still removes objects."""
-    live = len(writer._objects) + 1  # pypdf keeps no public object count
-    for _ in range(MAX_SHARING_PASSES):
-        writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
-        now = sum(obj is not None for obj in writer._objects)
-        if now >= live:
-            return
-        live = now
 
 
 def _write(path: Path, data: bytes) -> None:
