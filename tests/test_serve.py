@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -198,6 +199,41 @@ def test_token_guards_every_route(tmp_path: Path) -> None:
     assert "http://" not in page.text and "https://" not in page.text  # nothing external
     script = client.get("/docs-assets/swagger-ui-bundle.js")
     assert script.status_code == 200 and len(script.content) > 100_000
+
+
+def _routes(app: object) -> list[tuple[str, str]]:
+    """(method, path) of every route of the app, routers included."""
+    found = []
+    for route in app.routes:  # type: ignore[attr-defined]
+        for inner in getattr(getattr(route, "original_router", None), "routes", [route]):
+            for method in sorted(getattr(inner, "methods", None) or {"GET"}):
+                found.append((method, inner.path))
+    return found
+
+
+def test_no_route_answers_without_the_token(tmp_path: Path) -> None:
+    """Every route, the web pages and any added later included, needs the token when
+    the server listens beyond this machine; only the login form and its style sheet
+    are open."""
+    from gongwen.serve.app import OPEN_PATHS
+
+    app = make_app(tmp_path, host="0.0.0.0", token="s3cret-token-of-the-test-0123456789")
+    client = TestClient(app)
+    values = {"job_id": "0" * 32, "activity_id": "0" * 32, "path": "a.pdf", "name": "web.js"}
+    routes = _routes(app)
+    assert ("GET", "/activity/{activity_id}") in routes and ("POST", "/roster") in routes
+    checked = 0
+    for method, path in routes:
+        url = re.sub(r"\{(\w+)(:\w+)?\}", lambda m: values[m.group(1)], path)
+        if path.startswith("/docs-assets"):  # a mounted folder of files
+            url += "/swagger-ui-bundle.js"
+        if url in OPEN_PATHS or method == "HEAD":
+            continue
+        response = client.request(method, url, headers={"accept": "application/json"},
+                                  follow_redirects=False)
+        assert response.status_code == 401, (method, url, response.status_code)
+        checked += 1
+    assert checked >= 20
 
 
 def test_other_hosts_need_a_token() -> None:
