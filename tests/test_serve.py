@@ -257,6 +257,44 @@ def test_cli_help_does_not_import_fastapi() -> None:
     assert done.returncode == 0, done.stderr
 
 
+def test_openapi_describes_every_route_its_body_and_the_error_shape(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    paths = spec["paths"]
+    assert {"/healthz", "/v1/render", "/v1/check", "/v1/jobs", "/v1/jobs/{job_id}",
+            "/v1/jobs/{job_id}/files/{path}", "/v1/jobs/{job_id}/files.zip"} <= set(paths)
+
+    def fields(path: str, media: str) -> set[str]:
+        body = paths[path]["post"]["requestBody"]["content"][media]["schema"]
+        return set(body["properties"])
+
+    assert fields("/v1/render", "multipart/form-data") == {"data", "roster", "tallies",
+                                                           "template", "files"}
+    assert "application/json" in paths["/v1/render"]["post"]["requestBody"]["content"]
+    assert fields("/v1/check", "multipart/form-data") == {"file"}
+    assert fields("/v1/jobs", "multipart/form-data") == {"activity", "phase"}
+    assert "HTTPValidationError" not in json.dumps(spec)  # a shape the server never sends
+    for path, method, codes in [("/v1/render", "post", {"400", "413", "415", "422", "503"}),
+                                ("/v1/check", "post", {"413", "422"}),
+                                ("/v1/jobs", "post", {"413", "422", "503"}),
+                                ("/v1/jobs/{job_id}", "get", {"404"}),
+                                ("/v1/jobs/{job_id}/files.zip", "get", {"404", "409"})]:
+        responses = paths[path][method]["responses"]
+        assert codes <= set(responses), (path, sorted(responses))
+        for code in codes:
+            schema = responses[code]["content"]["application/json"]["schema"]
+            assert set(schema["properties"]["error"]["properties"]) == {
+                "message", "file", "line", "field", "hint"}
+    assert "503" in paths["/healthz"]["get"]["responses"]
+    job = paths["/v1/jobs/{job_id}"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert {"state", "progress", "failures", "findings", "files"} <= set(
+        job["schema"]["properties"])
+    # what it says is what is sent: a bad body is that shape with those fields
+    sent = client.post("/v1/render", content=b"{oops", headers={"content-type":
+                                                                 "application/json"})
+    assert sent.status_code == 422 and set(sent.json()["error"]) == {
+        "message", "file", "line", "field", "hint"}
+
+
 def test_healthz(client: TestClient) -> None:
     response = client.get("/healthz")
     report = response.json()

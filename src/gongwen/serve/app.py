@@ -79,6 +79,9 @@ def create_app(settings: Settings, *, runner: Runner | None = None) -> Any:
     app.include_router(pages)
     app.include_router(roster_pages)
     app.include_router(activity_pages)
+    from .openapi import install_schema
+
+    install_schema(app)
     return app
 
 

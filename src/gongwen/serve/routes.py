@@ -20,6 +20,14 @@ from starlette.background import BackgroundTask
 from starlette.datastructures import FormData, UploadFile
 
 from .errors import ApiError
+from .openapi import (
+    CHECK_BODY,
+    JOB_SCHEMA,
+    JOBS_BODY,
+    QUEUED_SCHEMA,
+    RENDER_BODY,
+    errors,
+)
 from .render import MEDIA, check_upload, render_files, screen_folder, write_data
 from .runner import Busy, activity_folder
 from .settings import Settings
@@ -28,17 +36,7 @@ from .uploads import copy_limited, extract_zip, inside, safe_relative, too_large
 
 router = APIRouter()
 FormatParam = Annotated[str, Query(pattern="^(docx|pdf)$", description="docx or pdf")]
-_RENDER_BODY = {"requestBody": {"content": {
-    "application/json": {"schema": {"type": "object", "example": {
-        "kind": "plan", "标题": "关于开展创先争优活动的实施方案", "发文机关": "中共某某支部委员会",
-        "正文": "# 总体要求\n\n正文……", "成文日期": "2024-09-02"}}},
-    "multipart/form-data": {"schema": {"type": "object", "properties": {
-        "data": {"type": "string", "format": "binary", "description": "YAML or JSON"},
-        "roster": {"type": "string", "format": "binary"},
-        "tallies": {"type": "string", "format": "binary"},
-        "template": {"type": "string", "format": "binary"},
-        "files": {"type": "array", "items": {"type": "string", "format": "binary"},
-                  "description": "files the data names: 正文文件, 图片"}}}}}}}
+
 
 
 def _settings(request: Request) -> Settings:
@@ -96,7 +94,8 @@ async def _run(request: Request, function: Any, *args: Any) -> Any:
     return await anyio.to_thread.run_sync(function, *args, limiter=limiter)
 
 
-@router.get("/healthz", tags=["server"])
+@router.get("/healthz", tags=["server"], responses={503: {
+    "description": "LibreOffice, the fonts or the queue are not ready: the same report"}})
 async def healthz(request: Request) -> JSONResponse:
     """LibreOffice answers (a one-line document converted) and the fonts are present;
     with a queue, Redis answers and so does at least one worker."""
@@ -110,9 +109,10 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse(report, status_code=200 if report["ok"] else 503)
 
 
-@router.post("/v1/render", tags=["documents"], openapi_extra=_RENDER_BODY,
+@router.post("/v1/render", tags=["documents"], openapi_extra=RENDER_BODY,
              response_class=Response,
-             responses={200: {"content": {m: {} for m in MEDIA.values()}}})
+             responses={200: {"content": {m: {} for m in MEDIA.values()}},
+                        **errors(400, 401, 413, 415, 422, 503)})
 async def render(request: Request, format: FormatParam = "docx",
                  profile: str | None = None,
                  member: Annotated[list[str] | None, Query()] = None) -> Response:
@@ -167,7 +167,8 @@ async def render(request: Request, format: FormatParam = "docx",
     return Response(rendered.content, media_type=rendered.media_type, headers=headers)
 
 
-@router.post("/v1/check", tags=["documents"])
+@router.post("/v1/check", tags=["documents"], openapi_extra=CHECK_BODY,
+             responses=errors(401, 413, 415, 422, 503))
 async def check(request: Request, profile: str = "strict") -> JSONResponse:
     """Multipart ``file`` parts (.docx/.pdf) → ``gongwen check``'s report as JSON."""
     import json
@@ -196,7 +197,10 @@ async def check(request: Request, profile: str = "strict") -> JSONResponse:
     return JSONResponse(json.loads(text))
 
 
-@router.post("/v1/jobs", tags=["jobs"], status_code=202)
+@router.post("/v1/jobs", tags=["jobs"], status_code=202, openapi_extra=JOBS_BODY,
+             responses={202: {"description": "queued: its id, state and url",
+                                   "content": {"application/json": {"schema": QUEUED_SCHEMA}}},
+                        **errors(400, 401, 413, 415, 422, 503)})
 async def create_job(request: Request) -> JSONResponse:
     """Multipart ``activity`` (the activity folder as a .zip) and ``phase`` → 202 and the
     job's id; the phase runs as ``gongwen batch --phase`` would."""
@@ -265,7 +269,8 @@ def unpack_activity(stream: BinaryIO, name: str, folder: Path, settings: Setting
     return found
 
 
-@router.get("/v1/jobs/{job_id}", tags=["jobs"])
+@router.get("/v1/jobs/{job_id}", tags=["jobs"], responses={
+    200: {"content": {"application/json": {"schema": JOB_SCHEMA}}}, **errors(401, 404)})
 async def get_job(request: Request, job_id: str) -> JSONResponse:
     """The job's state (queued, running, done, failed), progress, failures, findings and
     its files (fetch each from ``/v1/jobs/{id}/files/{path}``)."""
@@ -279,7 +284,8 @@ async def get_job(request: Request, job_id: str) -> JSONResponse:
     return JSONResponse(data)
 
 
-@router.get("/v1/jobs/{job_id}/files/{path:path}", tags=["jobs"])
+@router.get("/v1/jobs/{job_id}/files/{path:path}", tags=["jobs"],
+            responses={200: {"description": "the file"}, **errors(400, 401, 404)})
 async def get_job_file(request: Request, job_id: str, path: str) -> FileResponse:
     """One result file of a finished job, by its path in the job's ``files``."""
     store = _store(request)
@@ -295,7 +301,7 @@ async def get_job_file(request: Request, job_id: str, path: str) -> FileResponse
 
 
 @router.get("/v1/jobs/{job_id}/files.zip", tags=["jobs"],
-            responses={200: {"content": {"application/zip": {}}}})
+            responses={200: {"content": {"application/zip": {}}}, **errors(401, 404, 409)})
 async def get_job_zip(request: Request, job_id: str) -> FileResponse:
     """Every file of a finished job (its DOCX, PDF, bundle, manifest) in one zip, under
     the paths its ``files`` lists."""
