@@ -95,6 +95,13 @@ def _inline(rows: Sequence[Sequence[object] | Mapping[str, object]], where: Wher
         texts = [{str(k): _text(v) for k, v in item.items()} for item in maps]
     else:
         header = [_text(v) for v in lists[0]]
+        twice = next((name for i, name in enumerate(header) if name in header[:i]), None)
+        if twice is not None:  # a row is read by its header's names: one would be lost
+            location, field = where("表格", "table")
+            raise InputError(f"the header row names the column {twice!r} twice",
+                             location=location, field=field,
+                             hint=f"give each column its own name ({twice}1, {twice}2 …); "
+                                  "列 may print them under one name again")
         for number, cells in enumerate(lists[1:], start=2):
             if len(cells) > len(header):
                 location, field = where("表格", "table")
