@@ -218,6 +218,26 @@ def test_the_server_removes_expired_jobs_when_it_starts(tmp_path: Path) -> None:
         assert_error(client.get(f"/v1/jobs/{old}"), 404, "no such job")
 
 
+def test_a_running_server_removes_a_job_its_keeping_time_after_it_finished(
+        tmp_path: Path) -> None:
+    keep_seconds = 2.0  # --keep-hours 0.00056: the server looks every tenth of it
+    store = JobStore(tmp_path / "data")
+    with TestClient(make_app(tmp_path, keep_hours=keep_seconds / 3600)) as client:
+        job_id, waiting = store.new_id(), store.new_id()
+        store.create(job_id, "p")
+        store.create(waiting, "p")
+        finished = time.time()
+        store.update(job_id, state=DONE, finished=finished)
+        assert client.get(f"/v1/jobs/{job_id}").json()["state"] == DONE  # kept meanwhile
+        deadline = time.monotonic() + 15
+        while (store.root / job_id).exists():
+            assert time.monotonic() < deadline, "a finished job outlived its keeping time"
+            time.sleep(0.05)
+        assert time.time() - finished >= keep_seconds  # not before its time
+        assert_error(client.get(f"/v1/jobs/{job_id}"), 404, "no such job")
+        assert client.get(f"/v1/jobs/{waiting}").json()["state"] == QUEUED  # unfinished: kept
+
+
 def test_progress_is_written_to_the_state(tmp_path: Path) -> None:
     from gongwen.serve.runner import StoreProgress
 
