@@ -149,6 +149,37 @@ def test_an_uploaded_activity_cannot_name_a_server_file(client: TestClient,
     assert "林明富" in cells
 
 
+def _user_template(code: str) -> bytes:
+    """The built-in plan template with a paragraph 「附注：<code>」 of its own."""
+    from gongwen.templating.registry import builtin_template
+
+    document = Docx(io.BytesIO(builtin_template("plan")))
+    anchor = next(p for p in document.paragraphs if p.text.startswith("{{p "))
+    anchor.insert_paragraph_before("附注：" + code)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("limit", "value", "code", "words"), [
+    ("MAX_RENDER_SECONDS", 0.5, "{% for i in range(100000) %}{% for j in range(100000) %}"
+     "{% endfor %}{% endfor %}", "0.5 s of CPU time"),
+    ("MAX_RENDER_MEMORY", 8 << 20, "{{ range(100000)|map('string')|map('center', 300)"
+     "|list|length }}", "more than 8 MB of memory"),
+])
+def test_a_template_over_its_time_or_memory_is_a_422_naming_it(client: TestClient, monkeypatch,
+                                                               limit: str, value: float,
+                                                               code: str, words: str) -> None:
+    from gongwen.templating import sandbox
+
+    monkeypatch.setattr(sandbox, limit, value)
+    response = client.post("/v1/render", files={"data": ("p.json", json.dumps(PLAN).encode()),
+                                                "template": ("mine.docx", _user_template(code))})
+    error = assert_error(response, 422, "template code stopped", words)
+    assert error["file"] == "mine.docx" and "附注：" in error["hint"]
+    assert client.post("/v1/render", json=PLAN).status_code == 200  # the server lives on
+
+
 def test_too_large_request_is_413(tmp_path: Path) -> None:
     client = TestClient(make_app(tmp_path, limits=__import__("gongwen.serve").serve.Limits(
         max_upload_bytes=10_000)))
