@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from typing import Annotated, Any, TypeVar
 
 from pydantic import (
@@ -124,8 +125,8 @@ def _input_error(model: type[GongwenModel], source: SourceData, exc: ValidationE
     errors = exc.errors(include_url=False)
     # report unknown fields first: a "missing" field is usually the same typo seen twice
     errors.sort(key=lambda e: e["type"] != "extra_forbidden")
-    error = errors[0]
-    loc = tuple(error["loc"])
+    error = _taken_branch(errors)
+    loc = tuple(part for part in error["loc"] if not _is_branch(part))
     field = ".".join(str(part) for part in loc) or None
     location = source.where(loc)
     kind = error["type"]
@@ -162,6 +163,28 @@ def _input_error(model: type[GongwenModel], source: SourceData, exc: ValidationE
     if kind != "gongwen" and "input" in error and not isinstance(error["input"], dict | list):
         message = f"{error['input']!r}: {message[0].lower()}{message[1:]}"
     return InputError(message, location=location, field=field, hint=hint or None)
+
+
+#: how pydantic names a branch of a union in an error's location (``str | list[…]``)
+_BRANCH = re.compile(r"(str|int|float|bool|constrained-\w+|[\w-]+\[.*\])")
+
+
+def _is_branch(part: object) -> bool:
+    return isinstance(part, str) and _BRANCH.fullmatch(part) is not None
+
+
+def _taken_branch(errors: list[dict[str, Any]]) -> dict[str, Any]:
+    """The error to report: the first, or when it is in one branch of a union (署名: a
+    name, or a list of them), the deepest error of the branches there — the branch the
+    data was written for, not the one it was never meant as."""
+    first = errors[0]
+    at = next((i for i, part in enumerate(first["loc"]) if i and _is_branch(part)), None)
+    if at is None:
+        return first
+    prefix = tuple(first["loc"][:at])
+    same = [e for e in errors if tuple(e["loc"][:at]) == prefix and len(e["loc"]) > at
+            and _is_branch(e["loc"][at])]
+    return max(same, key=lambda e: len(e["loc"]))
 
 
 def _given_twice(owner: type[GongwenModel] | None, source: SourceData,

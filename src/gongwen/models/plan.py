@@ -175,8 +175,8 @@ class Signed(GongwenModel):
     """One 署名 of a joint document, with its seal: ``{机关: 乙工会, 印章: b.png}``."""
 
     name: str = zh("机关", "名称", "发文机关")
-    #: the seal's picture; a list for a joint document, one per 署名 in order
-    seal: str | list[str] | None = zh("印章", default=None)
+    #: this organ's seal's picture (one: each 署名 of a joint document has its own)
+    seal: str | None = zh("印章", default=None)
 
 
 def _signed_item(value: object) -> object:
