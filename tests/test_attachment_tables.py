@@ -101,6 +101,8 @@ def test_a_table_below_body_text(tmp_path):
     ("  - 名称: 名单\n    表格: [[a, b], [1, 2, 3]]\n", "n.yaml:8", ["row 2", "3 cells"]),
     ("  - 名称: 名单\n    表格: [[姓名, 备注, 备注], [甲, 一, 二]]\n", "n.yaml:8",
      ["'备注' twice", "备注1"]),
+    ("  - 名称: 名单\n    表格: [[]]\n", "n.yaml:8", ["no columns", "列1"]),
+    ("  - 名称: 名单\n    表格: [{}]\n", "n.yaml:8", ["no columns", "列1"]),
 ])
 def test_table_errors_name_the_file_line_and_field(tmp_path, attachment, where, words):
     with pytest.raises(InputError) as caught:

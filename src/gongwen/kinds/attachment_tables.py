@@ -110,6 +110,11 @@ def _inline(rows: Sequence[Sequence[object] | Mapping[str, object]], where: Wher
                     f"{len(header)}", location=location, field=field,
                     hint="the first row names every column; give each row as many cells or fewer")
         texts = [dict(zip(header, map(_text, cells), strict=False)) for cells in lists[1:]]
+    if not header:
+        location, field = where("表格", "table")
+        raise InputError("the table has no columns", location=location, field=field,
+                         hint="name the columns in the first row: 表格: [[列1, 列2], [甲, 乙]], "
+                              "or give each row as a mapping: 表格: [{列1: 甲, 列2: 乙}]")
     numbered = [{NUMBER: str(i), **row} for i, row in enumerate(texts, start=1)]
     return _Rows([*header, NUMBER] if NUMBER not in header else header, header, numbered)
 
