@@ -314,3 +314,26 @@ def test_an_activity_unopened_for_keep_hours_is_removed(tmp_path: Path) -> None:
         assert fresh.get(f"/activity/{old}").status_code == 404
         fresh.get(f"/activity/{new}")  # opening it keeps it another keep_hours
         assert time.time() - (activities_root(settings) / new).stat().st_mtime < 60
+
+
+def test_markup_in_uploaded_data_is_shown_as_text(client: TestClient, tmp_path: Path) -> None:
+    """A roster cell, an activity's name and a phase's name holding HTML come back
+    escaped on the pages: what a client uploads never becomes markup."""
+    script = '<script>alert("x")</script>'
+    roster = BAD_ROSTER.replace("王芳,女", f'"王{script}",女')
+    page = client.post("/roster", files={"file": ("名册.csv", roster.encode())})
+    assert page.status_code == 200, page.text
+    assert script not in page.text and "&lt;script&gt;" in page.text
+    folder = tmp_path / "activity"
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("out", ".*"))
+    activity = folder / "activity.yaml"
+    text = activity.read_text("utf-8").replace("活动名称: 创先争优活动", f"活动名称: '{script}'")
+    activity.write_text(text.replace("  - 名称: 发动部署", "  - 名称: 发动<b>部署</b>"), "utf-8")
+    made = client.post("/activity", files={"activity": ("a.zip", folder_zip(folder))},
+                       follow_redirects=False)
+    assert made.status_code == 303, made.text
+    page = client.get(made.headers["location"])
+    assert page.status_code == 200
+    assert script not in page.text and "<b>部署</b>" not in page.text
+    assert "<h1>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</h1>" in page.text
+    assert 'value="发动&lt;b&gt;部署&lt;/b&gt;"' in page.text
