@@ -321,6 +321,10 @@ def test_a_password_that_breaks_the_url_is_still_masked(tmp_path: Path) -> None:
         secret = url.split("://:")[1].rsplit("@", 1)[0]
         assert secret not in shown and "%2F" in shown, shown
     assert mask_url("redis://secret@h/0") == "redis://***@h/0"  # no colon: all of it
+    assert mask_url(":secret@h:6379/0") == ":***@h:6379/0"  # redis:// left out
+    with pytest.raises(InputError) as refused:
+        Settings(data_dir=tmp_path, queue=":secret@h:6379/0").validate()
+    assert "secret" not in str(refused.value) and "not a Redis URL" in str(refused.value)
 
 
 def test_bad_queue_urls_are_refused_with_the_option_named(tmp_path: Path) -> None:

@@ -33,6 +33,8 @@ def mask_url(url: str) -> str:
     ``?`` or ``#`` (base64 makes them) that was not percent-encoded ends a parser's
     netloc early, and would otherwise be shown whole."""
     scheme, sep, rest = url.partition("://")
+    if not sep:  # no scheme (a URL typed without redis://) may still hold a password
+        scheme, rest = "", url
     userinfo, at, host = rest.rpartition("@")
     if not at:
         return url
