@@ -156,6 +156,14 @@ def test_huge_data_file_is_refused_before_it_is_parsed(tmp_path: Path):
     assert outcome.seconds < 3
 
 
+def test_a_huge_title_is_refused_naming_its_field(tmp_path: Path):
+    data = write(tmp_path, "plan.yaml", PLAN_YAML.replace(
+        "title: 关于开展主题党日活动的实施方案", "title: 关于" + "测" * 100_000 + "的实施方案"))
+    outcome = gongwen("render", data, "-o", tmp_path / "out")
+    assert_refused(outcome, data, ":5: title: is 100,007 characters long", "hint:")
+    assert outcome.seconds < 8 and not (tmp_path / "out").exists()
+
+
 def test_size_limit_is_overridable(tmp_path: Path):
     text = PLAN_YAML.replace("开展志愿服务。", "开展志愿服务。" + "志愿服务。" * 100_000)
     data = write(tmp_path, "plan.yaml", text)

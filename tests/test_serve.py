@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -178,6 +179,14 @@ def test_a_template_over_its_time_or_memory_is_a_422_naming_it(client: TestClien
     error = assert_error(response, 422, "template code stopped", words)
     assert error["file"] == "mine.docx" and "附注：" in error["hint"]
     assert client.post("/v1/render", json=PLAN).status_code == 200  # the server lives on
+
+
+def test_a_huge_field_is_a_422_naming_it(client: TestClient) -> None:
+    started = time.monotonic()
+    error = assert_error(client.post("/v1/render", json=dict(PLAN, title="测" * 300_000)),
+                         422, "300,000 characters")
+    assert error["field"] == "title" and error["file"] and error["line"] and error["hint"]
+    assert time.monotonic() - started < 5
 
 
 def test_too_large_request_is_413(tmp_path: Path) -> None:

@@ -147,5 +147,10 @@ def _form_styles() -> dict[str, ElementStyle]:
     return {st.style_id: st for st in styles}
 
 
+#: the longest title a document takes (characters): about nine 二号 lines, far past any
+#: real 公文's; a longer one is a mistake in the data (a body pasted into 标题), refused
+#: before it is laid out rather than breaking it into thousands of lines
+TITLE_MAX_CHARS = 200
+
 #: the form templates' styles (承诺书, 民主评议), added to a profile's own by their builders
 FORM_STYLES: MappingProxyType = MappingProxyType(_form_styles())

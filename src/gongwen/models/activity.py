@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, model_validator
 
-from .base import Date, GongwenModel, StrList, zh
+from .base import Date, GongwenModel, StrList, Title, zh
 
 ACTIVITY_FILE = "activity.yaml"
 #: writing one of these for ``成员`` means every member of the roster
@@ -58,7 +58,7 @@ class PhaseEntry(GongwenModel):
     end: Date = zh("结束", "结束日期")
     documents: list[Annotated[DocumentEntry, BeforeValidator(_entry_shorthand)]] = zh(
         "文件", "材料", default_factory=list)
-    bundle_title: str | None = zh("汇编标题", default=None)
+    bundle_title: Title | None = zh("汇编标题", default=None)
     bundle_date: Date | None = zh("报送日期", default=None)
     #: what the phase is for, in a sentence or two: the 阶段安排 table's 主要任务 column
     tasks: str | None = zh("主要任务", "任务", default=None)

@@ -97,7 +97,19 @@ def _known_profile(value: str) -> str:
     return value
 
 
+def _title_length(value: str) -> str:
+    from ..layout.conventions import TITLE_MAX_CHARS
+
+    if len(value) > TITLE_MAX_CHARS:
+        raise PydanticCustomError(
+            "gongwen", f"is {len(value):,} characters long, more than a title's "
+            f"{TITLE_MAX_CHARS}", {"hint": "shorten it; the text under it goes in 正文"})
+    return value
+
+
 Date = Annotated[dt.date, BeforeValidator(_as_date)]
+#: a title (标题): at most conventions.TITLE_MAX_CHARS characters
+Title = Annotated[str, AfterValidator(_title_length)]
 #: a layout profile's name (版式), checked against standard.PROFILES
 ProfileName = Annotated[str, AfterValidator(_known_profile)]
 DocNumberInput = BeforeValidator(_as_doc_number)

@@ -26,7 +26,7 @@ from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, mo
 from ..errors import InputError
 from ..layout import standard
 from ..text import chinese_numeral, parse_chinese_numeral
-from .base import Date, GongwenModel, ProfileName, StrList, zh
+from .base import Date, GongwenModel, ProfileName, StrList, Title, zh
 
 #: how 期号 is written: 第3期 (the default, as GB/T 9704 writes numbers) or 第三期
 NUMERAL_STYLES = {"arabic": "arabic", "阿拉伯数字": "arabic", "数字": "arabic",
@@ -84,7 +84,7 @@ class Picture(GongwenModel):
 class Article(GongwenModel):
     """One article: a title, an optional author line, a body and photos."""
 
-    title: str = zh("标题")
+    title: Title = zh("标题")
     author: str | None = zh("作者", "供稿", default=None)
     body: str | None = zh("正文", default=None)
     body_file: str | None = zh("正文文件", default=None)

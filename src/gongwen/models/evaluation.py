@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, PlainSerializer, field_validator
 from pydantic_core import PydanticCustomError
 
-from .base import Date, GongwenModel, ProfileName, StrList, zh
+from .base import Date, GongwenModel, ProfileName, StrList, Title, zh
 from .pledge import YearMonthStyle
 from .scoring import GRADES, GradeRule
 
@@ -134,7 +134,7 @@ class Evaluation(GongwenModel):
     kind: Literal["evaluation", "民主评议"] = zh("类型", default="evaluation")
     form: Annotated[Literal["ballot", "register", "summary"], BeforeValidator(_form)] = zh(
         "表式", "表格")
-    title: str | None = zh("标题", default=None)
+    title: Title | None = zh("标题", default=None)
     branch: str = zh("党支部", "支部", "所在支部")
     secretary: str | None = zh("书记", "支部书记", default=None)
     date: Date | None = zh("评议日期", "日期", default=None)

@@ -11,7 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from ..layout import standard
 from ..text import format_doc_number
-from .base import Date, DocNumberInput, GongwenModel, ProfileName, StrList, _as_list, zh
+from .base import Date, DocNumberInput, GongwenModel, ProfileName, StrList, Title, _as_list, zh
 
 _COPY_NUMBER = re.compile(rf"^\d{{1,{standard.COPY_NUMBER_DIGITS}}}$")
 
@@ -122,7 +122,7 @@ class Attachment(GongwenModel):
     body text, a table (built from ``activity.yaml`` or written inline), or both."""
 
     name: str = zh("名称")
-    title: str | None = zh("标题", default=None)
+    title: Title | None = zh("标题", default=None)
     number: int | None = zh("序号", default=None)
     body: str | None = zh("正文", default=None)
     body_file: str | None = zh("正文文件", default=None)
@@ -197,7 +197,7 @@ class Official(GongwenModel):
     co_organs: StrList = zh("联署机关", default_factory=list)
     doc_number: Annotated[DocNumber | None, DocNumberInput] = zh("发文字号", default=None)
     signers: StrList = zh("签发人", default_factory=list)
-    title: str = zh("标题")
+    title: Title = zh("标题")
     addressee: str | None = zh("主送机关", "主送", default=None)
     body: str | None = zh("正文", default=None)
     body_file: str | None = zh("正文文件", default=None)

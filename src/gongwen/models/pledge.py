@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, field_validator
 
-from .base import Date, GongwenModel, ProfileName, StrList, zh
+from .base import Date, GongwenModel, ProfileName, StrList, Title, zh
 
 #: 年月格式 as a user may write it → the style name
 YEAR_MONTH_SPELLINGS = {"dotted": "dotted", "chinese": "chinese", "1985.03": "dotted",
@@ -62,7 +62,7 @@ class Pledge(GongwenModel):
     """A pledge form as a branch writes it; the roster supplies the members."""
 
     kind: Literal["pledge", "承诺书", "党员承诺书"] = zh("类型", default="pledge")
-    title: str = zh("标题", default=DEFAULT_TITLE)
+    title: Title = zh("标题", default=DEFAULT_TITLE)
     branch: str | None = zh("党支部", "所在支部", "支部", default=None)
     roster: str | None = zh("花名册", default=None)
     intro: str | None = zh("引言", "导语", default=None)
