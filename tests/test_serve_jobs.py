@@ -249,3 +249,22 @@ def test_progress_is_written_to_the_state(tmp_path: Path) -> None:
     assert store.get(job_id).progress == {"stage": "转换", "done": 0, "total": 3}
     progress.advance(3)  # the last step is always written
     assert store.get(job_id).progress == {"stage": "转换", "done": 3, "total": 3}
+
+
+def test_request_folders_left_behind_are_swept(tmp_path: Path) -> None:
+    """A files.zip whose download the client broke off never runs its clean-up: the
+    sweeper removes request folders over an hour old, and leaves the fresh ones."""
+    import os
+
+    from gongwen.serve.app import REQUEST_FOLDER_S, expire_requests
+
+    make_app(tmp_path)
+    root = tmp_path / "data" / "requests"
+    old, fresh = root / ("a" * 32), root / ("b" * 32)
+    for folder in (old, fresh):
+        folder.mkdir()
+        (folder / "files.zip").write_bytes(b"PK")
+    back = time.time() - REQUEST_FOLDER_S - 60
+    os.utime(old, (back, back))
+    assert expire_requests(tmp_path / "data") == [old.name]
+    assert not old.exists() and (fresh / "files.zip").exists()

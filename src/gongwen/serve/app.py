@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import hmac
 import logging
+import shutil
 import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -95,16 +98,41 @@ def make_runner(settings: Settings, store: JobStore) -> Runner:
     return EmbeddedRunner(store, workers=settings.job_workers)
 
 
+#: a request's own folder older than this was left by an answer that never finished (a
+#: download the client broke off skips its clean-up): no request runs this long
+REQUEST_FOLDER_S = 3600.0
+
+
 def _sweep(store: JobStore, settings: Settings, stop: threading.Event) -> None:
-    """Remove expired jobs now and then (every tenth of the keeping time, ≤ 10 min)."""
+    """Remove expired jobs now and then (every tenth of the keeping time, ≤ 10 min), and
+    request folders left behind."""
     interval = min(600.0, settings.keep_hours * 360)
     while True:
         try:
             store.expire(settings.keep_hours * 3600)
+            expire_requests(settings.data_dir)
         except OSError:
             logger.exception("could not remove expired jobs")
         if stop.wait(interval):
             return
+
+
+def expire_requests(data_dir: Path, now: float | None = None) -> list[str]:
+    """Remove the folders under ``requests/`` older than :data:`REQUEST_FOLDER_S`
+    (a files.zip whose download was broken off is not removed by its answer); returns
+    their names."""
+    now = time.time() if now is None else now
+    removed = []
+    root = data_dir / "requests"
+    for folder in root.iterdir() if root.is_dir() else ():
+        try:
+            old = now - folder.stat().st_mtime > REQUEST_FOLDER_S
+        except OSError:
+            continue
+        if old and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed
 
 
 def _authorised(request: Request, token: str) -> bool:
