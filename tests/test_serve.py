@@ -189,6 +189,25 @@ def test_a_huge_field_is_a_422_naming_it(client: TestClient) -> None:
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.parametrize("field", ["发文机关", "主送机关", "署名", "附注", "抄送", "印发机关",
+                                   "发文字号", "签发人", "正文"])
+def test_a_huge_value_in_any_field_is_answered_never_a_500(client: TestClient,
+                                                           field: str) -> None:
+    data = {"kind": "plan", "发文机关": "中共测试支部", "成文日期": "2025-03-05", "版头": True,
+            "发文字号": "测党〔2025〕1号", "标题": "关于测试的实施方案", "正文": "正文。",
+            field: "测" * 100_000}
+    response = client.post("/v1/render", json=data)
+    assert response.status_code in (200, 422), response.text[:300]
+    if response.status_code == 200:
+        document = Docx(io.BytesIO(response.content))
+        text = "".join(p.text for p in document.paragraphs) + "".join(
+            c.text for t in document.tables for r in t.rows for c in r.cells)
+        assert "测" * 1000 in text  # printed, not cut
+        assert len(document.core_properties.author) <= 255
+    else:
+        assert response.json()["error"]["field"].startswith(field)
+
+
 def test_too_large_request_is_413(tmp_path: Path) -> None:
     client = TestClient(make_app(tmp_path, limits=__import__("gongwen.serve").serve.Limits(
         max_upload_bytes=10_000)))

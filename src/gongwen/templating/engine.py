@@ -57,6 +57,9 @@ COMPILED_CACHE_SIZE = 64
 #: characters docxtpl turns into tabs, breaks and page breaks after rendering
 _LISTING_CHARACTERS = ("\t", "\a", "\n", "\f")
 
+#: Word's limit for a core property (title, author …), which python-docx enforces
+CORE_PROPERTY_MAX_CHARS = 255
+
 
 def _cn_date(value: Any) -> str:
     return format_date(value) if value else ""
@@ -354,6 +357,8 @@ def render_docx(
         raise TemplateError(f"the template's code {what}", template=name,
                             hint=_where(exc)) from None
     for key, value in (properties or {}).items():
+        if isinstance(value, str) and len(value) > CORE_PROPERTY_MAX_CHARS:
+            value = value[:CORE_PROPERTY_MAX_CHARS - 1] + "…"  # metadata only: the page has it all
         setattr(tpl.docx.core_properties, key, value)  # get_docx() would reload
     order_properties(tpl.docx.element)
     return package.save(tpl.docx)
