@@ -9,6 +9,7 @@ on it top to bottom; one line under it the 成文日期, right-aligned four char
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -29,6 +30,7 @@ from pdfgeom import (
     red_ink,
 )
 from PIL import Image, ImageDraw
+from test_seal import seal_png
 
 import gongwen
 from gongwen.convert import Converter
@@ -182,3 +184,17 @@ def test_an_order_without_its_signer_names_the_field():
     with pytest.raises(InputError) as caught:
         gongwen.render({key: value for key, value in ORDER.items() if key != "签发人"})
     assert "签发人" in str(caught.value) and "hint" in str(caught.value)
+
+
+def test_a_seal_or_signature_an_order_does_not_print_is_a_warning(tmp_path):
+    """10.2 signs a 命令 with the 签发人's 职务 and 签名章: an 印章 or a 署名 given is
+    said to be left out, with its line, not dropped in silence."""
+    seal_png(tmp_path / "a.png")
+    path = tmp_path / "order.json"
+    path.write_text(json.dumps({**ORDER, "印章": "a.png", "署名": "都江市人民政府"},
+                               ensure_ascii=False), encoding="utf-8")
+    (document,) = [gongwen.render(path)]
+    found = [w for w in document.warnings if "not printed" in w]
+    assert len(found) == 2 and "印章 (seal)" in found[0] and "署名 (signature)" in found[1]
+    assert all("order.json" in w and "签名章" in w for w in found), found
+    assert [w for w in gongwen.render(ORDER).warnings if "not printed" in w] == []

@@ -121,6 +121,13 @@ def _warnings(plan: Official, source: SourceData) -> list[str]:
     warnings = []
     header = plan.header
     if plan.order:  # its 签发人 signs under the body; no 版头 to speak of
+        for keys, what in ((("印章", "seal"), "印章 (seal)"),
+                           (("署名", "发文机关署名", "signature"), "署名 (signature)")):
+            given = next((k for k in keys if source.data.get(k)), None)
+            if given is not None:
+                warnings.append(f"{where(given)}: {what}: not printed: the 命令（令）格式 is "
+                                "signed by the 签发人's 职务 and 签名章 (hint: leave it out, or "
+                                "give 签名章: stamp.png)")
         return warnings
     if plan.letter:
         if plan.signers:
