@@ -208,6 +208,23 @@ def test_a_huge_value_in_any_field_is_answered_never_a_500(client: TestClient,
         assert response.json()["error"]["field"].startswith(field)
 
 
+def test_a_render_sends_its_warnings_in_headers(client: TestClient) -> None:
+    from urllib.parse import unquote
+
+    request = {"类型": "公文", "发文机关": "中共测试支部", "成文日期": "2025-03-05", "正文": "正文。",
+               "标题": "关于拨付活动经费的请示", "主送机关": "县教育局党组、县教育局机关党委"}
+    response = client.post("/v1/render", json=request)
+    assert response.status_code == 200
+    (warning,) = [unquote(v) for v in response.headers.get_list("x-gongwen-warning")]
+    assert warning.startswith("data.json:") and "请示" in warning and "not 2" in warning
+    assert "县教育局党组、县教育局机关党委" in warning and "hint:" in warning
+    assert str(client.app.state.settings.data_dir) not in warning  # no server path
+    quiet = client.post("/v1/render", json=dict(request, 主送机关="县教育局党组"))
+    assert quiet.status_code == 200 and "x-gongwen-warning" not in quiet.headers
+    spec = client.get("/openapi.json").json()["paths"]["/v1/render"]["post"]
+    assert "X-Gongwen-Warning" in spec["responses"]["200"]["headers"]
+
+
 def test_too_large_request_is_413(tmp_path: Path) -> None:
     client = TestClient(make_app(tmp_path, limits=__import__("gongwen.serve").serve.Limits(
         max_upload_bytes=10_000)))

@@ -51,6 +51,26 @@ RENDER_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
         "files": {"type": "array", "items": _BINARY,
                   "description": "files the data names: 正文文件, 图片"}}}}}}}
 
+#: one header per warning the render gave (a 请示 to several 主送机关, a font fallback …)
+WARNING_HEADER = "X-Gongwen-Warning"
+
+
+def warning_header(line: str) -> str:
+    """A warning as a header value: UTF-8 percent-encoded (headers are Latin-1), printable
+    ASCII kept, so ``urllib.parse.unquote`` or ``decodeURIComponent`` gives it back."""
+    from urllib.parse import quote
+
+    return quote(line, safe=" !\"#$&'()*+,-./:;<=>?@[]^_`{|}~")
+
+
+RENDER_HEADERS: dict[str, Any] = {
+    "X-Gongwen-Documents": {"description": "how many documents the answer holds",
+                            "schema": {"type": "integer"}},
+    WARNING_HEADER: {"description": "a warning the document's data gave, as the CLI prints "
+                                    "it, UTF-8 percent-encoded; one header per warning",
+                     "schema": {"type": "string"}},
+}
+
 CHECK_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
     "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
         "file": {"type": "array", "items": _BINARY,

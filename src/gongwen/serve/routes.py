@@ -19,14 +19,17 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 from starlette.datastructures import FormData, UploadFile
 
-from .errors import ApiError
+from .errors import ApiError, scrub
 from .openapi import (
     CHECK_BODY,
     JOB_SCHEMA,
     JOBS_BODY,
     QUEUED_SCHEMA,
     RENDER_BODY,
+    RENDER_HEADERS,
+    WARNING_HEADER,
     errors,
+    warning_header,
 )
 from .render import MEDIA, check_upload, render_files, screen_folder, write_data
 from .runner import Busy, activity_folder
@@ -111,7 +114,8 @@ async def healthz(request: Request) -> JSONResponse:
 
 @router.post("/v1/render", tags=["documents"], openapi_extra=RENDER_BODY,
              response_class=Response,
-             responses={200: {"content": {m: {} for m in MEDIA.values()}},
+             responses={200: {"content": {m: {} for m in MEDIA.values()},
+                              "headers": RENDER_HEADERS},
                         **errors(400, 401, 413, 415, 422, 503)})
 async def render(request: Request, format: FormatParam = "docx",
                  profile: str | None = None,
@@ -164,7 +168,10 @@ async def render(request: Request, format: FormatParam = "docx",
             data_file, format, profile=profile, members=tuple(member or ()), **options))
     headers = {"Content-Disposition": _attachment(rendered.filename),
                "X-Gongwen-Documents": str(rendered.count)}
-    return Response(rendered.content, media_type=rendered.media_type, headers=headers)
+    response = Response(rendered.content, media_type=rendered.media_type, headers=headers)
+    for line in scrub({"w": rendered.warnings}, settings.data_dir)["w"]:
+        response.headers.append(WARNING_HEADER, warning_header(line))
+    return response
 
 
 @router.post("/v1/check", tags=["documents"], openapi_extra=CHECK_BODY,
