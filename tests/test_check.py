@@ -594,6 +594,33 @@ def test_attachments_some_sent_apart_agree_by_their_numbers() -> None:
     assert "「参会人员名单（另发）」" in found.expected
 
 
+def _numbered_attachment(attachment_body: str) -> dict:
+    return {"类型": "公文", "发文机关": "中共测试支部", "成文日期": "2025-03-05",
+            "标题": "关于召开大会的通知",
+            "正文": "现将有关事项通知如下。\n# 会议时间\n下午三时。\n# 会议地点\n三楼会议室。",
+            "附件": [{"名称": "会议议程", "正文": attachment_body}]}
+
+
+def test_an_attachment_numbers_its_headings_on_its_own() -> None:
+    """An 附件 is a text of its own (7.3.7): its 一、 after the body's 二、 is its first
+    heading, not a repeat; a skip inside it is still one."""
+    document = render_all(_numbered_attachment("# 传达上级精神\n学习。\n# 讨论计划\n讨论。"))[0]
+    findings = check_pdf_bytes(pdf_of(document.docx, "own"), "own.pdf")
+    pages = __import__("pypdf").PdfReader(__import__("io").BytesIO(document.to_pdf())).pages
+    assert "一、传达上级精神" in pages[-1].extract_text().replace(" ", "")
+    assert [f.describe() for f in findings if f.rule.id == "GW405"] == []
+
+    doc = DocxDocument(__import__("io").BytesIO(document.docx))
+    second = [p for p in doc.paragraphs if "讨论计划" in p.text][-1]
+    for run in second.runs:
+        run.text = run.text.replace("二", "三")
+    buffer = __import__("io").BytesIO()
+    doc.save(buffer)
+    findings = check_pdf_bytes(pdf_of(buffer.getvalue(), "skip"), "skip.pdf")
+    (found,) = [f for f in findings if f.rule.id == "GW405"]
+    assert found.excerpt.startswith("三、讨论计划") and found.expected == "number 2"
+
+
 def test_a_folder_checks_each_document_once_and_skips_a_bundle(tmp_path: Path, plan_file) -> None:
     from gongwen import BundleEntry, build_bundle
 

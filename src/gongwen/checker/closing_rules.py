@@ -13,6 +13,8 @@ from .report import Finding
 from .rules import ATTACHMENT_NOTE_WRAP, NOTE_DETACHED
 
 ATTACHMENT_NOTE = re.compile(r"^附件[:：]")
+#: the label atop an attachment's first page: 「附件」, or 「附件2」 when several are listed
+ATTACHMENT_LABEL = re.compile(r"^附件(\d*)$")
 _NUMBER = re.compile(r"^\d+[.．]")
 #: how far a wrapped name's line may start from its first character (ink, rounding)
 WRAP_TOLERANCE_MM = 1.0

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from ..layout import standard
-from .closing_rules import ATTACHMENT_NOTE, closing_findings
+from .closing_rules import ATTACHMENT_LABEL, ATTACHMENT_NOTE, closing_findings
 from .fonts import is_han, official, typeface
 from .measure import PT_TO_MM, Line, is_red
 from .page import (
@@ -273,9 +273,6 @@ def _header(file: str, page: Page) -> Iterator[Finding]:
                   **where(file, page, doc_number))
 
 
-_ATTACHMENT_LABEL = re.compile(r"^附件(\d*)$")
-
-
 def _attachments(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
     """附件说明 and the attachment pages agree (7.3.4, 7.3.7): a page labelled 附件N (附件
     alone when one is listed) is the N-th name listed and titled so, the pages in order.
@@ -284,9 +281,9 @@ def _attachments(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
     attached: list[tuple[Page, Line, str, str]] = []  # page, label line, number, title
     for page in pages:
         text = [line for line in page.text_lines() if not page.in_table(line)]
-        if text and _ATTACHMENT_LABEL.match(text[0].text):
+        if text and ATTACHMENT_LABEL.match(text[0].text):
             titles = [line.text for line in text[1:3] if line.size > standard.SANHAO]
-            attached.append((page, text[0], _ATTACHMENT_LABEL.match(text[0].text)[1],
+            attached.append((page, text[0], ATTACHMENT_LABEL.match(text[0].text)[1],
                              "".join(titles)))
     if not attached:
         return

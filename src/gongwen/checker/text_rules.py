@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from ..layout import standard
 from ..text import parse_chinese_numeral
+from .closing_rules import ATTACHMENT_LABEL
 from .fonts import OFFICIAL, is_han, official, typeface
 from .measure import PT_TO_MM, Line
 from .page import RIGHT, Page
@@ -82,6 +83,8 @@ def text_findings(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
     for page in pages:
         lines = page.lines
         texts = page.text_lines()
+        if texts and ATTACHMENT_LABEL.match(texts[0].text):  # an 附件 numbers on its own
+            counters, deepest = [0, 0, 0, 0], -1
         foot = texts[-1] if texts and page.number < max(with_text, default=0) else None
         for line_no, line in enumerate(lines, 1):
             here = {"file": file, "page": page.number, "line": line_no,
