@@ -244,6 +244,23 @@ def test_fix_repairs_the_safe_findings_and_keeps_every_word(tmp_path: Path) -> N
     assert rule_ids(findings) == {"GW405", "GW406"}
 
 
+@pytest.mark.parametrize("name", ["notice", "request", "letter", "minutes", "summary", "plan"])
+def test_fix_leaves_gongwens_own_documents_as_good_as_they_were(name: str) -> None:
+    """--fix on a document gongwen made changes nothing a check can see: the red mark,
+    an 附件's title and the letterhead keep their styles (they were guessed anew)."""
+    from gongwen.batch.activity import find_activity_document
+    from gongwen.checker.fix import fix_docx
+
+    (document,) = render_all(find_activity_document(SAMPLE / f"{name}.yaml").source)
+    document.to_pdf()  # the DOCX as written: its 版记 moved to an even page if need be
+    fixed = fix_docx(document.docx).docx
+    assert [f.describe() for f in check_pdf_bytes(pdf_of(fixed, name), f"{name}.pdf")] == []
+    styles = [p.style.style_id for p in DocxDocument(__import__("io").BytesIO(fixed)).paragraphs]
+    original = [p.style.style_id
+                for p in DocxDocument(__import__("io").BytesIO(document.docx)).paragraphs]
+    assert styles == original
+
+
 def test_fix_refuses_a_copy_whose_words_would_change(tmp_path: Path, monkeypatch) -> None:
     from gongwen.checker import fix
 

@@ -80,6 +80,13 @@ def fix_docx(data: bytes, profile: Profile = standard.STRICT, *,
                         + ("; none on page 1 of the letter" if letter else ""))
     expected = list(before)
     for index, (paragraph, role) in enumerate(_roles(doc, letter)):
+        if _gongwen_role(paragraph):  # styled by gongwen: its role is known, not guessed
+            role = None
+            for rewrite in (_doc_number, _date):
+                for old, new in rewrite(paragraph):
+                    result.fixes.append(f"paragraph {index + 1}: {old} → {new}")
+                    expected[index] = expected[index].replace(old, new, 1)
+            continue
         if role is None:
             if paragraph.text.strip() and auto_numbered(paragraph):
                 result.fixes.append(f"paragraph {index + 1}: left as it is (Word's automatic "
@@ -208,6 +215,16 @@ def _roles(doc, letter: bool = False) -> list[tuple[Paragraph, str | None]]:
                     break
         roles.append((paragraph, role))
     return roles
+
+
+def _gongwen_role(paragraph: Paragraph) -> bool:
+    """A paragraph in one of gongwen's role styles other than the body's keeps it and its
+    own formatting (a mark shrunk to one line, an 附件's title): guessing its role again
+    could only lose what the renderer knew.  Body paragraphs are still looked at, since
+    a heading typed into a gongwen document in Word takes the body's style."""
+    style = paragraph.style
+    style_id = style.style_id if style is not None else ""
+    return style_id.startswith("Gw") and style_id != "GwBody"
 
 
 def _is_phrase(text: str) -> bool:
