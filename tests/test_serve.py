@@ -79,10 +79,21 @@ def test_bad_data_is_422_with_file_line_field_and_hint(client: TestClient) -> No
     response = client.post("/v1/render", files={"data": ("plan.yaml", text.encode()),
                                                 "files": ("plan.md", (SAMPLE / "plan.md").read_bytes())})
     error = assert_error(response, 422, "not a date")
-    assert error["file"] == "data.yaml" and error["line"] == text[:text.index("2024-13")].count("\n") + 1
+    # the file is named as the client sent it (a plain name), never by a path of the server
+    assert error["file"] == "plan.yaml" and error["line"] == text[:text.index("2024-13")].count("\n") + 1
     assert error["field"] and error["hint"]
     unknown = client.post("/v1/render", json=dict(PLAN, titel="x"))
     assert_error(unknown, 422, "unknown field")["hint"].startswith("did you mean")
+
+
+def test_an_uploaded_data_file_keeps_its_plain_name_only() -> None:
+    from gongwen.serve.render import data_file_name
+
+    assert data_file_name("方案-2.yaml") == "方案-2.yaml"
+    assert data_file_name("r2.JSON") == "r2.JSON"
+    for odd in ("../x.yaml", "/etc/x.yaml", "a b.yaml", ".x.yaml", "x.txt", "activity.yaml",
+                "x" * 90 + ".yaml", "a\u202eb.yaml"):
+        assert data_file_name(odd) in ("data.yaml", "data.json"), odd
 
 
 def test_hostile_input_is_refused_with_4xx(client: TestClient) -> None:

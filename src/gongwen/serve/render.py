@@ -87,12 +87,25 @@ def _screen_value(value: Any, name: str, trail: tuple[str, ...]) -> None:
                                hint="name the uploaded file by its relative name") from None
 
 
+#: the name an uploaded data file keeps in messages: letters (Chinese too), digits, ._-
+_PLAIN_NAME = re.compile(r"[\w.\-]{1,80}\.(?:ya?ml|json)", re.IGNORECASE)
+
+
+def data_file_name(name: str) -> str:
+    """The uploaded data's own file name, so that every error names the file the client
+    sent — when it is a plain name; anything else (a path, odd characters, a name the
+    folder uses for itself) is ``data.yaml``/``data.json``.  Never a client path."""
+    if _PLAIN_NAME.fullmatch(name) and not name.startswith(".") \
+            and name.lower() not in ("activity.yaml", "activity.yml"):
+        return name
+    return "data.json" if name.lower().endswith(".json") else "data.yaml"
+
+
 def write_data(work: Path, data: Mapping[str, Any] | str, name: str, limits: Limits) -> Path:
     """The request's data as a file in ``work``: a JSON object, or YAML/JSON text,
     screened (size, nesting, aliases, paths) before the library reads it."""
     if isinstance(data, str):
-        suffix = ".json" if name.lower().endswith(".json") else ".yaml"
-        target = work / f"data{suffix}"
+        target = work / data_file_name(name)
         screen_data(data, limits, target.name)
         target.write_text(data, encoding="utf-8")
         from ..inputs import load_data  # the library's own reader, errors with lines
