@@ -160,6 +160,8 @@ def test_the_sample_activity_lists_its_phases_and_what_each_owes(client: TestCli
     assert files == ["plan.yaml", "notice.yaml", "request.yaml", "briefing-1.yaml",
                      "pledge.yaml"]
     assert "党员承诺书" in first and "2024-09-01 至 2024-09-30" in first
+    kinds = re.findall(r'<tr class="good"><td>[^<]+</td><td>([^<]+)</td>', first)
+    assert kinds[:3] == ["实施方案", "通知", "请示"], kinds  # a 公文 by its 文种
     assert len(re.findall(r'<button type="submit" class="generate">生成</button>',
                           page.text)) == 4
     assert "花名册 members.csv：13 行，全部正确" in page.text
