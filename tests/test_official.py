@@ -122,6 +122,22 @@ def test_a_downward_notice_keeps_the_centred_number():
     assert document.warnings == []
 
 
+def test_a_mark_shrunk_below_the_title_is_warned_about():
+    """A long name keeps the mark on one line by shrinking it; below the title's 二号 it no
+    longer stands out, and the data is told to use the 规范化简称 (7.2.3)."""
+    notice = {**UPWARD, "标题": "关于召开大会的通知", "签发人": []}
+    organ = "中国共产党某某省某某市某某区某某街道某某社区第一党支部委员会"
+    document = gongwen.render({**notice, "发文机关": organ})
+    (mark,) = styled(document, "GwMark")
+    sizes = {run.font.size.pt for run in mark.runs if run.text}
+    assert mark.text == f"{organ}文件" and max(sizes) < 22
+    (warning,) = document.warnings
+    assert "发文机关标志" in warning and f"shrinks to {max(sizes):g} pt" in warning
+    assert "简称" in warning and "…" in warning  # the name cut short in the message
+    joint = gongwen.render({**notice, "发文机关": [organ[:12], "中共测试县教育局党组"]})
+    assert joint.warnings == []  # stacked, each name at a size that stands out
+
+
 # --- 附件 --------------------------------------------------------------------------------
 
 ATTACHED = {**BASE, "标题": "关于召开大会的通知", "附件": [

@@ -13,8 +13,8 @@ from docxtpl.subdoc import Subdoc
 from ..errors import InputError, Location
 from ..inputs import SourceData, load_text
 from ..inputs.loader import KeyPath
+from ..layout import conventions, standard
 from ..layout import rules as layout
-from ..layout import standard
 from ..layout.letter import letter_end_block, letterhead_lines
 from ..layout.official import (
     attachment_pages,
@@ -146,6 +146,14 @@ def _warnings(plan: Official, source: SourceData) -> list[str]:
         warnings.append(f"{where('文种', 'genre', '标题', 'title')}: 签发人 (signers): a "
                         f"{plan.genre} goes up to a superior and names its 签发人 beside the "
                         "发文字号 (hint: add 签发人: 姓名)")
+    size = layout.mark_size(_mark_lines(plan))
+    if header.enabled and size < conventions.MARK_SMALLEST_SIZE:
+        shown = max(_mark_lines(plan), key=len)
+        shown = shown if len(shown) <= 24 else f"{shown[:23]}…"
+        warnings.append(f"{where('版头', 'header', '发文机关', 'organ')}: 发文机关标志: "
+                        f"「{shown}」 shrinks to {round(size * 2) / 2:g} pt to stay on one line, smaller "
+                        "than the title (hint: a 规范化简称 is allowed, GB/T 9704 7.2.3: "
+                        "版头: {发文机关标志: 简称文件})")
     organs = [o for o in _ADDRESSEE_SEPARATORS.split(plan.addressee or "") if o.strip()]
     if plan.genre == "请示" and len(organs) > 1:
         warnings.append(f"{where('主送机关', '主送', 'addressee')}: 主送机关 (addressee): a 请示 "
@@ -210,16 +218,21 @@ def _sealed(plan: Official, names: list[str], source: SourceData, base_dir: Path
     return joint_sealed_signature(blobs, plan.seal_size, names if len(names) > 1 else None)
 
 
-def _mark(tpl: DocxTemplate, plan: Official) -> Any:
-    """The 发文机关标志: the data's, or the organ's name + 文件; a joint document's names
-    stacked (also a mark written over several lines)."""
+def _mark_lines(plan: Official) -> list[str]:
+    """The 发文机关标志's lines: the data's, or the organ's name + 文件; a joint
+    document's names stacked (also a mark written over several lines); a 纪要's title."""
     if plan.header.mark is not None and "\n" in plan.header.mark:
-        return stacked_mark([line for line in plan.header.mark.splitlines() if line.strip()])
+        return [line for line in plan.header.mark.splitlines() if line.strip()]
     if plan.header.mark is None and plan.minutes:  # 「××纪要」
-        return layout.mark_text(tpl, plan.title)
+        return [plan.title]
     if plan.header.mark is None and plan.co_organs:
-        return stacked_mark(plan.organs)
-    return layout.mark_text(tpl, plan.header.mark or f"{plan.organ}文件")
+        return plan.organs
+    return [plan.header.mark or f"{plan.organ}文件"]
+
+
+def _mark(tpl: DocxTemplate, plan: Official) -> Any:
+    lines = _mark_lines(plan)
+    return stacked_mark(lines) if len(lines) > 1 else layout.mark_text(tpl, lines[0])
 
 
 def _seal_picture(seal: str, where: Location, base_dir: Path, what: str = "seal",

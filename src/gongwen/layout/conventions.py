@@ -14,6 +14,7 @@ from .standard import (
     CHUHAO,
     END_BLOCK_INDENT_CHARS,
     END_RULE_THIN_MM,
+    ERHAO,
     HEITI,
     KAITI,
     MARGIN_BOTTOM_MM,
@@ -151,6 +152,9 @@ def _form_styles() -> dict[str, ElementStyle]:
 #: real 公文's; a longer one is a mistake in the data (a body pasted into 标题), refused
 #: before it is laid out rather than breaking it into thousands of lines
 TITLE_MAX_CHARS = 200
+#: a 发文机关标志 shrunk below the title's 二号 to stay on one line no longer stands out
+#: (7.2.3 leaves its size open, asking only that it be 醒目): the data is warned
+MARK_SMALLEST_SIZE = ERHAO
 
 #: the form templates' styles (承诺书, 民主评议), added to a profile's own by their builders
 FORM_STYLES: MappingProxyType = MappingProxyType(_form_styles())

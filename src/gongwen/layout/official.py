@@ -18,6 +18,7 @@ from . import standard
 from .ooxml import set_fonts
 from .rules import (
     body,
+    mark_size,
     place_date,
     right_indent,
     signature_indents,
@@ -87,8 +88,7 @@ def attachment_pages(tpl: DocxTemplate, pages: Sequence[tuple[str, str, Sequence
 def stacked_mark(lines: Sequence[str]) -> RichText:
     """联合行文's 发文机关标志: the organs' names one under another, 主办 first, in red at
     the common size, shrunk so that the longest stays on one line (7.2.3)."""
-    width_pt = standard.mm_to_pt(standard.TEXT_BLOCK_WIDTH_MM) * standard.MARK_MAX_WIDTH_SHARE
-    size = min(standard.MARK_SIZE, width_pt / max(max(text_cells(t) for t in lines), 1))
+    size = mark_size(lines)
     mark = RichText()
     for index, line in enumerate(lines):
         if index:

@@ -297,11 +297,16 @@ def title_lines(title: str, cells_per_line: int = TITLE_CELLS_PER_LINE,
                                       [i - cut for i in breaks if i > cut])]
 
 
+def mark_size(lines: Sequence[str]) -> float:
+    """The 发文机关标志's size in pt: the common size, shrunk so that the longest of its
+    lines stays on one line."""
+    width_pt = standard.mm_to_pt(standard.TEXT_BLOCK_WIDTH_MM) * standard.MARK_MAX_WIDTH_SHARE
+    return min(standard.MARK_SIZE, width_pt / max(max(map(text_cells, lines)), 1))
+
+
 def mark_text(tpl: DocxTemplate, text: str) -> RichText:
     """The 发文机关标志 at the common size, shrunk so a long name stays on one line."""
-    width_pt = standard.mm_to_pt(standard.TEXT_BLOCK_WIDTH_MM) * standard.MARK_MAX_WIDTH_SHARE
-    size = min(standard.MARK_SIZE, width_pt / max(text_cells(text), 1))
-    return RichText(text, size=round(size * 2))
+    return RichText(text, size=round(mark_size([text]) * 2))
 # --- 简报 (briefing) ---------------------------------------------------------------
 
 
