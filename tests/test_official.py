@@ -109,6 +109,19 @@ def test_a_request_to_several_organs_is_warned_about():
     assert "请示" in warning and "主送机关" in warning and "not 2" in warning
 
 
+def test_a_joint_document_signed_by_fewer_organs_is_warned_about():
+    data = {**UPWARD, "标题": "关于联合开展活动的通知", "签发人": [],
+            "发文机关": ["甲党支部", "乙工会"], "署名": [{"机关": "甲党支部"}]}
+    document = gongwen.render(data)
+    (warning,) = document.warnings
+    assert "署名" in warning and "2 发文机关 (甲党支部、乙工会)" in warning
+    assert "1 署名 (甲党支部)" in warning and "hint:" in warning
+    both = gongwen.render({**data, "署名": [{"机关": "甲党支部"}, {"机关": "乙工会"}]})
+    assert both.warnings == []
+    assert [p.text.strip() for p in paragraphs(both) if p.text.strip() in
+            ("甲党支部", "乙工会")] == ["甲党支部", "乙工会"]
+
+
 def test_an_upward_document_without_signer_is_warned_about():
     data = {key: value for key, value in UPWARD.items() if key != "签发人"}
     document = gongwen.render({**data, "标题": "关于活动情况的报告"})

@@ -154,6 +154,13 @@ def _warnings(plan: Official, source: SourceData) -> list[str]:
                         f"「{shown}」 shrinks to {round(size * 2) / 2:g} pt to stay on one line, smaller "
                         "than the title (hint: a 规范化简称 is allowed, GB/T 9704 7.2.3: "
                         "版头: {发文机关标志: 简称文件})")
+    signed = plan.signer_names
+    if plan.co_organs and isinstance(plan.signature, list) and len(signed) < len(plan.organs):
+        warnings.append(f"{where('署名', '发文机关署名', 'signature')}: 署名 (signature): "
+                        f"{len(plan.organs)} 发文机关 ({'、'.join(plan.organs)}) but "
+                        f"{len(signed)} 署名 ({'、'.join(signed)}): each organ of a joint "
+                        "document signs it (hint: list every 发文机关 under 署名, in their "
+                        "order, GB/T 9704 7.3.5; or drop the one that does not issue it)")
     organs = [o for o in _ADDRESSEE_SEPARATORS.split(plan.addressee or "") if o.strip()]
     if plan.genre == "请示" and len(organs) > 1:
         warnings.append(f"{where('主送机关', '主送', 'addressee')}: 主送机关 (addressee): a 请示 "
