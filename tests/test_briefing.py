@@ -216,7 +216,7 @@ def test_missing_picture_names_the_yaml_line_and_the_path(tmp_path):
     error = error_of(tmp_path, GOOD)
     assert error.location.file.endswith("b.yaml") and error.location.line == 10
     assert error.message == f"picture 'photo.png' not found (looked for {tmp_path / 'photo.png'})"
-    assert error.field == "articles.0.pictures.0.file"
+    assert error.field == "articles[1].pictures[1].file"
     assert error.hint and "relative" in error.hint
     assert str(error).startswith(f"{tmp_path / 'b.yaml'}:10: ")
 
@@ -225,7 +225,7 @@ def test_chinese_keys_are_named_as_written(tmp_path):
     text = ("类型: 简报\n简报名称: 工作简报\n期号: 1\n编印单位: 办公室\n日期: 2024-10-15\n"
             "文章:\n  - 标题: 甲\n    图片:\n      - 说明: 无\n        文件: 不存在.jpg\n")
     error = error_of(tmp_path, text)
-    assert error.location.line == 10 and error.field == "文章.0.图片.0.文件"
+    assert error.location.line == 10 and error.field == "文章[1].图片[1].文件"
 
 
 def test_a_file_that_is_not_a_picture(tmp_path):
@@ -305,7 +305,7 @@ def test_cli_reports_a_missing_picture(tmp_path):
     path = write(tmp_path, "b.yaml", GOOD)
     result = CliRunner().invoke(main, ["render", str(path), "-o", str(tmp_path / "out")])
     assert result.exit_code == InputError.exit_code
-    assert f"{path}:10: articles.0.pictures.0.file: picture 'photo.png' not found" in \
+    assert f"{path}:10: articles[1].pictures[1].file: picture 'photo.png' not found" in \
         result.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 

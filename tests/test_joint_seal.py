@@ -173,7 +173,7 @@ def test_the_check_measures_joint_names_side_by_side(tmp_path, monkeypatch):
     ("发文机关: [甲党支部, 乙工会]\n印章: [a.png, nowhere.png]\n", 7, ["nowhere.png"]),
     # one organ, two seals: the item's own line and field, never a traceback
     ("发文机关: [甲党支部, 乙工会]\n署名:\n  - {机关: 甲党支部, 印章: [a.png, b.png]}\n"
-     "  - {机关: 乙工会, 印章: b.png}\n", 8, ["署名.0.印章", "valid string"]),
+     "  - {机关: 乙工会, 印章: b.png}\n", 8, ["署名[1].印章", "valid string"]),
 ])
 def test_joint_seal_errors_name_the_file_and_line(tmp_path, extra, line, words):
     with pytest.raises(InputError) as caught:
@@ -191,7 +191,7 @@ def test_a_signed_item_without_its_name_is_said_of_the_item(tmp_path):
     with pytest.raises(InputError) as caught:
         gongwen.render(joint(tmp_path, extra))
     text = str(caught.value)
-    assert "j.yaml:8" in text and "署名.0.机关" in text and "missing" in text, text
+    assert "j.yaml:8" in text and "署名[1].机关" in text and "missing" in text, text
 
 
 def test_a_list_of_names_without_seals_is_the_unsealed_joint_layout(tmp_path):

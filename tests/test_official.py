@@ -122,6 +122,14 @@ def test_a_joint_document_signed_by_fewer_organs_is_warned_about():
             ("甲党支部", "乙工会")] == ["甲党支部", "乙工会"]
 
 
+def test_a_size_written_with_its_unit_is_refused_with_a_hint():
+    with pytest.raises(InputError) as caught:
+        gongwen.render({**UPWARD, "印章": "seal.png", "印章尺寸": "40mm"})
+    error = caught.value
+    assert error.field == "印章尺寸" and "'40mm'" in str(error)
+    assert error.hint == "write a plain number, its unit left out: 42, not 42mm"
+
+
 def test_an_upward_document_without_signer_is_warned_about():
     data = {key: value for key, value in UPWARD.items() if key != "签发人"}
     document = gongwen.render({**data, "标题": "关于活动情况的报告"})

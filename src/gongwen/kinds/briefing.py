@@ -22,6 +22,7 @@ from ..inputs.loader import KeyPath
 from ..layout import conventions, standard
 from ..layout import rules as layout
 from ..models import GongwenModel
+from ..models.base import field_path
 from ..models.briefing import Article, Briefing, Picture
 from ..text import Block, format_date, parse_body
 from .document import Document, RenderOptions, properties, render_with
@@ -74,8 +75,8 @@ def key_path(source: SourceData, model: type[GongwenModel], *names: str | int) -
 
 
 def _dotted(path: KeyPath) -> str:
-    """A field path as the validation errors write it: ``文章.0.图片.1.文件``."""
-    return ".".join(map(str, path))
+    """A field path as the validation errors write it: ``文章[1].图片[2].文件``."""
+    return field_path(path)
 
 
 def _nested_model(annotation: Any) -> type[GongwenModel] | None:

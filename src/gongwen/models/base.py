@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Sequence
 from typing import Annotated, Any, TypeVar
 
 from pydantic import (
@@ -119,10 +120,23 @@ _HINTS = {
     "missing": "add it to the file",
     "string_type": "write it as text (quote it if it looks like a number or date)",
     "int_parsing": "write a whole number",
+    "float_parsing": "write a plain number, its unit left out: 42, not 42mm",
     "bool_parsing": "write true or false",
     "list_type": "write a list: one '- item' per line",
     "dict_type": "write a mapping of field: value lines under it",
 }
+
+
+def field_path(loc: Sequence[object]) -> str:
+    """A field's path as a reader counts: ``附件[2].表格``, ``文章[1].图片[1].文件`` — a list's
+    items numbered from 1 in brackets, not pydantic's ``附件.1.表格``."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int) and not isinstance(part, bool):
+            text += f"[{part + 1}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
 
 
 def validate(model: type[M], source: SourceData, *, context: dict[str, Any] | None = None) -> M:
@@ -139,7 +153,7 @@ def _input_error(model: type[GongwenModel], source: SourceData, exc: ValidationE
     errors.sort(key=lambda e: e["type"] != "extra_forbidden")
     error = _taken_branch(errors)
     loc = tuple(part for part in error["loc"] if not _is_branch(part))
-    field = ".".join(str(part) for part in loc) or None
+    field = field_path(loc) or None
     location = source.where(loc)
     kind = error["type"]
     if kind == "extra_forbidden":
@@ -158,7 +172,7 @@ def _input_error(model: type[GongwenModel], source: SourceData, exc: ValidationE
         python_name = owner.field_names().get(str(loc[-1]), str(loc[-1])) if owner else None
         spelled = _chinese_name(owner, python_name) if owner and python_name else None
         if spelled:
-            field = ".".join([*map(str, loc[:-1]), f"{spelled} ({python_name})"])
+            field = field_path([*loc[:-1], f"{spelled} ({python_name})"])
         return InputError("is required but missing", location=location, field=field,
                           hint=_HINTS["missing"])
     if "input" in error and error["input"] is None:  # `成文日期:` with nothing after it
@@ -166,7 +180,7 @@ def _input_error(model: type[GongwenModel], source: SourceData, exc: ValidationE
         python_name = owner.field_names().get(str(loc[-1])) if owner and loc else None
         spelled = _chinese_name(owner, python_name) if owner and python_name else None
         if spelled:
-            field = ".".join([*map(str, loc[:-1]), f"{spelled} ({python_name})"])
+            field = field_path([*loc[:-1], f"{spelled} ({python_name})"])
         return InputError("is empty", location=location, field=field,
                           hint="write its value after the colon, or leave the line out "
                                "if the field is optional")
