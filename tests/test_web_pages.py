@@ -183,13 +183,16 @@ def test_every_data_error_is_shown_beside_its_file_and_line(client: TestClient,
     assert "无法生成：有 1 处问题使本阶段无法生成" in first
     notice = re.search(r'<tr class="bad"><td>notice\.yaml</td>.*?</tr>', first, re.DOTALL)
     assert notice and re.search(r'<span class="where">创先争优/notice\.yaml:37</span>'
-                                r'[^<]*：[^<]*2025-01-03, outside phase 发动部署', notice.group(0))
+                                r'[^<]*：<span class="message"[^>]*>日期 2025-01-03 不在「发动部署」'
+                                r'阶段（2024-09-01 至 2024-09-30）之内。', notice.group(0))
+    assert re.search(r'<span class="original" lang="en">dated 2025-01-03, outside phase 发动部署',
+                     notice.group(0))  # the English line, for a helper desk to search
     assert '<p class="error problem">' not in first  # beside its file, not above the table
     # the malformed 简报: its row says where, the phase may still run (without it)
     row = re.search(r'<tr class="bad"><td>briefing-2\.yaml</td>.*?</tr>', second, re.DOTALL)
     assert row and re.search(r'<span class="where">创先争优/briefing-2\.yaml:[89]</span>',
                              row.group(0)), second
-    assert "malformed YAML" in row.group(0)
+    assert "YAML 格式错误" in row.group(0) and "malformed YAML" in row.group(0)
     assert 'class="generate">生成' in second and "1 份材料的数据有错误" in second
     # the roster's bad row, with its file, row and column
     assert re.search(r"创先争优/members\.csv:第 3 行 C 列</span> 性别 \(gender\)："

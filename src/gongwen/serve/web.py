@@ -29,7 +29,14 @@ from ..errors import GongwenError
 from .errors import ApiError, from_library, scrub
 from .render import Rendered
 from .settings import Limits
-from .web_text import chinese_error, chinese_field, chinese_line
+from .web_text import (
+    chinese_cli_line,
+    chinese_data,
+    chinese_error,
+    chinese_field,
+    chinese_line,
+    where,
+)
 
 pages = APIRouter(include_in_schema=False)
 HERE = Path(__file__).parent
@@ -56,6 +63,9 @@ def _templates() -> Any:
                                    autoescape=select_autoescape(("html",)))
         _environment.filters["zh"] = chinese_line
         _environment.filters["zh_problem"] = chinese_problem
+        _environment.filters["zh_data"] = chinese_data
+        _environment.filters["zh_cli"] = chinese_cli_line
+        _environment.globals["where"] = where
     return _environment
 
 

@@ -29,7 +29,7 @@ from ..errors import GongwenError, InputError
 from .errors import ApiError, error_fields, scrub
 from .settings import Settings
 from .web import error_body, one_line, page
-from .web_text import chinese_error
+from .web_text import chinese_error, where
 
 pages = APIRouter(include_in_schema=False)
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -167,17 +167,6 @@ def survey(folder: Path, data_dir: Path) -> dict[str, Any]:
                                     for p in row.problems]})
     return {"error": None, "name": activity.name, "organization": activity.organization,
             "phases": phases, "rosters": roster_rows}
-
-
-def where(fields: dict[str, Any]) -> str:
-    """``file:line`` (or ``file:第 N 行``) of an error's fields."""
-    place = str(fields.get("file") or "")
-    if fields.get("line"):
-        place += f":{fields['line']}"
-    elif fields.get("row"):
-        place += f":第 {fields['row']} 行" + (f" {fields['column']} 列"
-                                              if fields.get("column") else "")
-    return place
 
 
 def _missing(status: int = 404) -> HTMLResponse:

@@ -86,6 +86,173 @@ def chinese_field(problem: dict[str, Any], *, row: bool = False) -> dict[str, An
     return problem
 
 
+#: a data file's problem in Chinese (活动与阶段, a job's failures), as :data:`_FIELD`; a
+#: hint of None is the English hint put in Chinese by :data:`_HINTS` when it can be
+_DATA: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
+    (re.compile(pattern), text, hint) for pattern, text, hint in (
+        (r"^dated (\S+), outside phase (.+) \((\S+) – (\S+)\)$",
+         "日期 {0} 不在「{1}」阶段（{2} 至 {3}）之内。", None),
+        (r"^listed in phase (.+), which ends (\S+) before its date (\S+)$",
+         "列在「{0}」阶段下，但该阶段 {1} 就结束了，早于本文件的日期 {2}。",
+         "改正日期，或把这个文件移到它所属的阶段下"),
+        (r'^"(.+)" is not a GB/T 9704 document number \(发文字号\)$',
+         "「{0}」不是规范的发文字号（GB/T 9704）。", None),
+        (r'^"(.+)" is not a document number \(发文字号\)$', "「{0}」不是发文字号。", None),
+        (r"^is required but missing$", "缺少这一必填项。", None),
+        (r"^unknown field$", "没有这一项（名称可能写错了）。", None),
+        (r"^given twice: as (.+) and as (.+)$", "写了两次：「{0}」和「{1}」是同一项。", None),
+        (r"^is empty$", "冒号后没有内容。", None),
+        (r"^(.+): file not found$", "找不到文件「{0}」。", None),
+        (r"^file not found$", "找不到这个文件。", None),
+        (r"^picture '(.+)' not found \(looked for .+\)$", "找不到图片「{0}」。", None),
+        (r"^a 请示 is sent to one organ, not (\d+) \((.+)\)$",
+         "请示只能主送一个机关，这里写了 {0} 个（{1}）。", None),
+        (r"^is not UTF-8 text \(byte (\d+)\)$", "不是 UTF-8 编码的文本（第 {0} 字节起）。", None),
+        (r"^expected a mapping of field: value at the top level$",
+         "文件内容应是一行一项的「名称: 内容」。", None),
+        (r"^is a folder, not a (?:data )?file$", "是文件夹，不是文件。", None),
+    ))
+#: what the YAML reader found (after "malformed YAML: "), in Chinese
+_YAML: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), text) for pattern, text in (
+        (r"^found character '\\t' that cannot start any token",
+         "有制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格"),
+        (r"^could not find expected ':'",
+         "缺少英文冒号。每一项写成「名称: 内容」，冒号用英文的「:」，后面空一格"),
+        (r"^mapping values are not allowed here",
+         "内容中有英文冒号「: 」。请改成中文冒号「：」，或给整段内容加上引号"),
+        (r"^expected <block end>, but found", "缩进没有对齐。同一层的各项要缩进同样多的空格"),
+        (r'^found duplicate key "(.+?)"', "「{0}」写了两次，请只保留一个"),
+        (r"^found unexpected end of stream", "引号没有配对：有开头的引号，没有结尾的引号"),
+        (r"^expected ',' or '\]', but got", "方括号 [ ] 中的列表写错了：检查是否缺少「]」或逗号"),
+    ))
+#: one part of a hint (the parts are joined by "; "), in Chinese
+_HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), text) for pattern, text in (
+        (r"^correct the date, or list the file under the phase it belongs to$",
+         "改正日期，或把这个文件移到它所属的阶段下"),
+        (r"^expected YYYY-MM-DD$", _DATE_HINT),
+        (r"^add it to the file$", "在文件中加上这一项"),
+        (r"^did you mean '(.+)'\?$", "是不是要写「{0}」？"),
+        (r"^keep one of them$", "只保留其中一个"),
+        (r"^write its value after the colon, or leave the line out if the field is optional$",
+         "在冒号后写上内容；这一项可以不填时，删去这一行"),
+        (r"^check indentation and quote values that contain ':' or '#'$",
+         "检查缩进（只用空格，同一层对齐）；内容中有「:」或「#」时，给它加上引号"),
+        (r"^check the path$", "核对文件名"),
+        (r"^relative paths start at the data file's folder$", "路径从数据文件所在的文件夹算起"),
+        (r"^paths are relative to the activity folder\b.*$",
+         "核对文件名；路径从活动文件夹（activity.yaml 所在处）算起"),
+        (r"^paths are relative to the data file's folder$", "路径从数据文件所在的文件夹算起"),
+        (r"^JPEG, PNG, GIF, BMP or TIFF$", "图片可以是 JPEG、PNG、GIF、BMP 或 TIFF 格式"),
+        (r"^keep the one that decides; send the others a copy with 抄送$",
+         "只保留负责批复的那个机关，其他机关写在「抄送」里"),
+        (r"^save the file as UTF-8$", "用记事本或 WPS「另存为」UTF-8 编码"),
+        (r"^the year goes in 〔〕, not (.+)$", "年份要用六角括号〔〕，不能用 {0}"),
+        (r"^no 第 before the serial number$", "序号前不加「第」"),
+        (r"^the serial number has no leading zeros$", "序号不编虚位（1 不写作 01）"),
+        (r"^the number ends with 号$", "末尾要有「号」字"),
+        (r"^the year has (\d) digits, e\.g\. (\d+)$", "年份写全 {0} 位，如 {1}"),
+        (r"^the serial number is a whole number from 1$", "序号是从 1 起的整数"),
+        (r"^机关代字 is Chinese characters only, e\.g\. (.+)$", "机关代字只用汉字，如 {0}"),
+        (r"^no spaces inside a document number$", "发文字号中不要有空格"),
+        (r"^expected 机关代字〔年份〕序号号, e\.g\. (.+)$", "格式为 机关代字〔年份〕序号号，如 {0}"),
+        (r"^start the file with 'kind: …'$", "文件第一行写「类型: ……」"),
+    ))
+#: a job's whole-line findings, in Chinese
+_LINES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), text) for pattern, text in (
+        (r"^bundle not made: (\d+) failure\(s\) \(fix them, or pass --partial",
+         "没有生成汇编：有 {0} 处材料未能生成（见下方红字）。改正数据后重新生成即可。"),
+        (r"^bundle not made: no documents$", "没有生成汇编：本阶段没有生成任何材料。"),
+        (r"^partial bundle: made without the failed documents$",
+         "汇编不完整：不含生成失败的材料。"),
+    ))
+_WRITE = re.compile(r"^(.*): write (\S+)$")
+
+
+def chinese_hint(hint: str | None) -> str | None:
+    """A library hint in Chinese when every part of it is worded here, else None."""
+    if not hint:
+        return None
+    write = _WRITE.match(hint)
+    parts = (write.group(1) if write else hint).split("; ")
+    words = []
+    for part in parts:
+        found = next(((m, text) for p, text in _HINTS if (m := p.match(part))), None)
+        if found is None:
+            return None
+        words.append(found[1].format(*found[0].groups()))
+    return "；".join(words) + (f"，应写作 {write.group(2)}" if write else "")
+
+
+def _data_message(message: str, *, row: bool) -> tuple[str, str | None] | None:
+    """(the Chinese message, its fixed hint or None), or None when not worded here."""
+    if message.startswith("malformed YAML: "):
+        problem = message.removeprefix("malformed YAML: ")
+        for pattern, text in _YAML:
+            match = pattern.match(problem)
+            if match:
+                return f"YAML 格式错误：{text.format(*match.groups())}。", None
+        return "YAML 格式错误。", None
+    for pattern, text, hint in (*_ROW, *_DATA, *_FIELD) if row else (*_DATA, *_FIELD):
+        match = pattern.match(message)
+        if match:
+            return text.format(*match.groups()), hint
+    return None
+
+
+def chinese_data(fields: dict[str, Any]) -> dict[str, Any]:
+    """A data file's problem (the API's fields) with its message and hint in Chinese and
+    ``english``, the line as the CLI says it (for a helper desk to search), when it is
+    one of those worded here; else the fields as they are."""
+    message, hint = str(fields.get("message") or ""), fields.get("hint")
+    found = _data_message(message, row=bool(fields.get("row")))
+    if found is None:
+        return fields
+    text, fixed = found
+    english = message + (f" (hint: {hint})" if hint else "")
+    return {**fields, "message": text, "hint": fixed or chinese_hint(hint), "english": english}
+
+
+_CLI = re.compile(r"^(?P<file>[^:\n]+?)(?::(?P<line>\d+)|:row (?P<row>\d+)"
+                  r"(?:, column (?P<column>\w+))?)?: (?P<rest>.+)$", re.DOTALL)
+_HINTED = re.compile(r"^(?P<message>.*?) \(hint: (?P<hint>.*)\)$", re.DOTALL)
+
+
+def chinese_cli_line(text: str) -> dict[str, Any] | None:
+    """A library error as the CLI prints it (``file:line: field: message (hint: …)``, a
+    job's failure) split into fields and put in Chinese by :func:`chinese_data`, or None
+    when it is not worded here."""
+    parts = _CLI.match(text)
+    if parts is None:
+        return None
+    rest = parts["rest"]
+    hinted = _HINTED.match(rest)
+    message, hint = (hinted["message"], hinted["hint"]) if hinted else (rest, None)
+    fields: dict[str, Any] = {"file": parts["file"], "line": int(parts["line"] or 0) or None,
+                              "row": int(parts["row"] or 0) or None, "column": parts["column"],
+                              "hint": hint}
+    tries = [(None, message)] + ([tuple(message.split(": ", 1))] if ": " in message else [])
+    for field, said in tries:
+        asked = {**fields, "field": field, "message": said}
+        worded = chinese_data(asked)
+        if worded is not asked:
+            return worded
+    return None
+
+
+def where(fields: dict[str, Any]) -> str:
+    """``file:line`` (or ``file:第 N 行``) of an error's fields."""
+    place = str(fields.get("file") or "")
+    if fields.get("line"):
+        place += f":{fields['line']}"
+    elif fields.get("row"):
+        place += f":第 {fields['row']} 行" + (f" {fields['column']} 列"
+                                              if fields.get("column") else "")
+    return place
+
+
 _BYTES = re.compile(r"([\d,]+) 字节")
 
 
