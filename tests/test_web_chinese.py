@@ -130,3 +130,94 @@ def test_a_message_not_worded_here_stays_as_it_is() -> None:
     assert chinese_data(fields) is fields
     assert chinese_cli_line("a.yaml:3: something new went wrong") is None
     assert chinese_line("no such line anywhere") == "no such line anywhere"
+
+
+# --- the job page: a phase's failures, its warnings and a job that failed whole --------
+
+#: failures and warnings as a run of the broken sample leaves them in state.json (the
+#: server's folders already cut), each as the library words it
+PICTURE = ("briefing-1.yaml:27: 文章.0.图片.0.文件: picture 'images/dongyuan-dahui.jpg' not "
+           "found (looked for images/dongyuan-dahui.jpg) (hint: paths are relative to the data "
+           "file's folder; JPEG, PNG, GIF, BMP or TIFF)")
+BODY_FILE = ("plan.md: file not found (hint: check the path; relative paths start at the data "
+             "file's folder)")
+ROSTER_ROW = ('members.csv:row 5, column E: 出生年月 (birth): "1985.13" is not a year and month: '
+              "there is no month 13 (hint: expected YYYY.MM, e.g. 1985.03)")
+TWO_ADDRESSEES = ("都江市实验中学党支部关于拨付创先争优活动经费的请示: request.yaml:10: 主送机关 "
+                  "(addressee): a 请示 is sent to one organ, not 2 (中共都江市教育局党组、"
+                  "都江市教育局) (hint: keep the one that decides; send the others a copy with 抄送)")
+NO_BUNDLE = ("bundle not made: 4 failure(s) (fix them, or pass --partial for a bundle without "
+             "them)")
+
+
+def library_failure(tmp_path: Path, name: str, old: str, new: str) -> str:
+    """The failure a run records for a data file that does not load: ``str()`` of its
+    error, as :mod:`gongwen.batch.run` takes it, with the folder cut as the server does."""
+    from gongwen.batch import check_phase, load_activity
+
+    folder = broken(tmp_path, name, old, new)
+    activity = load_activity(folder)
+    plan = check_phase(activity, activity.phases[0])
+    error = next(d.error for d in plan.documents if d.error is not None)
+    return str(error).replace(f"{folder}/", "")
+
+
+def test_a_jobs_failures_and_warnings_are_chinese_beside_file_and_line(
+        client: TestClient, tmp_path: Path) -> None:
+    from gongwen.serve.store import DONE
+
+    number = library_failure(tmp_path / "a", "plan.yaml", "发文字号: 都实中党支〔2024〕3号",
+                             "发文字号: 都实中党支[2024]3号")
+    typo = library_failure(tmp_path / "b", "notice.yaml", "主送机关: 各党小组", "主送机构: 各党小组")
+    store = client.app.state.store
+    job = store.create(store.new_id(), "发动部署")
+    store.update(job.id, state=DONE, findings=[NO_BUNDLE, TWO_ADDRESSEES], failures=[
+        {"job": "plan.yaml", "member": None, "message": number},
+        {"job": "notice.yaml", "member": None, "message": typo},
+        {"job": "briefing-1.yaml", "member": None, "message": PICTURE},
+        {"job": "plan.yaml", "member": None, "message": BODY_FILE},
+        {"job": "pledge.yaml", "member": "张伟（DJS004）", "message": ROSTER_ROW}])
+    page = client.get(f"/jobs/{job.id}").text
+    failures = re.findall(r'<li class="error">(.*?)</li>', page, re.DOTALL)
+    assert len(failures) == 5, page
+    text = [html.unescape(re.sub(r"<br>", "\n", f)) for f in failures]
+    assert re.match(r'plan.yaml ：<span class="where">plan.yaml:7</span> 发文字号：'
+                    r'<span class="message"[^>]*>「都实中党支\[2024\]3号」不是规范的发文字号', text[0])
+    assert "应写作 都实中党支〔2024〕3号" in text[0] and "not a GB/T 9704 document number" in text[0]
+    assert re.search(r'notice.yaml:8</span> 主送机构：<span class="message"[^>]*>没有这一项', text[1])
+    assert "是不是要写「主送机关」？" in text[1]
+    assert re.search(r'briefing-1.yaml:27</span> 文章.0.图片.0.文件：<span class="message"[^>]*>'
+                     r"找不到图片「images/dongyuan-dahui.jpg」。", text[2])
+    assert "图片可以是 JPEG、PNG、GIF、BMP 或 TIFF 格式" in text[2]
+    assert re.search(r'<span class="where">plan.md</span>：<span class="message"[^>]*>'
+                     r"找不到这个文件。", text[3])
+    assert re.search(r'pledge.yaml 张伟（DJS004）：<span class="where">members.csv:第 5 行 E 列'
+                     r'</span> 出生年月 \(birth\)：<span class="message"[^>]*>「1985.13」不是有效的年月'
+                     r"：没有 13 月。", text[4])
+    for line in text:  # the English line is kept for a helper desk
+        assert re.search(r'<span class="original" lang="en">[^<]*[a-z]{4}', line), line
+    findings = re.search(r'<ul id="findings">(.*?)</ul>', page, re.DOTALL)
+    assert findings
+    items = [html.unescape(i) for i in re.findall(r"<li>(.*?)</li>", findings.group(1), re.DOTALL)]
+    assert "没有生成汇编：有 4 处材料未能生成" in items[0] and "bundle not made" in items[0]
+    assert items[1].startswith("都江市实验中学党支部关于拨付创先争优活动经费的请示："
+                               '<span class="where">request.yaml:10</span> 主送机关 (addressee)：')
+    assert "请示只能主送一个机关，这里写了 2 个（中共都江市教育局党组、都江市教育局）。" in items[1]
+    assert "其他机关写在「抄送」里" in items[1]
+
+
+def test_a_job_that_failed_whole_says_where_in_chinese(client: TestClient) -> None:
+    from gongwen.serve.store import FAILED
+
+    store = client.app.state.store
+    job = store.create(store.new_id(), "发动部署")
+    store.update(job.id, state=FAILED, error={
+        "message": "dated 2024-10-08, outside phase 发动部署 (2024-09-01 – 2024-09-30)",
+        "file": "notice.yaml", "line": 37, "field": "成文日期 (date)",
+        "hint": "correct the date, or list the file under the phase it belongs to"})
+    page = client.get(f"/jobs/{job.id}").text
+    error = re.search(r'<p class="error" id="job-error">(.*?)</p>', page, re.DOTALL)
+    assert error and error.group(1).startswith(
+        '<span class="where">notice.yaml:37</span> 成文日期 (date)：<span class="message"')
+    assert "日期 2024-10-08 不在「发动部署」阶段（2024-09-01 至 2024-09-30）之内。" in error.group(1)
+    assert 'data-failures="0"' in page  # the page reloads when a failure comes in

@@ -34,6 +34,7 @@ from .web_text import (
     chinese_data,
     chinese_error,
     chinese_field,
+    chinese_finding,
     chinese_line,
     where,
 )
@@ -61,10 +62,9 @@ def _templates() -> Any:
 
         _environment = Environment(loader=FileSystemLoader(HERE / "templates"),
                                    autoescape=select_autoescape(("html",)))
-        _environment.filters["zh"] = chinese_line
-        _environment.filters["zh_problem"] = chinese_problem
-        _environment.filters["zh_data"] = chinese_data
-        _environment.filters["zh_cli"] = chinese_cli_line
+        _environment.filters.update(zh=chinese_line, zh_problem=chinese_problem,
+                                    zh_data=chinese_data, zh_cli=chinese_cli_line,
+                                    zh_finding=chinese_finding)
         _environment.globals["where"] = where
     return _environment
 

@@ -176,7 +176,8 @@ def chinese_hint(hint: str | None) -> str | None:
     if not hint:
         return None
     write = _WRITE.match(hint)
-    parts = (write.group(1) if write else hint).split("; ")
+    said = write.group(1) if write else hint
+    parts = [said] if any(p.match(said) for p, _ in _HINTS) else said.split("; ")
     words = []
     for part in parts:
         found = next(((m, text) for p, text in _HINTS if (m := p.match(part))), None)
@@ -217,6 +218,8 @@ def chinese_data(fields: dict[str, Any]) -> dict[str, Any]:
 
 _CLI = re.compile(r"^(?P<file>[^:\n]+?)(?::(?P<line>\d+)|:row (?P<row>\d+)"
                   r"(?:, column (?P<column>\w+))?)?: (?P<rest>.+)$", re.DOTALL)
+#: a field as an error names it: 成文日期, 成文日期 (date), 文章.0.图片.0.文件
+_FIELD_NAME = re.compile(r"^[^\s\"':]+(?: \([a-z_ ]+\))?$")
 _HINTED = re.compile(r"^(?P<message>.*?) \(hint: (?P<hint>.*)\)$", re.DOTALL)
 
 
@@ -233,13 +236,36 @@ def chinese_cli_line(text: str) -> dict[str, Any] | None:
     fields: dict[str, Any] = {"file": parts["file"], "line": int(parts["line"] or 0) or None,
                               "row": int(parts["row"] or 0) or None, "column": parts["column"],
                               "hint": hint}
-    tries = [(None, message)] + ([tuple(message.split(": ", 1))] if ": " in message else [])
+    tries: list[tuple[str | None, str]] = [(None, message)]
+    if ": " in message:  # 「出生年月 (birth): …」: a field first, then the message
+        field, said = message.split(": ", 1)
+        tries.insert(1 - bool(_FIELD_NAME.match(field)), (field, said))
     for field, said in tries:
         asked = {**fields, "field": field, "message": said}
         worded = chinese_data(asked)
         if worded is not asked:
-            return worded
+            return {**worded, "english": rest}
     return None
+
+
+def chinese_finding(line: str) -> dict[str, Any]:
+    """A job's finding for its page: ``text`` in Chinese (with ``english``, the line as
+    it is), or ``document`` and ``problem`` (:func:`chinese_cli_line`'s fields) for a
+    document's warning about its data, or only ``text``, the line as it is."""
+    for pattern, text in _LINES:
+        match = pattern.match(line)
+        if match:
+            return {"text": text.format(*match.groups()), "english": line}
+    worded = chinese_line(line)
+    if worded != line:
+        return {"text": worded, "english": line}
+    start = 0
+    while (cut := line.find(": ", start)) > 0:  # 「请示的标题: request.yaml:10: …」
+        problem = chinese_cli_line(line[cut + 2:])
+        if problem is not None:
+            return {"document": line[:cut], "problem": problem}
+        start = cut + 2
+    return {"text": line}
 
 
 def where(fields: dict[str, Any]) -> str:

@@ -72,18 +72,12 @@ function showJob(box, job) {
   const tries = document.getElementById("tries");
   tries.textContent = job.attempts
     ? "　第 " + job.attempts + " 次尝试（最多 " + tries.dataset.most + " 次）" : "";
-  document.getElementById("job-error").textContent = job.error ? job.error.message : "";
-  document.getElementById("findings").replaceChildren(...job.findings.map((line) => {
-    const item = document.createElement("li");
-    item.textContent = line;
-    return item;
-  }));
-  document.getElementById("failures").replaceChildren(...job.failures.map((f) => {
-    const item = document.createElement("li");
-    item.className = "error";
-    item.textContent = f.job + " " + (f.member || "") + "：" + f.message;
-    return item;
-  }));
+  // a new finding or failure: the server's page says it in Chinese, beside its file:line
+  if (job.findings.length !== Number(box.dataset.findings || 0) ||
+      job.failures.length !== Number(box.dataset.failures || 0)) {
+    window.location.reload();
+    return;
+  }
   document.getElementById("files").replaceChildren(...job.files.map((path) => {
     const item = document.createElement("li");
     const link = document.createElement("a");
