@@ -221,3 +221,22 @@ def test_a_job_that_failed_whole_says_where_in_chinese(client: TestClient) -> No
         '<span class="where">notice.yaml:37</span> 成文日期 (date)：<span class="message"')
     assert "日期 2024-10-08 不在「发动部署」阶段（2024-09-01 至 2024-09-30）之内。" in error.group(1)
     assert 'data-failures="0"' in page  # the page reloads when a failure comes in
+
+
+def test_a_skipped_briefing_issue_is_said_in_chinese(client: TestClient, tmp_path: Path) -> None:
+    folder = broken(tmp_path, "briefing-2.yaml", "期号: 2", "期号: 3")
+    made = client.post("/activity", files={"activity": ("a.zip", folder_zip(folder))},
+                       follow_redirects=False)
+    page = html.unescape(client.get(made.headers["location"]).text)
+    line = line_of(folder, "briefing-2.yaml", "期号: 3")
+    assert re.search(rf'briefing-2.yaml:{line}</span> 期号 \(issue\)：<span class="message"[^>]*>'
+                     r"跳过了第 2 期：前一期 briefing-1.yaml 是第 1 期，这里是第 3 期。", page), page
+    assert "的期号按 activity.yaml 中各阶段的顺序逐期加一（发动部署 → 组织实施）" in page
+
+
+def test_several_disagreeing_documents_keep_their_count() -> None:
+    worded = chinese_data({"message": "dated 2024-10-08, outside phase 发动部署 (2024-09-01 – "
+                                      "2024-09-30) (and 2 more, listed below)", "hint": None})
+    assert worded["message"] == ("日期 2024-10-08 不在「发动部署」阶段（2024-09-01 至 2024-09-30）"
+                                 "之内。（另有 2 处，见下）")
+    assert "and 2 more" in worded["english"]

@@ -111,6 +111,13 @@ _DATA: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
         (r"^expected a mapping of field: value at the top level$",
          "文件内容应是一行一项的「名称: 内容」。", None),
         (r"^is a folder, not a (?:data )?file$", "是文件夹，不是文件。", None),
+        (r"^repeats or goes back: (\d+) after (\d+) in (.+)$",
+         "期号 {0} 重复或倒退了：前一期 {2} 已是第 {1} 期。", None),
+        (r"^skips (.+): (\d+) follows (\d+) of (.+)$",
+         "跳过了第 {0} 期：前一期 {3} 是第 {2} 期，这里是第 {1} 期。", None),
+        (r"^(.+) is already the 发文字号 of (.+)$", "{0} 已是 {1} 的发文字号。", None),
+        (r"^(.+) is not in the roster (.+)$", "「{0}」不在花名册 {1} 中。", None),
+        (r"^unknown document kind '(.+)'$", "不认识的材料种类「{0}」。", None),
     ))
 #: what the YAML reader found (after "malformed YAML: "), in Chinese
 _YAML: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -158,6 +165,12 @@ _HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^no spaces inside a document number$", "发文字号中不要有空格"),
         (r"^expected 机关代字〔年份〕序号号, e\.g\. (.+)$", "格式为 机关代字〔年份〕序号号，如 {0}"),
         (r"^start the file with 'kind: …'$", "文件第一行写「类型: ……」"),
+        (r"^(.+): numbers go up by one across phases, in the order activity\.yaml lists the "
+         r"issues \((.+) → (.+)\)$",
+         "{0}的期号按 activity.yaml 中各阶段的顺序逐期加一（{1} → {2}）"),
+        (r"^each document gets its own 序号$", "每份公文的序号各不相同"),
+        (r"^add the member to the roster first$", "先把这位党员加入花名册"),
+        (r"^one of: (.+)$", "可以是：{0}"),
     ))
 #: a job's whole-line findings, in Chinese
 _LINES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -168,6 +181,7 @@ _LINES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^partial bundle: made without the failed documents$",
          "汇编不完整：不含生成失败的材料。"),
     ))
+_MORE = re.compile(r" \(and (\d+) more, listed below\)$")
 _WRITE = re.compile(r"^(.*): write (\S+)$")
 
 
@@ -196,6 +210,10 @@ def _data_message(message: str, *, row: bool) -> tuple[str, str | None] | None:
             if match:
                 return f"YAML 格式错误：{text.format(*match.groups())}。", None
         return "YAML 格式错误。", None
+    more = _MORE.search(message)  # several documents disagree: the first, and a count
+    if more:
+        found = _data_message(message[:more.start()], row=row)
+        return (found[0] + f"（另有 {more.group(1)} 处，见下）", found[1]) if found else None
     for pattern, text, hint in (*_ROW, *_DATA, *_FIELD) if row else (*_DATA, *_FIELD):
         match = pattern.match(message)
         if match:
