@@ -181,7 +181,7 @@ def test_a_jobs_failures_and_warnings_are_chinese_beside_file_and_line(
     failures = re.findall(r'<li class="error">(.*?)</li>', page, re.DOTALL)
     assert len(failures) == 5, page
     text = [html.unescape(re.sub(r"<br>", "\n", f)) for f in failures]
-    assert re.match(r'plan.yaml ：<span class="where">plan.yaml:7</span> 发文字号：'
+    assert re.match(r'plan.yaml：<span class="where">plan.yaml:7</span> 发文字号：'
                     r'<span class="message"[^>]*>「都实中党支\[2024\]3号」不是规范的发文字号', text[0])
     assert "应写作 都实中党支〔2024〕3号" in text[0] and "not a GB/T 9704 document number" in text[0]
     assert re.search(r'notice.yaml:8</span> 主送机构：<span class="message"[^>]*>没有这一项', text[1])
@@ -240,3 +240,41 @@ def test_several_disagreeing_documents_keep_their_count() -> None:
     assert worded["message"] == ("日期 2024-10-08 不在「发动部署」阶段（2024-09-01 至 2024-09-30）"
                                  "之内。（另有 2 处，见下）")
     assert "and 2 more" in worded["english"]
+
+
+# --- the /plan form's rarer errors ------------------------------------------------------
+
+PLAN_FORM = {"发文机关": "中共测试县第二小学支部委员会", "标题": "关于开展主题党日活动的实施方案",
+             "正文": "为落实要求，制定本方案。", "成文日期": "2025-03-05", "版头": "on",
+             "机关代字": "测二小党支", "年份": "2025", "序号": "7"}
+
+
+@pytest.mark.parametrize("change, chinese, hint, english", [
+    ({"年份": "25"}, "「测二小党支〔25〕7号」不是有效的发文字号。", "年份写全 4 位，如 2024",
+     "is not a valid document number"),
+    ({"机关代字": "测2小"}, "「测2小〔2025〕7号」不是有效的发文字号。", "机关代字只用汉字",
+     "is not a valid document number"),
+    ({"正文": "# 一、目标\n## 1.\n内容"}, "第 2 级标题用了「1.」，这是第 3 级标题的序号。",
+     "「1.」开头的标题前写 ###，或去掉序号", "level-2 heading numbered"),
+])
+def test_a_plan_form_error_above_the_form_is_chinese(client: TestClient, change: dict,
+                                                     chinese: str, hint: str,
+                                                     english: str) -> None:
+    page = client.post("/plan", data={**PLAN_FORM, **change})
+    assert page.status_code == 422
+    error = re.search(r'<p class="error" id="error">(.*?)</p>', page.text, re.DOTALL)
+    assert error, page.text
+    shown = html.unescape(error.group(1))
+    assert f">{chinese}</span>" in shown and f"提示：{hint}" in shown
+    assert re.search(rf'<span class="original" lang="en">[^<]*{english}', shown)
+    assert "data.json" not in shown  # the form's own file is nothing its user wrote
+
+
+def test_a_title_too_long_is_chinese_under_its_field(client: TestClient) -> None:
+    page = client.post("/plan", data={**PLAN_FORM, "标题": "关于" * 200})
+    assert page.status_code == 422
+    error = re.search(r'<p class="error field-error" data-field="标题">(.*?)</p>', page.text,
+                      re.DOTALL)
+    assert error and error.group(1).startswith("有 400 个字，标题最多 200 个字。"), page.text
+    assert "提示：请精简；说明性的文字写进正文" in error.group(1)
+    assert "more than a title&#39;s 200" in error.group(1)  # English, for a helper desk

@@ -328,8 +328,9 @@ async def plan_page(request: Request) -> Response:
         loose = []  # about no field of the form: shown above it
         for problem in [body, *body.get("problems", [])]:
             field = field_of(problem)
-            if field is None:
-                loose.append(problem)
+            if field is None:  # the form's own data.json: no file or line to show
+                loose.append({**problem, "file": None, "line": None}
+                             if problem.get("file") == "data.json" else problem)
             else:
                 errors.setdefault(field, chinese_field(problem))
         return page("plan.html", status=body["status"], fields=PLAN_FIELDS, values=values,

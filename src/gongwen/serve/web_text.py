@@ -77,13 +77,13 @@ _ROW: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
 def chinese_field(problem: dict[str, Any], *, row: bool = False) -> dict[str, Any]:
     """A form field's error (the API's fields), or with ``row`` a roster row's problem,
     with its message and hint in Chinese when it is one of those worded here, else as
-    it is."""
+    it is (a form field's other errors as :func:`chinese_data` words them)."""
     message = str(problem.get("message") or "")
     for pattern, text, hint in (*_ROW, *_FIELD) if row else _FIELD:
         match = pattern.match(message)
         if match:
             return {**problem, "message": text.format(*match.groups()), "hint": hint}
-    return problem
+    return problem if row else chinese_data(problem)
 
 
 #: a data file's problem in Chinese (活动与阶段, a job's failures), as :data:`_FIELD`; a
@@ -118,6 +118,11 @@ _DATA: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
         (r"^(.+) is already the 发文字号 of (.+)$", "{0} 已是 {1} 的发文字号。", None),
         (r"^(.+) is not in the roster (.+)$", "「{0}」不在花名册 {1} 中。", None),
         (r"^unknown document kind '(.+)'$", "不认识的材料种类「{0}」。", None),
+        (r'^"(.+)" is not a valid document number \(发文字号\)$', "「{0}」不是有效的发文字号。", None),
+        (r"^is (\d+) characters long, more than a title's (\d+)$",
+         "有 {0} 个字，标题最多 {1} 个字。", "请精简；说明性的文字写进正文"),
+        (r'^level-(\d) heading numbered "(.+)", a level-(\d) number$',
+         "第 {0} 级标题用了「{1}」，这是第 {2} 级标题的序号。", None),
     ))
 #: what the YAML reader found (after "malformed YAML: "), in Chinese
 _YAML: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -171,6 +176,7 @@ _HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^each document gets its own 序号$", "每份公文的序号各不相同"),
         (r"^add the member to the roster first$", "先把这位党员加入花名册"),
         (r"^one of: (.+)$", "可以是：{0}"),
+        (r"^write (#+) for (.+), or drop the number$", "「{1}」开头的标题前写 {0}，或去掉序号"),
     ))
 #: a job's whole-line findings, in Chinese
 _LINES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
