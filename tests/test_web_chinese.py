@@ -65,6 +65,8 @@ CASES = [
      "YAML 格式错误：内容中有英文冒号「: 」。", "加上引号", "mapping values are not allowed here"),
     ("notice.yaml", "成文日期: 2024-09-03", "成文日期:", "成文日期", "成文日期 (date)",
      "冒号后没有内容。", "删去这一行", "is empty"),
+    ("notice.yaml", "标题: 关于召开创先争优活动动员大会的通知", "标题: 2024", "标题: 2024", "标题",
+     "「2024」应写成文字。", '加上引号，如 "2024"', "input should be a valid string"),
 ]
 
 
