@@ -85,6 +85,38 @@ def test_the_cli_writes_the_moved_docx_with_its_pdf(tmp_path):
     assert breaks_before(docx.read_bytes()) == 1
 
 
+def test_a_docx_rendered_alone_has_its_end_block_moved_too(tmp_path):
+    """``gongwen render`` without a PDF: the DOCX is laid out all the same, so the one it
+    writes has the 版记 on page 2, as its PDF would (and `gongwen check` passes it)."""
+    data = tmp_path / "plan.json"
+    data.write_text(json.dumps(SHORT, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(data), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    docx = tmp_path / "out" / "关于开展冬季志愿服务的实施方案.docx"
+    assert not docx.with_suffix(".pdf").exists()
+    assert breaks_before(docx.read_bytes()) == 1
+    report = gongwen.check(docx)
+    assert not [f for f in report.findings if f.rule == "GW301"], report.findings
+
+
+def test_a_docx_without_end_block_is_not_laid_out(monkeypatch):
+    document = gongwen.render({k: v for k, v in SHORT.items()
+                               if k not in ("cc", "printer", "print_date")})
+    monkeypatch.setattr(type(document), "to_pdf", lambda self: pytest.fail("converted"))
+    assert document.place_end_block() is None
+
+
+def test_a_long_docx_alone_is_not_laid_out_and_says_so(monkeypatch):
+    from gongwen.kinds import document as module
+
+    document = gongwen.render(SHORT)
+    monkeypatch.setattr(module, "LAYOUT_ALONE_MAX_BYTES", 1000)
+    monkeypatch.setattr(type(document), "to_pdf", lambda self: pytest.fail("converted"))
+    warning = document.place_end_block()
+    assert warning is not None and "版记 may end on an odd page" in warning
+    assert "--format both" in warning and document.filename in warning
+
+
 ACTIVITY = """\
 活动名称: 冬季志愿服务
 党组织: 中共青川县第三中学支部委员会

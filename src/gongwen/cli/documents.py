@@ -38,7 +38,8 @@ def render(data: Path, output: Path, fmt: str | None, template: Path | None,
 
     \b
     With --bundle the PDFs are also merged into one file with a cover and 目录
-    (PDFs are made even when --format is docx).
+    (PDFs are made even when --format is docx).  A DOCX with a 版记 is laid out
+    with LibreOffice even without its PDF, to put the 版记 on an even page.
 
     The file's `kind:` (类型) says what it is: plan (实施方案), official (公文:
     通知, 请示, 报告, 纪要, 函 …), briefing (简报), pledge (承诺书) or evaluation
@@ -85,6 +86,11 @@ def _write(documents: list[Any], stems: list[str], output: Path, fmt: str,
     pdfs = []
     if fmt in ("pdf", "both") or bundle_path:  # first: a 版记 moved to an even page
         pdfs = _write_pdfs(documents, stems, output, single_file)  # changes the DOCX too
+    else:  # a DOCX alone: laid out all the same, its 版记 on an even page
+        for document in documents:
+            warning = document.place_end_block()
+            if warning:
+                click.secho(f"warning: {warning}", fg="yellow", err=True)
     if fmt in ("docx", "both"):
         for document, stem in zip(documents, stems, strict=True):
             target = output.with_suffix(".docx") if single_file else output / f"{stem}.docx"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,10 @@ from ..text.bidi import strip_bidi_controls
 #: house-style templates (built in memory, not committed) a process keeps
 BUILT_TEMPLATES = 32
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+#: a DOCX asked for without its PDF is laid out to place its 版记 (7.4) only up to this
+#: size of its document.xml (≈ 150,000 characters): LibreOffice takes a minute over a
+#: 500,000-character body, too long to make a DOCX wait for
+LAYOUT_ALONE_MAX_BYTES = 512 << 10
 
 
 @dataclass
@@ -65,6 +71,25 @@ class Document:
             write_atomic(target, pdf)
         return pdf
 
+    def place_end_block(self) -> str | None:
+        """For a DOCX wanted without its PDF: lay it out once when it has a 版记, so the
+        DOCX has it on an even page as the PDF would (7.4); without LibreOffice the DOCX
+        stays as rendered and the returned warning says so."""
+        from ..errors import ConversionError
+        from ..layout.endblock import has_end_block
+
+        if not has_end_block(self.docx):
+            return None
+        if _document_xml_size(self.docx) > LAYOUT_ALONE_MAX_BYTES:
+            return (f"{self.filename}: the 版记 may end on an odd page: a document this long "
+                    "is not laid out for its DOCX alone (hint: --format both places it)")
+        try:
+            self.to_pdf()
+        except ConversionError as exc:
+            return (f"{self.filename}: the 版记 may end on an odd page: the document could "
+                    f"not be laid out to place it ({exc})")
+        return None
+
     def move_end_block(self, pages: int) -> bytes | None:
         """After a conversion to ``pages`` pages: when the 版记 would end on an odd page,
         move it on (:attr:`docx` changes) and return the new PDF; else None."""
@@ -82,6 +107,11 @@ class Document:
             return None
         self.docx, pdf, _ = moved
         return pdf
+
+
+def _document_xml_size(docx: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        return archive.getinfo("word/document.xml").file_size
 
 
 def safe_filename(text: str, limit: int = 80) -> str:

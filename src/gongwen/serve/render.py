@@ -142,6 +142,8 @@ def render_files(data_file: Path, fmt: str, *, roster: Path | None = None,
         raise ApiError(422, "the data makes no document", file=data_file.name,
                        hint="a roster with no members, or --member naming nobody?")
     warnings = [w for d in documents for w in d.warnings]
+    if fmt == "docx":  # laid out all the same, its 版记 on an even page
+        warnings += [w for d in documents if (w := d.place_end_block())]
     stems = document_stems(documents)
     files = [(f"{stem}.{fmt}", d.to_pdf() if fmt == "pdf" else d.docx)
              for d, stem in zip(documents, stems, strict=True)]
