@@ -122,6 +122,17 @@ def test_a_joint_document_signed_by_fewer_organs_is_warned_about():
             ("甲党支部", "乙工会")] == ["甲党支部", "乙工会"]
 
 
+def test_organs_run_together_in_one_name_are_warned_about():
+    document = gongwen.render({**UPWARD, "标题": "关于联合开展活动的通知", "签发人": [],
+                               "发文机关": "甲党支部、乙工会"})
+    (warning,) = document.warnings
+    assert "「甲党支部、乙工会」 is printed as one organ's name" in warning
+    assert "发文机关: [甲党支部, 乙工会]" in warning
+    joint = gongwen.render({**UPWARD, "标题": "关于联合开展活动的通知", "签发人": [],
+                            "发文机关": ["甲党支部", "乙工会"]})
+    assert joint.warnings == []
+
+
 def test_a_size_written_with_its_unit_is_refused_with_a_hint():
     with pytest.raises(InputError) as caught:
         gongwen.render({**UPWARD, "印章": "seal.png", "印章尺寸": "40mm"})

@@ -154,6 +154,11 @@ def _warnings(plan: Official, source: SourceData) -> list[str]:
                         f"「{shown}」 shrinks to {round(size * 2) / 2:g} pt to stay on one line, smaller "
                         "than the title (hint: a 规范化简称 is allowed, GB/T 9704 7.2.3: "
                         "版头: {发文机关标志: 简称文件})")
+    named = [o.strip() for o in _ADDRESSEE_SEPARATORS.split(plan.organ) if o.strip()]
+    if len(named) > 1:
+        warnings.append(f"{where('发文机关', 'organ')}: 发文机关 (organ): 「{plan.organ}」 is "
+                        f"printed as one organ's name (hint: a joint document lists its "
+                        f"organs, the 主办 first: 发文机关: [{', '.join(named)}])")
     signed = plan.signer_names
     if plan.co_organs and isinstance(plan.signature, list) and len(signed) < len(plan.organs):
         warnings.append(f"{where('署名', '发文机关署名', 'signature')}: 署名 (signature): "
