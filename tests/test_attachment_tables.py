@@ -96,6 +96,8 @@ def test_a_table_below_body_text(tmp_path):
 @pytest.mark.parametrize(("attachment", "where", "words"), [
     ("  - 名称: 名单\n    表格: 领导小组\n", "n.yaml:8", ["activity.yaml", "表格", "none", "hint"]),
     ("  - 名称: 名单\n    表格: 小组\n", "n.yaml:8", ["小组", "领导小组 | 阶段安排 | 名册"]),
+    ("  - 名称: 名单\n    正文文件: none.md\n", "n.yaml:8",
+     ["附件[1].正文文件: 'none.md': file not found (looked for ", "hint"]),
     # the second attachment is 附件[2], counted from 1 as the 附件说明 numbers it
     ("  - 名称: 名单\n    表格: 领导小组\n  - 名称: 安排\n    表格: 阶段\n", "n.yaml:10",
      ["n.yaml:10: 附件[2].表格: no table called '阶段'"]),

@@ -69,7 +69,9 @@ def test_body_file_not_found(tmp_path: Path):
     data = write(tmp_path, "plan.yaml", text)
     result = run("render", str(data), "-o", str(tmp_path / "out"))
     assert result.exit_code == 2
-    assert "nothere.md: file not found" in result.output
+    # the data file's line and field, then the file and where it was looked for
+    assert f"{data}:7: body_file: 'nothere.md': file not found (looked for " \
+           f"{tmp_path / 'nothere.md'})" in result.output
 
 
 def test_malformed_json_names_line(tmp_path: Path):

@@ -138,11 +138,11 @@ def test_a_message_not_worded_here_stays_as_it_is() -> None:
 
 #: failures and warnings as a run of the broken sample leaves them in state.json (the
 #: server's folders already cut), each as the library words it
-PICTURE = ("briefing-1.yaml:27: 文章.0.图片.0.文件: picture 'images/dongyuan-dahui.jpg' not "
+PICTURE = ("briefing-1.yaml:27: 文章[1].图片[1].文件: picture 'images/dongyuan-dahui.jpg' not "
            "found (looked for images/dongyuan-dahui.jpg) (hint: paths are relative to the data "
            "file's folder; JPEG, PNG, GIF, BMP or TIFF)")
-BODY_FILE = ("plan.md: file not found (hint: check the path; relative paths start at the data "
-             "file's folder)")
+BODY_FILE = ("plan.yaml:10: 正文文件: 'plan-draft.md': file not found (looked for plan-draft.md) "
+             "(hint: check the path; relative paths start at the data file's folder)")
 ROSTER_ROW = ('members.csv:row 5, column E: 出生年月 (birth): "1985.13" is not a year and month: '
               "there is no month 13 (hint: expected YYYY.MM, e.g. 1985.03)")
 TWO_ADDRESSEES = ("都江市实验中学党支部关于拨付创先争优活动经费的请示: request.yaml:10: 主送机关 "
@@ -188,11 +188,11 @@ def test_a_jobs_failures_and_warnings_are_chinese_beside_file_and_line(
     assert "应写作 都实中党支〔2024〕3号" in text[0] and "not a GB/T 9704 document number" in text[0]
     assert re.search(r'notice.yaml:8</span> 主送机构：<span class="message"[^>]*>没有这一项', text[1])
     assert "是不是要写「主送机关」？" in text[1]
-    assert re.search(r'briefing-1.yaml:27</span> 文章.0.图片.0.文件：<span class="message"[^>]*>'
+    assert re.search(r'briefing-1.yaml:27</span> 文章\[1\]\.图片\[1\]\.文件：<span class="message"[^>]*>'
                      r"找不到图片「images/dongyuan-dahui.jpg」。", text[2])
     assert "图片可以是 JPEG、PNG、GIF、BMP 或 TIFF 格式" in text[2]
-    assert re.search(r'<span class="where">plan.md</span>：<span class="message"[^>]*>'
-                     r"找不到这个文件。", text[3])
+    assert re.search(r'<span class="where">plan.yaml:10</span> 正文文件：<span class="message"'
+                     r"[^>]*>找不到文件「plan-draft.md」。", text[3]), text[3]
     assert re.search(r'pledge.yaml 张伟（DJS004）：<span class="where">members.csv:第 5 行 E 列'
                      r'</span> 出生年月 \(birth\)：<span class="message"[^>]*>「1985.13」不是有效的年月'
                      r"：没有 13 月。", text[4])

@@ -70,6 +70,17 @@ def load_text(path: Path) -> str:
         raise InputError("is a folder, not a file", location=Location(str(path))) from None
 
 
+def load_named_text(base_dir: Path, name: str, location: Location, field: str) -> str:
+    """The text of a file a data file names (正文文件): an error names that data file's
+    line and field, and the path it looked for."""
+    path = base_dir / name
+    try:
+        return load_text(path)
+    except InputError as exc:
+        raise InputError(f"{name!r}: {exc.message} (looked for {path})", location=location,
+                         field=field, hint=exc.hint) from None
+
+
 def load_data(path: str | Path) -> SourceData:
     """Load a YAML or JSON mapping from ``path``."""
     path = Path(path)

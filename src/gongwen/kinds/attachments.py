@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import InputError, Location
-from ..inputs import SourceData, load_text
+from ..inputs import SourceData
+from ..inputs.loader import load_named_text
 from ..layout.official import attachment_label
 from ..layout.rules import attachment_name
 from ..models.plan import Attachment
@@ -62,8 +63,9 @@ def attachment_blocks(attachments: Sequence[Attachment], source: SourceData, bas
             continue
         blocks: list[Block] = []
         if attachment.body_file is not None:
-            path = base_dir / attachment.body_file
-            blocks += parse_body(load_text(path), source=str(path), first_line=1)
+            where, field = _where(source, index, "正文文件", "body_file")
+            text = load_named_text(base_dir, attachment.body_file, where, field)
+            blocks += parse_body(text, source=str(base_dir / attachment.body_file), first_line=1)
         elif attachment.body is not None:
             where, _ = _where(source, index, "正文", "body")
             text = attachment.body

@@ -11,8 +11,8 @@ from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 
 from ..errors import InputError, Location
-from ..inputs import SourceData, load_text
-from ..inputs.loader import KeyPath
+from ..inputs import SourceData
+from ..inputs.loader import KeyPath, load_named_text
 from ..layout import conventions, standard
 from ..layout import rules as layout
 from ..layout.letter import letter_end_block, letterhead_lines
@@ -34,8 +34,9 @@ from .document import Document, RenderOptions, properties, render_with, with_col
 def _body_text(plan: Official, source: SourceData, base_dir: Path) -> tuple[str, str | None, int]:
     """The body's text, the file it came from, and the line its first line is on."""
     if plan.body_file is not None:
-        path = base_dir / plan.body_file
-        return load_text(path), str(path), 1
+        key = next((k for k in ("正文文件", "body_file") if k in source.data), "正文文件")
+        text = load_named_text(base_dir, plan.body_file, source.where((key,)), key)
+        return text, str(base_dir / plan.body_file), 1
     key = "body" if ("body",) in source.locations else "正文"
     location = source.where((key,))
     line = (location.line or 1) + (1 if "\n" in (plan.body or "") else 0)

@@ -103,6 +103,7 @@ _DATA: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
         (r"^given twice: as (.+) and as (.+)$", "写了两次：「{0}」和「{1}」是同一项。", None),
         (r"^is empty$", "冒号后没有内容。", None),
         (r"^(.+): file not found$", "找不到文件「{0}」。", None),
+        (r"^'(.+)': file not found \(looked for .+\)$", "找不到文件「{0}」。", None),
         (r"^file not found$", "找不到这个文件。", None),
         (r"^picture '(.+)' not found \(looked for .+\)$", "找不到图片「{0}」。", None),
         (r"^a 请示 is sent to one organ, not (\d+) \((.+)\)$",
