@@ -154,6 +154,21 @@ def test_pasted_notice(tmp_path: Path) -> None:
     assert [f.describe() for f in report.findings] == []
 
 
+def test_a_docx_made_alone_has_its_end_block_on_an_even_page(tmp_path: Path) -> None:
+    """A one-page notice with a 版记 (抄送, 印发): a DOCX written without its PDF is laid
+    out all the same, so `gongwen check` passes it (GW301 found the 版记 on page 1)."""
+    draft = tmp_path / "通知.txt"
+    draft.write_text("中共都江市教育局委员会\n关于召开创先争优活动动员大会的通知\n"
+                     "都教党〔2025〕7号\n各学校党支部：\n"
+                     "　　为推动创先争优活动深入开展，经研究，决定召开动员大会。\n"
+                     "中共都江市教育局委员会\n2025年9月2日\n抄送：都江市委组织部。\n"
+                     "都江市教育局办公室 2025年9月2日印发\n", encoding="utf-8")
+    result = format_draft(draft, tmp_path / "out", today=TODAY)
+    (docx,) = [p for p in result.documents if p.suffix == ".docx"]
+    assert not list((tmp_path / "out").glob("*.pdf")) and result.warnings == []
+    assert [f.describe() for f in check(docx).findings] == []
+
+
 def test_word_draft_with_word_defaults(tmp_path: Path) -> None:
     doc = DocxDocument()
     doc.styles["Normal"].font.size = Pt(12)

@@ -141,6 +141,8 @@ def format_command(draft: Path, output: Path, fmt: str) -> None:
         click.echo(f"unsure:  {draft}:{number}: {note}" if number else f"unsure:  {note}")
     for path in (result.data_file, result.body_file, *result.documents):
         click.echo(f"wrote {path}")
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
 
 
 @click.command("roster")

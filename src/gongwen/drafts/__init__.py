@@ -35,6 +35,7 @@ class Formatted:
     body_file: Path
     removed: list[tuple[DraftLine, str]] = field(default_factory=list)
     documents: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def format_draft(path: str | Path, out_dir: str | Path, *, pdf: bool = False,
@@ -64,6 +65,9 @@ def format_draft(path: str | Path, out_dir: str | Path, *, pdf: bool = False,
         from ..kinds import render_all
 
         for document in render_all(data_file):
+            if docx and not pdf:  # laid out all the same: its 版记 on an even page
+                warning = document.place_end_block()
+                result.warnings += [warning] if warning else []
             if docx:
                 result.documents.append(document.save(out))
             if pdf:
