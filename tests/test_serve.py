@@ -46,6 +46,20 @@ def test_render_json_to_docx_prints_data_as_written(client: TestClient) -> None:
     assert "一、工作目标" in text
 
 
+def test_render_docx_has_its_end_block_on_an_even_page(client: TestClient) -> None:
+    """A one-page plan with a 版记: the DOCX the API answers is laid out first, so its
+    版记 has a page break before it (page 2), as in the PDF."""
+    data = {"kind": "plan", "organ": "中共青川县第三中学支部委员会", "date": "2025-11-30",
+            "title": "关于开展冬季志愿服务的实施方案", "body": "为弘扬志愿精神，制定本方案。",
+            "cc": ["青川县教育局党组"], "printer": "青川县第三中学党支部办公室",
+            "print_date": "2025-11-30"}
+    response = client.post("/v1/render", json=data)
+    assert response.status_code == 200, response.text
+    document = Docx(io.BytesIO(response.content))
+    assert sum(1 for p in document.paragraphs if p.paragraph_format.page_break_before) == 1
+    assert "X-Gongwen-Warning" not in response.headers
+
+
 def test_render_pdf(client: TestClient) -> None:
     response = client.post("/v1/render?format=pdf", json=PLAN)
     assert response.status_code == 200, response.text
