@@ -74,12 +74,12 @@ def table(sub: Subdoc, header: Sequence[str], rows: Sequence[Sequence[str]]) -> 
     for side in ("left", "right"):
         child(margins, f"w:{side}", w=margin, type="dxa")
     size = round(standard.STRICT.style("GwTable").size * standard.TWIPS_PER_PT)
+    padding = 2 * margin + size // 4
     widths = column_widths(header, rows, standard.mm_to_twips(standard.TEXT_BLOCK_WIDTH_MM),
-                           char=size, padding=2 * margin + size // 4)  # as ``padding`` below
+                           char=size, padding=padding)
     for grid_col, width in zip(docx_table._tbl.tblGrid.gridCol_lst, widths, strict=True):
         grid_col.w = Twips(width)
     lines = [list(header), *map(list, rows)]
-    padding = 2 * margin + size // 4
     for row_index, (row, values) in enumerate(zip(docx_table.rows, lines, strict=True)):
         if row_index == 0:
             child(row._tr.get_or_add_trPr(), "w:tblHeader")
