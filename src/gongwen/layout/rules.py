@@ -297,11 +297,17 @@ def title_lines(title: str, cells_per_line: int = TITLE_CELLS_PER_LINE,
                                       [i - cut for i in breaks if i > cut])]
 
 
+def fitted_size(lines: Sequence[str], size: float, share: float) -> float:
+    """``size`` pt, shrunk so that the longest of ``lines`` stays on one line within
+    ``share`` of the text block."""
+    width_pt = standard.mm_to_pt(standard.TEXT_BLOCK_WIDTH_MM) * share
+    return min(size, width_pt / max(max(map(text_cells, lines)), 1))
+
+
 def mark_size(lines: Sequence[str]) -> float:
     """The 发文机关标志's size in pt: the common size, shrunk so that the longest of its
     lines stays on one line."""
-    width_pt = standard.mm_to_pt(standard.TEXT_BLOCK_WIDTH_MM) * standard.MARK_MAX_WIDTH_SHARE
-    return min(standard.MARK_SIZE, width_pt / max(max(map(text_cells, lines)), 1))
+    return fitted_size(lines, standard.MARK_SIZE, standard.MARK_MAX_WIDTH_SHARE)
 
 
 def mark_text(tpl: DocxTemplate, text: str) -> RichText:
@@ -313,9 +319,7 @@ def mark_text(tpl: DocxTemplate, text: str) -> RichText:
 def fitted_text(text: str, size: float, share: float) -> RichText:
     """``text`` at ``size`` pt, shrunk so that it stays on one line within ``share`` of
     the text block (a 报头 name is never wrapped)."""
-    width_pt = standard.mm_to_pt(standard.TEXT_BLOCK_WIDTH_MM) * share
-    fitted = min(size, width_pt / max(text_cells(text), 1))
-    return RichText(text, size=round(fitted * 2))
+    return RichText(text, size=round(fitted_size([text], size, share) * 2))
 
 
 def picture_size(px_width: int, px_height: int, width_mm: float | None = None
