@@ -271,6 +271,13 @@ class RenderedPdf:
 
 # --- the text block (版心) --------------------------------------------------------------
 
+#: a portrait page's 版心 edges and centre line (mm from the paper's left and top edges)
+LEFT = standard.MARGIN_LEFT_MM
+RIGHT = LEFT + standard.TEXT_BLOCK_WIDTH_MM
+CENTRE = (LEFT + RIGHT) / 2
+TEXT_TOP = standard.MARGIN_TOP_MM
+BOTTOM = TEXT_TOP + standard.TEXT_BLOCK_HEIGHT_MM
+
 #: how far a glyph box may pass the 版心's edge: box rounding, not a hanging 、 (5.6 mm)
 TEXT_BLOCK_TOLERANCE_MM = 0.3
 

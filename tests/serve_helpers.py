@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import stat
+import time
 import zipfile
 from pathlib import Path
 
 from gongwen.serve import Settings, create_app
+from gongwen.serve.store import DONE, FAILED
 
 PLAN = {
     "kind": "plan",
@@ -55,3 +57,15 @@ def assert_error(response: object, status: int, *words: str) -> dict:
     for word in words:
         assert word in error["message"], error
     return error
+
+
+def wait_for(client: object, job_id: str, timeout: float) -> dict:
+    """Poll the job until it is done or failed, for at most ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    state: dict = {}
+    while time.monotonic() < deadline:
+        state = client.get(f"/v1/jobs/{job_id}").json()  # type: ignore[attr-defined]
+        if state["state"] in (DONE, FAILED):
+            return state
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} still {state.get('state')} after {timeout} s")

@@ -11,7 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import SAMPLE, write
-from pdfgeom import black_rules, lines_of, open_pdf
+from pdfgeom import LEFT, RIGHT, black_rules, lines_of, open_pdf
 
 import gongwen
 from gongwen.errors import InputError
@@ -19,8 +19,6 @@ from gongwen.layout import standard
 from gongwen.layout.bodytable import column_widths
 from gongwen.layout.cells import printed_cells
 
-LEFT = standard.MARGIN_LEFT_MM
-RIGHT = LEFT + standard.TEXT_BLOCK_WIDTH_MM
 NOTICE = """\
 类型: 公文
 发文机关: 中共都江市实验中学支部委员会

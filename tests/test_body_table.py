@@ -15,15 +15,13 @@ from pathlib import Path
 
 import docx
 import pytest
-from pdfgeom import black_rules, lines_of, open_pdf
+from pdfgeom import LEFT, RIGHT, black_rules, lines_of, open_pdf
 
 import gongwen
 from gongwen.convert import Converter
 from gongwen.layout import standard
 from gongwen.layout.bodytable import column_widths
 
-LEFT = standard.MARGIN_LEFT_MM
-RIGHT = LEFT + standard.TEXT_BLOCK_WIDTH_MM
 DUTIES = ["全面负责创先争优活动的组织领导和统筹协调，审定活动方案和各阶段工作总结",
           "协助组长抓好活动的组织实施，负责宣传发动、简报编写和典型经验的总结推广",
           "负责教师党员的学习教育、公开承诺和践诺检查，组织开展业务练兵和教学竞赛"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import write
-from pdfgeom import Line, dark_ink, line_ink, lines_of, open_pdf
+from pdfgeom import LEFT, RIGHT, Line, dark_ink, line_ink, lines_of, open_pdf
 from test_seal import seal_png
 
 import gongwen
@@ -22,8 +22,6 @@ from gongwen.errors import InputError
 from gongwen.layout import standard
 
 TOL = standard.POSITION_TOLERANCE_MM
-LEFT = standard.MARGIN_LEFT_MM
-RIGHT = LEFT + standard.TEXT_BLOCK_WIDTH_MM
 CELL = standard.CHAR_PITCH_MM
 MM = 25.4 / 72
 BODY = ("为深入开展创先争优活动，经研究，决定联合开展志愿服务活动。请各党小组、各工会小组认真组织，"

@@ -21,6 +21,11 @@ from conftest import SAMPLE
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from pdfgeom import (
+    BOTTOM,
+    CENTRE,
+    LEFT,
+    RIGHT,
+    TEXT_TOP,
     Line,
     RenderedPdf,
     Rule,
@@ -43,11 +48,6 @@ from gongwen.convert import Converter
 from gongwen.layout import standard
 
 PITCH = standard.LINE_PITCH_MM
-TEXT_TOP = standard.MARGIN_TOP_MM
-LEFT = standard.MARGIN_LEFT_MM
-RIGHT = LEFT + standard.TEXT_BLOCK_WIDTH_MM
-CENTRE = (LEFT + RIGHT) / 2
-BOTTOM = TEXT_TOP + standard.TEXT_BLOCK_HEIGHT_MM
 PT = standard.pt_to_mm
 SENTENCE = ("支部坚持把学习教育贯穿活动始终，组织党员集中学习十二次，开展主题党日活动六次，"
             "党员参学率达到百分之九十八以上，活动取得了明显成效。")

@@ -13,6 +13,10 @@ from __future__ import annotations
 import pytest
 from conftest import SAMPLE
 from pdfgeom import (
+    CENTRE,
+    LEFT,
+    RIGHT,
+    TEXT_TOP,
     Line,
     RenderedPdf,
     body_lines,
@@ -34,10 +38,6 @@ from gongwen.layout import standard
 
 TOL = standard.POSITION_TOLERANCE_MM
 PITCH = standard.LINE_PITCH_MM
-TEXT_TOP = standard.MARGIN_TOP_MM
-LEFT = standard.MARGIN_LEFT_MM
-RIGHT = LEFT + standard.TEXT_BLOCK_WIDTH_MM
-CENTRE = (LEFT + RIGHT) / 2
 ONE_CHAR = standard.ONE_CHAR_MM
 SENTENCE = ("支部坚持把学习教育贯穿活动始终，组织党员集中学习十二次，开展主题党日活动六次，"
             "党员参学率达到百分之九十八以上，活动取得了明显成效。")

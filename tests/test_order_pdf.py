@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pytest
 from pdfgeom import (
+    CENTRE,
     PT_TO_MM,
+    RIGHT,
+    TEXT_TOP,
     Line,
     body_lines,
     dark_ink,
@@ -39,10 +42,6 @@ from gongwen.layout import standard
 from gongwen.models import Official
 
 PITCH = standard.LINE_PITCH_MM
-TEXT_TOP = standard.MARGIN_TOP_MM
-LEFT = standard.MARGIN_LEFT_MM
-RIGHT = LEFT + standard.TEXT_BLOCK_WIDTH_MM
-CENTRE = (LEFT + RIGHT) / 2
 CELL = standard.CHAR_PITCH_MM
 SIGNED_RIGHT = RIGHT - standard.ORDER_SIGNATURE_RIGHT_CHARS * CELL
 SENTENCE = ("为加强城市绿化管理，改善生态环境，根据有关法律法规，结合本市实际，制定本办法，"

@@ -32,7 +32,7 @@ from queue_services import (
     wait_for_workers,
     wait_ready,
 )
-from serve_helpers import assert_error, folder_zip
+from serve_helpers import assert_error, folder_zip, wait_for
 from starlette.testclient import TestClient
 
 from gongwen.errors import InputError
@@ -89,15 +89,6 @@ def submit(client: TestClient, activity: bytes) -> str:
     return response.json()["id"]
 
 
-def wait_for(client: TestClient, job_id: str, timeout: float = WAIT_S) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        state = client.get(f"/v1/jobs/{job_id}").json()
-        if state["state"] in (DONE, FAILED):
-            return state
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} still {state['state']} after {timeout} s")
-
 
 def tries(data_dir: Path, job_id: str) -> list[dict]:
     folder = data_dir / "jobs" / job_id / "attempts"
@@ -107,7 +98,7 @@ def tries(data_dir: Path, job_id: str) -> list[dict]:
 def test_a_job_runs_on_a_worker_and_the_server_serves_its_bundle(
         client: TestClient, queue: Services, small: bytes) -> None:
     job_id = submit(client, small)
-    state = wait_for(client, job_id)
+    state = wait_for(client, job_id, WAIT_S)
     assert state["state"] == DONE, state
     assert state["attempts"] == 1 and state["failures"] == []
     summary = state["summary"]
@@ -131,7 +122,7 @@ def test_a_job_runs_on_a_worker_and_the_server_serves_its_bundle(
 
 def test_two_workers_share_a_burst(client: TestClient, queue: Services, small: bytes) -> None:
     ids = [submit(client, small) for _ in range(4)]
-    states = [wait_for(client, job_id) for job_id in ids]
+    states = [wait_for(client, job_id, WAIT_S) for job_id in ids]
     assert [s["state"] for s in states] == [DONE] * 4, states
     workers = {tries(queue.data_dir, job_id)[0]["worker"].split("/")[0] for job_id in ids}
     assert len(workers) == 2, workers
@@ -150,7 +141,7 @@ def test_a_job_whose_worker_process_is_killed_runs_again(
         time.sleep(0.01)
     victim = json.loads(first.read_text())["pid"]
     os.kill(victim, signal.SIGKILL)  # as the OOM killer would
-    state = wait_for(client, job_id)
+    state = wait_for(client, job_id, WAIT_S)
     assert state["state"] == DONE, state
     assert state["attempts"] == 2 and state["summary"]["documents"] > 10
     assert state["summary"]["exit_code"] == 0 and state["failures"] == []
@@ -240,7 +231,7 @@ def test_a_restarted_server_still_knows_queued_jobs(queue: Services, tmp_path: P
         worker = start_worker(url, settings.data_dir, log)
         try:
             wait_ready(worker, log)
-            state = wait_for(second, job_id)
+            state = wait_for(second, job_id, WAIT_S)
             assert state["state"] == DONE and state["attempts"] == 1, state  # sent twice, run once
             deadline = time.monotonic() + 10  # the second message: taken, and dropped
             while waiting.llen("gongwen") and time.monotonic() < deadline:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from docx import Document as Docx
 from pypdf import PdfReader
-from serve_helpers import PLAN, assert_error, folder_zip, make_app, zip_bomb, zip_bytes
+from serve_helpers import PLAN, assert_error, folder_zip, make_app, wait_for, zip_bomb, zip_bytes
 from starlette.testclient import TestClient
 
 from gongwen.serve import Settings, create_app
@@ -21,16 +21,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "chuangxian"
 WAIT_S = 240
 
-
-def wait_for(client: TestClient, job_id: str) -> dict:
-    """Poll the job until it finishes (bounded in time)."""
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
-        state = client.get(f"/v1/jobs/{job_id}").json()
-        if state["state"] in (DONE, FAILED):
-            return state
-        time.sleep(0.3)
-    raise AssertionError(f"job {job_id} still {state['state']} after {WAIT_S} s")
 
 
 def submit(client: TestClient, archive: bytes, phase: str = "发动部署") -> object:
@@ -56,7 +46,7 @@ def test_a_phase_job_runs_and_serves_its_files(tmp_path: Path, monkeypatch) -> N
         # a render while the job converts: both on the one LibreOffice
         rendered = client.post("/v1/render?format=pdf", json=PLAN)
         assert rendered.status_code == 200 and rendered.content.startswith(b"%PDF")
-        state = wait_for(client, job_id)
+        state = wait_for(client, job_id, WAIT_S)
         assert state["state"] == DONE, state
         assert state["failures"] == [] and state["progress"]["stage"] == "汇编"
         summary = state["summary"]
@@ -93,9 +83,9 @@ def test_a_job_that_fails_says_why(tmp_path: Path, sample_dir: Path) -> None:
                                           .replace("成文日期: 2024-09-02", "成文日期: 2024-13-02"),
                                           encoding="utf-8")
     with TestClient(make_app(tmp_path)) as client:
-        unknown = wait_for(client, submit(client, folder_zip(SAMPLE), "没有这个阶段").json()["id"])
+        unknown = wait_for(client, submit(client, folder_zip(SAMPLE), "没有这个阶段").json()["id"], WAIT_S)
         assert unknown["state"] == FAILED and "没有这个阶段" in unknown["error"]["message"]
-        bad = wait_for(client, submit(client, folder_zip(sample_dir)).json()["id"])
+        bad = wait_for(client, submit(client, folder_zip(sample_dir)).json()["id"], WAIT_S)
         # as in `gongwen batch`, a bad data file fails its own documents, not the run
         assert bad["state"] == DONE and bad["summary"]["exit_code"] == 1, bad
         assert bad["summary"]["bundle_status"] == "not made"
