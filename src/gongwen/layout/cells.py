@@ -20,6 +20,12 @@ def script_changes(text: str) -> int:
     return sum(a != b for a, b in zip(wide, wide[1:], strict=False))
 
 
+def autospaced_cells(text: str) -> float:
+    """:func:`text_cells` plus the gaps where Chinese meets digits: the width the
+    成文日期 (「2024年10月1日」) is placed by."""
+    return text_cells(text) + AUTOSPACE_CELLS * script_changes(text)
+
+
 #: advance widths (em) in Times New Roman and its metric twin Liberation Serif, the body's
 #: face for digits: what the 「1.」 before an attachment's name takes up
 LATIN_ADVANCE_EM = {".": 0.25, **dict.fromkeys("0123456789", 0.5)}

@@ -23,7 +23,7 @@ from docxtpl.subdoc import Subdoc
 from ..text import Block, Heading, ListItem, Paragraph, Table, format_date
 from . import conventions, standard
 from .bodytable import table
-from .cells import AUTOSPACE_CELLS, latin_width_pt, script_changes, text_cells
+from .cells import autospaced_cells, latin_width_pt, text_cells
 from .ooxml import border, child
 from .standard import chars_to_twips
 
@@ -191,7 +191,7 @@ def signature_indents(name: str, date_text: str) -> tuple[float, float]:
     of the name's first character; a longer date ends two cells in and pushes the name
     left."""
     indent, offset = standard.SIGNATURE_RIGHT_INDENT_CHARS, standard.DATE_OFFSET_CHARS
-    date_cells = text_cells(date_text) + AUTOSPACE_CELLS * script_changes(date_text)
+    date_cells = autospaced_cells(date_text)
     name_cells = text_cells(name)
     name_right = max(float(indent), indent + offset + date_cells - name_cells)
     return name_right, standard.CHARS_PER_LINE - name_right - name_cells + offset

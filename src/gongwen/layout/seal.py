@@ -28,8 +28,9 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docxtpl.subdoc import Subdoc
 
 from . import standard
+from .cells import autospaced_cells, text_cells
 from .ooxml import child
-from .rules import AUTOSPACE_CELLS, script_changes, styled, text_cells
+from .rules import styled
 
 #: LibreOffice puts the baseline of an exactly spaced line at 4/5 of its height, and the
 #: Chinese glyphs' bottom 0.19 em under it (FandolFang, measured on the PDF)
@@ -73,7 +74,7 @@ def seal_lines(size_mm: float, name_lines: int) -> tuple[int, float]:
 def seal_centres(count: int, size_mm: float, date_text: str) -> list[float]:
     """Each seal's centre, mm right of the 版心's left edge: the last over the 成文日期
     (right-aligned four characters in), the others to its left, JOINT_SEAL_GAP_MM apart."""
-    date_cells = text_cells(date_text) + AUTOSPACE_CELLS * script_changes(date_text)
+    date_cells = autospaced_cells(date_text)
     last = (standard.CHARS_PER_LINE - standard.SEALED_DATE_RIGHT_INDENT_CHARS
             - date_cells / 2) * standard.CHAR_PITCH_MM
     step = size_mm + standard.JOINT_SEAL_GAP_MM
