@@ -80,21 +80,16 @@ def fix_docx(data: bytes, profile: Profile = standard.STRICT, *,
                         + ("; none on page 1 of the letter" if letter else ""))
     expected = list(before)
     for index, (paragraph, role) in enumerate(_roles(doc, letter)):
-        if _gongwen_role(paragraph):  # styled by gongwen: its role is known, not guessed
-            role = None
-            for rewrite in (_doc_number, _date):
-                for old, new in rewrite(paragraph):
-                    result.fixes.append(f"paragraph {index + 1}: {old} → {new}")
-                    expected[index] = expected[index].replace(old, new, 1)
-            continue
-        if role is None:
-            if paragraph.text.strip() and auto_numbered(paragraph):
-                result.fixes.append(f"paragraph {index + 1}: left as it is (Word's automatic "
-                                    "numbering; type its number to have it styled)")
-            continue
-        paragraph.style = doc.styles.get_by_id(role, 1)
-        if role != "GwLetterNumber":  # its 密级 and 紧急程度 keep their 黑体
-            _strip(paragraph)
+        if not _gongwen_role(paragraph):  # one gongwen styled keeps its role, others guessed
+            if role is None:
+                if paragraph.text.strip() and auto_numbered(paragraph):
+                    result.fixes.append(f"paragraph {index + 1}: left as it is (Word's "
+                                        "automatic numbering; type its number to have it "
+                                        "styled)")
+                continue
+            paragraph.style = doc.styles.get_by_id(role, 1)
+            if role != "GwLetterNumber":  # its 密级 and 紧急程度 keep their 黑体
+                _strip(paragraph)
         for rewrite in (_doc_number, _date):
             for old, new in rewrite(paragraph):
                 result.fixes.append(f"paragraph {index + 1}: {old} → {new}")
@@ -155,14 +150,9 @@ def _ensure_styles(doc, profile: Profile, letter: bool = False) -> None:
 def _page_numbers(doc, profile: Profile, letter: bool = False) -> None:
     doc.settings.odd_and_even_pages_header_footer = True
     first = doc.sections[0]
-    if letter:  # page 1's footer: empty (首页不显示页码); its header, the letterhead, kept
-        footer = first.first_page_footer
-        footer.is_linked_to_previous = False
-        body = footer._element
-        for element in list(body):
-            body.remove(element)
-        footer.add_paragraph()
-    for footer in (first.footer, first.even_page_footer):
+    # a letter's page 1 footer too: empty (首页不显示页码); its header, the letterhead, kept
+    footers = [first.first_page_footer] if letter else []
+    for footer in (*footers, first.footer, first.even_page_footer):
         footer.is_linked_to_previous = False
         body = footer._element
         for element in list(body):
