@@ -17,6 +17,7 @@ from ..inputs import load_data
 from ..inputs.roster import Roster, clean_name, header_field, load_roster
 from ..models import validate
 from ..models.activity import ACTIVITY_FILE, ActivityModel, PhaseEntry
+from ..models.member import Member
 from ..models.plan import Attachment
 from ..text import Table
 
@@ -169,13 +170,18 @@ def _group_roster(activity: ActivityModel, base_dir: Path, names: set[str]) -> R
 def _roster_text(roster: Roster | None) -> Callable[[dict[str, str], str], str | None]:
     """A roster column of the member a row names (by 姓名), or None when the roster has
     no such column; "" when the name is not on it once."""
+    by_name: dict[str, list[Member]] = {}
+    for member in roster.members if roster is not None else ():
+        by_name.setdefault(member.name, []).append(member)
+    extra = {h for m in roster.members for h in m.extra} if roster is not None else set()
+
     def text(row: dict[str, str], column: str) -> str | None:
         if roster is None:
             return None
         field = header_field(column)
-        if field is None and not any(column in m.extra for m in roster.members):
+        if field is None and column not in extra:
             return None
-        found = [m for m in roster.members if m.name == row.get("姓名")]
+        found = by_name.get(row["姓名"], []) if "姓名" in row else []
         return found[0].field_text(field or column) if len(found) == 1 else ""
     return text
 
