@@ -147,9 +147,10 @@ def _warnings(plan: Official, source: SourceData) -> list[str]:
         warnings.append(f"{where('文种', 'genre', '标题', 'title')}: 签发人 (signers): a "
                         f"{plan.genre} goes up to a superior and names its 签发人 beside the "
                         "发文字号 (hint: add 签发人: 姓名)")
-    size = layout.mark_size(_mark_lines(plan))
+    mark_lines = _mark_lines(plan)
+    size = layout.mark_size(mark_lines)
     if header.enabled and size < conventions.MARK_SMALLEST_SIZE:
-        shown = max(_mark_lines(plan), key=len)
+        shown = max(mark_lines, key=len)
         shown = shown if len(shown) <= 24 else f"{shown[:23]}…"
         warnings.append(f"{where('版头', 'header', '发文机关', 'organ')}: 发文机关标志: "
                         f"「{shown}」 shrinks to {round(size * 2) / 2:g} pt to stay on one line, smaller "
