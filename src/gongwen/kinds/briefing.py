@@ -74,11 +74,6 @@ def key_path(source: SourceData, model: type[GongwenModel], *names: str | int) -
     return tuple(path)
 
 
-def _dotted(path: KeyPath) -> str:
-    """A field path as the validation errors write it: ``文章[1].图片[2].文件``."""
-    return field_path(path)
-
-
 def _nested_model(annotation: Any) -> type[GongwenModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, GongwenModel):
         return annotation
@@ -98,7 +93,7 @@ def _body_blocks(article: Article, index: int, source: SourceData, base_dir: Pat
             text = load_text(path)
         except InputError as exc:
             raise InputError(f"{article.body_file!r}: {exc.message} (looked for {path})",
-                             location=source.where(spelled), field=_dotted(spelled),
+                             location=source.where(spelled), field=field_path(spelled),
                              hint=exc.hint) from None
         return parse_body(text, source=str(path), first_line=1)
     if article.body is None:
@@ -157,7 +152,7 @@ def _prepare(briefing: Briefing, source: SourceData, base_dir: Path,
         item = _Prepared(article, _body_blocks(article, index, source, base_dir))
         for number, picture in enumerate(article.pictures):
             spelled = key_path(source, Briefing, "articles", index, "pictures", number, "file")
-            item.photos.append(_photo(picture, source.where(spelled), _dotted(spelled),
+            item.photos.append(_photo(picture, source.where(spelled), field_path(spelled),
                                       base_dir, warnings))
         prepared.append(item)
     return prepared
