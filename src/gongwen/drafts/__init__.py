@@ -19,7 +19,7 @@ from ..fileio import writable_folder, write_atomic
 from ..inputs.limits import LIMIT_VARIABLE, data_limit
 from .noise import split_noise
 from .parse import Draft, parse_draft
-from .read import DraftLine, read_draft, read_letterhead
+from .read import DraftLine, read_draft, read_draft_and_letterhead
 
 #: what stands in for a part the draft does not have (listed as unsure)
 MISSING_TITLE = "（标题）"
@@ -43,9 +43,10 @@ def format_draft(path: str | Path, out_dir: str | Path, *, pdf: bool = False,
     """Read the draft ``path``, write ``<stem>.yaml`` + ``<stem>.md`` into ``out_dir``
     and render them (DOCX, and PDF when ``pdf``)."""
     source, out = Path(path), Path(out_dir)
-    kept, removed = split_noise(read_draft(source))
+    lines, letterhead = read_draft_and_letterhead(source)
+    kept, removed = split_noise(lines)
     draft = parse_draft(kept)
-    draft.letterhead = read_letterhead(source)
+    draft.letterhead = letterhead
     stem = source.stem
     body = ("\n".join(draft.body).strip() + "\n").encode("utf-8")
     if not any(line.text.strip() for line in kept):

@@ -34,6 +34,13 @@ class DraftLine:
 def read_draft(path: Path) -> list[DraftLine]:
     """The lines of ``path``: a ``.docx`` paragraph by paragraph (tables as rows), any
     other file as text."""
+    return read_draft_and_letterhead(path)[0]
+
+
+def read_draft_and_letterhead(path: Path) -> tuple[list[DraftLine], str | None]:
+    """:func:`read_draft`'s lines, and a ``.docx`` letter's 发文机关标志 (the red text of
+    page 1's own header; None for a document that is no letter, or a text draft), from
+    one reading of the file."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -59,13 +66,13 @@ def read_draft(path: Path) -> list[DraftLine]:
     except InputError:
         raise InputError("is neither UTF-8 nor GBK/GB18030 text", location=Location(str(path)),
                          hint="save the draft as .txt (UTF-8) or .docx") from None
-    return [DraftLine(number, line) for number, line in enumerate(text.splitlines(), 1)]
+    return [DraftLine(number, line) for number, line in enumerate(text.splitlines(), 1)], None
 
 
-def _docx_lines(path: Path) -> list[DraftLine]:
+def _docx_lines(path: Path) -> tuple[list[DraftLine], str | None]:
     from docx.oxml.ns import qn
 
-    from ..inputs.docx import auto_numbered, open_docx
+    from ..inputs.docx import auto_numbered, letterhead_mark, open_docx
 
     document = open_docx(path.read_bytes(), str(path), "draft")
     lines: list[DraftLine] = []
@@ -92,14 +99,4 @@ def _docx_lines(path: Path) -> list[DraftLine]:
                     lines.append(DraftLine(len(lines) + 1, "|" + "---|" * len(cells),
                                            table_row=True))
             lines.append(DraftLine(len(lines) + 1, ""))
-    return lines
-
-
-def read_letterhead(path: Path) -> str | None:
-    """A ``.docx`` letter's 发文机关标志 (the red text of page 1's own header), None for a
-    document that is no letter or a text draft."""
-    if path.suffix.lower() != ".docx":
-        return None
-    from ..inputs.docx import letterhead_mark, open_docx
-
-    return letterhead_mark(open_docx(path.read_bytes(), str(path), "draft"))
+    return lines, letterhead_mark(document)
