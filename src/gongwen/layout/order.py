@@ -21,8 +21,6 @@ from .rules import blank, right_indent, styled
 #: the full-width space: the gap between the 职务 and the 签名章 is counted in it
 _GAP = "\u3000"
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-#: the 22-line pitch, the least the 签名章's line may be
-_PITCH_TWIPS = int(standard.mm_to_pt(standard.LINE_PITCH_MM) * standard.TWIPS_PER_PT)
 
 
 def order_mark(organ: str, mark: str | None) -> str:
@@ -49,8 +47,10 @@ def order_signature(title: str | None, name: str, stamp: bytes | None, width_mm:
             for side in "TBLR":  # LibreOffice reads a missing one as 1/8 inch
                 inline.set(f"dist{side}", "0")
             ppr = paragraph._p.get_or_add_pPr()
-            # the line grows to the stamp's height, the 职务 centred on it
-            child(ppr, "w:spacing", line=_PITCH_TWIPS, lineRule="atLeast")
+            # the line grows to the stamp's height (at least the 22-line pitch), the 职务
+            # centred on it
+            child(ppr, "w:spacing", line=standard.line_pitch_twips(),
+                  lineRule="atLeast")
             child(ppr, "w:textAlignment", val="center")
             order_properties(paragraph._p)
         else:

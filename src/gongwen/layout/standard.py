@@ -8,6 +8,7 @@ house style is a *named* set of deviations from it, never a silent one.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
@@ -33,6 +34,12 @@ def chars_to_twips(chars: float) -> int:
 
 def pt_to_mm(pt: float) -> float:
     return pt / PT_PER_INCH * MM_PER_INCH
+
+
+def line_pitch_twips() -> int:
+    """The 22-lines pitch in twips, rounded *down*: 580 (the nearest) times 22 is 12 760
+    twips, 4 more than the text block's 12 756, and a page then holds 21 lines."""
+    return math.floor(mm_to_pt(LINE_PITCH_MM) * TWIPS_PER_PT)
 
 
 # --- Chinese type sizes (字号), in points ----------------------------------------------

@@ -28,7 +28,13 @@ from ...layout.ooxml import (
     prune_styles,
     set_fonts,
 )
-from ...layout.standard import ElementStyle, Profile, chars_to_twips, mm_to_twips
+from ...layout.standard import (
+    ElementStyle,
+    Profile,
+    chars_to_twips,
+    line_pitch_twips,
+    mm_to_twips,
+)
 
 #: w:docGrid w:charSpace unit: 1/4096 of a point added to each character cell
 CHAR_SPACE_UNITS_PER_PT = 4096
@@ -40,14 +46,9 @@ _THEME_FONT_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 SINGLE_SPACING = 240
 
 
-def line_pitch_twips() -> int:
-    """The 22-lines pitch in twips, rounded *down*: 580 (the nearest) times 22 is 12 760
-    twips, 4 more than the text block's 12 756, and a page then holds 21 lines."""
-    return math.floor(standard.mm_to_pt(standard.LINE_PITCH_MM) * standard.TWIPS_PER_PT)
-
-
 def exact_line_twips(profile: Profile) -> int:
-    """The profile's exact line spacing in twips, rounded down like :func:`line_pitch_twips`."""
+    """The profile's exact line spacing in twips, rounded down like
+    :func:`~gongwen.layout.standard.line_pitch_twips`."""
     return math.floor(profile.exact_line_pt * standard.TWIPS_PER_PT + 1e-9)
 
 
