@@ -31,6 +31,7 @@ from . import standard
 from .cells import autospaced_cells, text_cells
 from .ooxml import child
 from .rules import styled
+from .standard import EMU_PER_MM
 
 #: LibreOffice puts the baseline of an exactly spaced line at 4/5 of its height, and the
 #: Chinese glyphs' bottom 0.19 em under it (FandolFang, measured on the PDF)
@@ -49,7 +50,6 @@ _ANCHOR = (
     '<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
     '<wp:wrapNone/></wp:anchor>'
 )
-EMU_PER_MM = 36000
 
 
 def sealed_signature(blob: bytes, size_mm: float) -> Callable[[Subdoc, str, str], None]:

@@ -17,6 +17,9 @@ from types import MappingProxyType
 TWIPS_PER_PT = 20
 PT_PER_INCH = 72
 MM_PER_INCH = 25.4
+#: DrawingML lengths (English Metric Units)
+EMU_PER_MM = 36_000
+EMU_PER_PT = 12_700
 
 
 def mm_to_pt(mm: float) -> float:

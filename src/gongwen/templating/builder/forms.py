@@ -19,10 +19,9 @@ from docx.shared import Length, Twips
 
 from ...layout import conventions, standard
 from ...layout.ooxml import child
-from ...layout.standard import Profile, chars_to_twips, mm_to_twips
+from ...layout.standard import EMU_PER_MM, Profile, chars_to_twips, mm_to_twips
 from .base import _page_field, add_style
 
-EMU_PER_MM = 36_000
 #: drawing ids of the two page-number boxes (the body's drawings are renumbered by docxtpl)
 _BOX_IDS = {"odd": 9001, "even": 9002}
 _NAMESPACES = (

@@ -21,7 +21,7 @@ from docx.text.paragraph import Paragraph
 
 from ...layout import standard
 from ...layout.ooxml import border, child
-from ...layout.standard import ElementStyle, Profile, mm_to_twips
+from ...layout.standard import EMU_PER_MM, EMU_PER_PT, ElementStyle, Profile, mm_to_twips
 from .base import (
     SINGLE_SPACING,
     add_paragraph,
@@ -34,8 +34,6 @@ from .base import (
 )
 from .plan import add_addressee, add_body_to_end, add_title
 
-EMU_PER_MM = 36000
-EMU_PER_PT = 12700
 #: how far the 170 mm double lines reach past each side of the 156 mm 版心
 RULE_OVERHANG_MM = (standard.LETTER_RULE_LENGTH_MM - standard.TEXT_BLOCK_WIDTH_MM) / 2
 #: the header and footer paragraphs of the pages that print nothing there: as low as
