@@ -60,13 +60,6 @@ def expire_activities(settings: Settings, now: float | None = None) -> None:
             continue
 
 
-def _fill_sample(folder: Path) -> None:
-    from ..batch.scaffold import IGNORED, SAMPLE, samples_dir
-
-    shutil.copytree(samples_dir() / SAMPLE, folder, ignore=shutil.ignore_patterns(*IGNORED),
-                    dirs_exist_ok=True)
-
-
 @pages.get("/activity", response_class=HTMLResponse)
 async def activity_form() -> HTMLResponse:
     return page("activity.html")
@@ -77,6 +70,7 @@ async def activity_create(request: Request) -> Response:
     """The sample (``source=sample``) or an uploaded .zip (``activity``) → a new activity."""
     import anyio
 
+    from ..batch.scaffold import init_activity
     from .routes import _form, unpack_activity
 
     settings = request.app.state.settings
@@ -88,7 +82,7 @@ async def activity_create(request: Request) -> Response:
         upload = form.get("activity")
         folder.mkdir(parents=True)
         if form.get("source") == "sample":
-            await anyio.to_thread.run_sync(_fill_sample, folder)
+            await anyio.to_thread.run_sync(init_activity, folder)
         elif isinstance(upload, UploadFile) and upload.filename:
             name = Path(upload.filename).name
             if not name.lower().endswith(".zip"):
