@@ -104,13 +104,16 @@ REQUEST_FOLDER_S = 3600.0
 
 
 def _sweep(store: JobStore, settings: Settings, stop: threading.Event) -> None:
-    """Remove expired jobs now and then (every tenth of the keeping time, ≤ 10 min), and
-    request folders left behind."""
+    """Remove expired jobs now and then (every tenth of the keeping time, ≤ 10 min),
+    request folders left behind, and the 活动 pages' activities nobody opened."""
+    from .web_activity import expire_activities
+
     interval = min(600.0, settings.keep_hours * 360)
     while True:
         try:
             store.expire(settings.keep_hours * 3600)
             expire_requests(settings.data_dir)
+            expire_activities(settings)
         except OSError:
             logger.exception("could not remove expired jobs")
         if stop.wait(interval):

@@ -97,7 +97,6 @@ async def activity_create(request: Request) -> Response:
         body = error_body(error, request)
         return page("activity.html", status=body["status"], name=name,
                     error=chinese_error(body) or one_line(body))
-    await anyio.to_thread.run_sync(expire_activities, settings)
     return RedirectResponse(f"/activity/{activity_id}", status_code=303)
 
 
