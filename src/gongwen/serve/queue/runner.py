@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from ..runner import Busy
-from ..store import QUEUED, RUNNING, JobStore
+from ..store import FINISHED, QUEUED, RUNNING, JobStore
 from .attempts import MAX_ATTEMPTS, STALE_S, attempts
 from .config import DEFAULT_VISIBILITY_S, QUEUE_NAME, TASK_NAME, celery_app, mask_url
 from .worker import give_up
@@ -34,6 +34,8 @@ class QueueRunner:
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
         self._health: tuple[float, dict[str, Any]] | None = None
+        #: jobs seen done or failed: they never run again, so the watch reads them once
+        self._over: set[str] = set()
 
     def submit(self, job_id: str) -> None:
         """Send the job's id; :class:`Busy` (the API's 503) when Redis does not answer."""
@@ -74,11 +76,17 @@ class QueueRunner:
         they have tries left, else failed.  Returns their ids."""
         now = time.time() if now is None else now
         found = []
-        for job_id in self.store.ids():
+        ids = self.store.ids()
+        self._over.intersection_update(ids)  # forget the jobs expired since
+        for job_id in ids:
+            if job_id in self._over:
+                continue
             try:
                 job = self.store.get(job_id)
             except (KeyError, ValueError, TypeError, OSError):
                 continue
+            if job.state in FINISHED:
+                self._over.add(job_id)
             if job.state != RUNNING:
                 continue
             tried = attempts(self.store, job_id)
