@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 
 from ..layout import standard
 from .measure import Line
-from .page import DATE_LINE, LEFT, Page, where
+from .page import DATE_LINE, LEFT, Page, closing_date, where
 from .report import Finding
 from .rules import ATTACHMENT_NOTE_WRAP, NOTE_DETACHED
 
@@ -36,8 +36,7 @@ def _detached_note(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
         date, note = ended[-1], opened[0]
         # two cells in; 「（」's ink sits in the right half of its cell
         cells = (note.x0 - LEFT) / standard.ONE_CHAR_MM
-        if (DATE_LINE.match(date.text) and date.x0 > LEFT + standard.TEXT_BLOCK_WIDTH_MM / 3
-                and note.text.startswith("（") and note.text.endswith("）")
+        if (closing_date(date) and note.text.startswith("（") and note.text.endswith("）")
                 and standard.BODY_INDENT_CHARS - 0.5 < cells < standard.BODY_INDENT_CHARS + 1):
             yield Finding(NOTE_DETACHED, excerpt=note.text[:16],
                           measured=f"附注 at the top of page {page.number}, its 成文日期 at "

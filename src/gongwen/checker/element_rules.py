@@ -20,6 +20,7 @@ from .page import (
     SIZE_TOLERANCE_PT,
     TOP,
     Page,
+    closing_date,
     where,
 )
 from .report import Finding
@@ -61,19 +62,19 @@ def _end_block_and_signature(file: str, pages: Sequence[Page], letter: bool = Fa
         if ends and not page.landscape:
             yield from _end_block_rules(file, page, ends)
         for index, line in enumerate(text):
-            if (DATE_LINE.match(line.text) and line.x0 > LEFT + standard.TEXT_BLOCK_WIDTH_MM / 3
-                    and index and (_organ_signature(page, text[index - 1])
-                                   or _joint_seals_over(page, text[index - 1]))):
+            if not closing_date(line):
+                continue
+            if index and (_organ_signature(page, text[index - 1])
+                          or _joint_seals_over(page, text[index - 1])):
                 yield from _signature_place(file, page, text[index - 1], line)
-            if DATE_LINE.match(line.text) and line.x0 > LEFT + standard.TEXT_BLOCK_WIDTH_MM / 3:
-                above = [other for other in text[:index]
-                         if not other.is_red and other.x0 < LEFT + 3 * standard.ONE_CHAR_MM]
-                if not above:
-                    yield Finding(SIGNATURE_ALONE, excerpt=line.text,
-                                  measured="署名 and 成文日期 with no body text above them",
-                                  expected="at least one line of the body on their page",
-                                  hint="adjust line or character spacing so they stay with "
-                                       "the body", **where(file, page, line))
+            above = [other for other in text[:index]
+                     if not other.is_red and other.x0 < LEFT + 3 * standard.ONE_CHAR_MM]
+            if not above:
+                yield Finding(SIGNATURE_ALONE, excerpt=line.text,
+                              measured="署名 and 成文日期 with no body text above them",
+                              expected="at least one line of the body on their page",
+                              hint="adjust line or character spacing so they stay with "
+                                   "the body", **where(file, page, line))
 
 
 def _title(file: str, page: Page) -> Iterator[Finding]:

@@ -54,6 +54,12 @@ class Page:
         return [line for line in self.lines if found is None or line is not found[1]]
 
 
+def closing_date(line: Line) -> bool:
+    """Whether ``line`` is a 成文日期 under a 署名: a date alone on its line, set right
+    of the 版心's first third (a date in the body or a form starts further left)."""
+    return bool(DATE_LINE.match(line.text)) and line.x0 > LEFT + standard.TEXT_BLOCK_WIDTH_MM / 3
+
+
 def where(file: str, page: Page, line: Line | None) -> dict:
     index = page.lines.index(line) + 1 if line is not None else None
     box = (line.x0, line.top, line.x1, line.bottom) if line is not None else None
