@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from ..layout import standard
 from .closing_rules import ATTACHMENT_LABEL, ATTACHMENT_NOTE, closing_findings
 from .fonts import is_han, official, typeface
-from .measure import PT_TO_MM, Line, is_red
+from .measure import PT_TO_MM, Char, Line, is_red
 from .page import (
     BOTTOM,
     DATE_LINE,
@@ -144,14 +144,13 @@ def _signature_place(file: str, page: Page, name: Line, date: Line) -> Iterator[
     two = standard.SIGNATURE_RIGHT_INDENT_CHARS * standard.CHAR_PITCH_MM
     tolerance = 1.5
     name_start, date_start = name.chars[0].origin, date.chars[0].origin
-    name_end, date_end = _cell_end(name), _cell_end(date)
+    name_end, date_end = _cell_end(name.chars), _cell_end(date.chars)
     hint = "署名右空二字; 成文日期首字比署名首字右移二字"
     if _sealed(page, name, date):  # 加盖印章 (7.3.5.1): date 4 characters in, name over it
         four = standard.SEALED_DATE_RIGHT_INDENT_CHARS * standard.CHAR_PITCH_MM
         # 联合行文: names side by side under their seals; the last is over the date
         last = _name_nearest(name, (date_start + date_end) / 2)
-        name_start, name_end = last[0].origin, max(last[-1].x1,
-                                                   last[-1].origin + last[-1].size * PT_TO_MM)
+        name_start, name_end = last[0].origin, _cell_end(last)
         if abs(date_end - (RIGHT - four)) > tolerance:
             measured, expected, what = date_end, RIGHT - four, "成文日期's right edge (sealed)"
         else:
@@ -179,8 +178,8 @@ def _signed_place(file: str, page: Page, name: Line, date: Line) -> Iterator[Fin
     want = RIGHT - standard.ORDER_SIGNATURE_RIGHT_CHARS * standard.CHAR_PITCH_MM
     stamps = [x1 for x0, top, x1, bottom in page.pictures
               if top < name.bottom and bottom > name.top and x0 >= name.x0]
-    for what, measured in (("签名章's right edge", max([_cell_end(name), *stamps])),
-                           ("成文日期's right edge", _cell_end(date))):
+    for what, measured in (("签名章's right edge", max([_cell_end(name.chars), *stamps])),
+                           ("成文日期's right edge", _cell_end(date.chars))):
         if abs(measured - want) > 1.5:
             yield Finding(SIGNATURE_PLACE, excerpt=f"{name.text[:10]} / {date.text}",
                           measured=f"{what} {measured:.1f} mm", expected=f"{want:.1f} mm",
@@ -202,10 +201,10 @@ def _joint_seals_over(page: Page, line: Line) -> bool:
     return len(over) >= 2 and not page.in_table(line) and not any(c in line.text for c in "：:")
 
 
-def _name_nearest(line: Line, centre: float) -> list:
+def _name_nearest(line: Line, centre: float) -> list[Char]:
     """The run of ``line``'s characters (names side by side are apart by a cell or more)
     whose middle is nearest ``centre``."""
-    groups: list[list] = [[line.chars[0]]]
+    groups: list[list[Char]] = [[line.chars[0]]]
     for char in line.chars[1:]:
         if char.x0 - groups[-1][-1].x1 > standard.CHAR_PITCH_MM:
             groups.append([char])
@@ -214,9 +213,9 @@ def _name_nearest(line: Line, centre: float) -> list:
     return min(groups, key=lambda g: abs((g[0].x0 + g[-1].x1) / 2 - centre))
 
 
-def _cell_end(line: Line) -> float:
+def _cell_end(chars: Sequence[Char]) -> float:
     """Where the last character's cell ends (its glyph may be narrower than the cell)."""
-    last = line.chars[-1]
+    last = chars[-1]
     return max(last.x1, last.origin + last.size * PT_TO_MM)
 
 
