@@ -263,7 +263,7 @@ def job_key(job: Job, activity: Activity) -> tuple[str, dict[str, str]]:
         inputs[relative(path, folder)] = sha256_file(path)
     entry = {"members": spec.members, "label": job.label}
     inputs[f"{activity.file.name} (文件)"] = sha256_bytes(canonical_json(entry).encode())
-    if _activity_tables(loaded.source.data):  # 附件 tables built from activity.yaml
+    if _activity_tables(loaded.model):  # 附件 tables built from activity.yaml
         model = activity.model
         tables = {"领导小组": model.leading_group.model_dump() if model.leading_group else None,
                   "阶段": [(p.name, p.start, p.end, p.tasks) for p in model.phases]}
@@ -273,14 +273,11 @@ def job_key(job: Job, activity: Activity) -> tuple[str, dict[str, str]]:
     return sha256_bytes(canonical_json(inputs).encode()), inputs
 
 
-def _activity_tables(data: object) -> bool:
-    """Whether a document's 附件 builds a table from the activity (``表格: 领导小组``)."""
-    if not isinstance(data, dict):
-        return False
-    items = next((data[k] for k in ("附件", "attachments") if k in data), None)
-    items = items if isinstance(items, list) else [items]
-    return any(isinstance(item, dict) and isinstance(item.get("表格", item.get("table")), str)
-               for item in items)
+def _activity_tables(model: object) -> bool:
+    """Whether a document's 附件 builds a table from the activity (``表格: 领导小组``):
+    read from its model, which has resolved the keys' spellings and shorthands."""
+    return any(isinstance(attachment.table, str)
+               for attachment in getattr(model, "attachments", ()))
 
 
 def relative(path: Path, folder: Path) -> str:
