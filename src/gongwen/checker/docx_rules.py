@@ -45,13 +45,21 @@ def _mismatch(fonts) -> tuple[str, str] | None:
     return None
 
 
-def docx_findings(data: bytes, label: str) -> Iterator[Finding]:
-    """Findings from the XML of the DOCX ``data`` (already bounded by check_zip)."""
+def document_xml(data: bytes) -> etree._Element | None:
+    """The root of the DOCX ``data``'s ``word/document.xml`` (already bounded by
+    check_zip), no entities resolved; None when unreadable (the conversion says why)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            document = etree.fromstring(archive.read("word/document.xml"),
-                                        etree.XMLParser(resolve_entities=False, huge_tree=False))
+            return etree.fromstring(archive.read("word/document.xml"),
+                                    etree.XMLParser(resolve_entities=False, huge_tree=False))
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return None
+
+
+def docx_findings(data: bytes, label: str) -> Iterator[Finding]:
+    """Findings from the XML of the DOCX ``data`` (already bounded by check_zip)."""
+    document = document_xml(data)
+    if document is None:
         return  # the conversion says what is wrong with the file
     count = 0
     for number, paragraph in enumerate(document.iter(f"{{{_W}}}p"), 1):

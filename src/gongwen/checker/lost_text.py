@@ -8,13 +8,10 @@ text with those the PDF prints; the PDF may print more (page headers, numbers), 
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections import Counter
 
-from lxml import etree
-
+from .docx_rules import document_xml
 from .report import Finding
 from .rules import TEXT_LOST
 
@@ -27,11 +24,8 @@ HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]
 def docx_paragraphs(data: bytes) -> list[str] | None:
     """The visible text of each paragraph of the DOCX's body: hidden runs (w:vanish) and
     the fallback copy of a text box (mc:Fallback) left out; None when unreadable."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            root = etree.fromstring(archive.read("word/document.xml"),
-                                    etree.XMLParser(resolve_entities=False, huge_tree=False))
-    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+    root = document_xml(data)
+    if root is None:
         return None
     fallbacks = set(root.iter(f"{{{_MC}}}Fallback"))
     texts = []
