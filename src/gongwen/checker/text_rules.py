@@ -79,13 +79,13 @@ def text_findings(file: str, pages: Sequence[Page]) -> Iterator[Finding]:
     counters: list[int] = [0, 0, 0, 0]
     deepest = -1
     left = _left_edge(pages)
-    with_text = [page.number for page in pages if page.text_lines()]
+    last_with_text = max((page.number for page in pages if page.text_lines()), default=0)
     for page in pages:
         lines = page.lines
         texts = page.text_lines()
         if texts and ATTACHMENT_LABEL.match(texts[0].text):  # an 附件 numbers on its own
             counters, deepest = [0, 0, 0, 0], -1
-        foot = texts[-1] if texts and page.number < max(with_text, default=0) else None
+        foot = texts[-1] if texts and page.number < last_with_text else None
         for line_no, line in enumerate(lines, 1):
             here = {"file": file, "page": page.number, "line": line_no,
                     "box": (line.x0, line.top, line.x1, line.bottom)}
