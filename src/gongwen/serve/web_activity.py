@@ -29,7 +29,7 @@ from ..errors import GongwenError, InputError
 from .errors import ApiError, error_fields, scrub
 from .settings import Settings
 from .web import error_body, one_line, page
-from .web_text import chinese_error, where
+from .web_text import where
 
 pages = APIRouter(include_in_schema=False)
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -96,7 +96,7 @@ async def activity_create(request: Request) -> Response:
         shutil.rmtree(folder.parent, ignore_errors=True)
         body = error_body(error, request)
         return page("activity.html", status=body["status"], name=name,
-                    error=chinese_error(body) or one_line(body))
+                    error=one_line(body))
     return RedirectResponse(f"/activity/{activity_id}", status_code=303)
 
 

@@ -13,7 +13,6 @@ from starlette.datastructures import UploadFile
 from ..errors import GongwenError
 from .errors import ApiError
 from .web import error_body, one_line, page
-from .web_text import chinese_error
 
 pages = APIRouter(include_in_schema=False)
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -24,14 +23,9 @@ async def roster_form() -> HTMLResponse:
     return page("roster.html")
 
 
-def _check(path: Path) -> object:
-    from ..inputs.roster_check import check_roster
-
-    return check_roster(path)
-
-
 @pages.post("/roster", response_class=HTMLResponse)
 async def roster_page(request: Request) -> HTMLResponse:
+    from ..inputs.roster_check import check_roster
     from .render import check_upload
     from .routes import _form, _run, _save, _work_dir
 
@@ -49,9 +43,9 @@ async def roster_page(request: Request) -> HTMLResponse:
                                hint="在 Excel/WPS 中另存为 .xlsx 或 CSV（UTF-8）")
             path = _save(upload, work / "roster", [settings.limits.max_upload_bytes], "file")
             check_upload(path, settings.limits)
-            checked = await _run(request, _check, path)
+            checked = await _run(request, check_roster, path)
     except (ApiError, GongwenError) as error:
         body = error_body(error, request)
         return page("roster.html", status=body["status"], name=name,
-                    error=chinese_error(body) or one_line(body))
+                    error=one_line(body))
     return page("roster.html", name=name, roster=checked)
