@@ -102,6 +102,13 @@ async def _run(request: Request, function: Any, *args: Any) -> Any:
 async def healthz(request: Request) -> JSONResponse:
     """LibreOffice answers (a one-line document converted) and the fonts are present;
     with a queue, Redis answers and so does at least one worker."""
+    report = await server_health(request)
+    return JSONResponse(report, status_code=200 if report["ok"] else 503)
+
+
+async def server_health(request: Request) -> dict[str, Any]:
+    """``/healthz``'s report (the 首页 says it in a line): LibreOffice and the fonts, and
+    with a queue its runner's report under ``queue``."""
     from .health import health
 
     report = await anyio.to_thread.run_sync(health)
@@ -109,7 +116,7 @@ async def healthz(request: Request) -> JSONResponse:
     if queue is not None:
         checked = await anyio.to_thread.run_sync(queue)
         report = {**report, "ok": report["ok"] and checked["ok"], "queue": checked}
-    return JSONResponse(report, status_code=200 if report["ok"] else 503)
+    return report
 
 
 @router.post("/v1/render", tags=["documents"], openapi_extra=RENDER_BODY,

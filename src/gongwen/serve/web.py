@@ -144,12 +144,11 @@ async def static(name: str) -> Response:
 
 @pages.get("/", response_class=HTMLResponse)
 async def home(request: Request) -> HTMLResponse:
-    from .health import health
+    from .routes import server_health
 
-    report = await anyio.to_thread.run_sync(health)
-    queue_health = getattr(request.app.state.runner, "health", None)
-    queue = await anyio.to_thread.run_sync(queue_health) if queue_health else {"ok": True}
-    ok = report["ok"] and queue["ok"]
+    report = await server_health(request)
+    queue = report.get("queue", {"ok": True})
+    ok = report["ok"]
     if ok:
         line = f"服务正常：LibreOffice 可用（{report['converter'].get('engine', '')}），字体齐全。"
     else:
