@@ -147,9 +147,10 @@ def survey(folder: Path, data_dir: Path) -> dict[str, Any]:
     rosters = {p for p in [activity.roster, *(s.roster for ph in activity.phases
                                               for s in ph.documents)] if p is not None}
     roster_rows = []
+    top = folder.resolve()
     for path in sorted(rosters):
-        inside = path.resolve().is_relative_to(folder.resolve())  # as the zip names it
-        name = path.resolve().relative_to(folder.resolve()).as_posix() if inside else path.name
+        full = path.resolve()  # named as the zip names it, when it is inside
+        name = full.relative_to(top).as_posix() if full.is_relative_to(top) else path.name
         try:
             checked = check_roster(path)
         except InputError as error:
@@ -162,8 +163,8 @@ def survey(folder: Path, data_dir: Path) -> dict[str, Any]:
             "phases": phases, "rosters": roster_rows}
 
 
-def _missing(status: int = 404) -> HTMLResponse:
-    return page("activity.html", status=status,
+def _missing() -> HTMLResponse:
+    return page("activity.html", status=404,
                 error="没有这个活动（活动在一段时间不用后会被删除），请重新上传或使用示例活动。")
 
 
