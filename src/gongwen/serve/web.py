@@ -244,12 +244,10 @@ async def check_page(request: Request) -> HTMLResponse:
     except (ApiError, GongwenError) as error:
         body = error_body(error, request)
         return page("check.html", status=body["status"], error=one_line(body), **context)
-    if all("error" in r for r in results):
-        if len(results) == 1:
-            return page("check.html", status=status, error=results[0]["error"], **context)
-    else:
-        status = 200
-    return page("check.html", status=status, results=results, **context)
+    failed = all("error" in r for r in results)  # only then the first refusal's status
+    if failed and len(results) == 1:
+        return page("check.html", status=status, error=results[0]["error"], **context)
+    return page("check.html", status=status if failed else 200, results=results, **context)
 
 
 # --- 起草实施方案 -------------------------------------------------------------------------
